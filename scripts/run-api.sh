@@ -1,0 +1,17 @@
+#!/bin/sh
+# Runs the API tests (node's test runner) against a real `tongxin serve`, once on SQLite and
+# once on PostgreSQL. TONGXIN_TEST_ENGINES=sqlite limits it to one engine.
+set -eu
+BIN=$(realpath "$1")
+ENGINES=${TONGXIN_TEST_ENGINES:-"sqlite postgres"}
+status=0
+for engine in $ENGINES; do
+  echo "==> API tests on $engine"
+  if [ "$engine" = postgres ]; then
+    TONGXIN_TEST_PG_URL=$(scripts/pg-test.sh)
+    export TONGXIN_TEST_PG_URL
+  fi
+  TONGXIN_BIN="$BIN" TONGXIN_TEST_ENGINE="$engine" \
+    node --test --test-concurrency=2 tests/api/ || status=1
+done
+exit $status

@@ -1,0 +1,24 @@
+/*
+ * The application's wiring: the list of every feature's route table and message catalogue, and
+ * the principal resolver the HTTP layer calls. Features never include each other's _api files;
+ * only this folder and src/cli see them all.
+ */
+#ifndef TONGXIN_APP_APP_H
+#define TONGXIN_APP_APP_H
+#include "http/http.h"
+
+extern const struct route system_routes[];
+extern const struct route accounts_routes[];
+extern const struct route registry_routes[];
+extern const struct route audit_routes[];
+extern const struct route io_routes[];
+
+/* NULL-terminated list of all route tables, in the order they are matched. */
+extern const struct route *const app_routes[];
+
+/* Resolves the session cookie or bearer token (accounts/accounts_api.c). */
+int accounts_resolve_principal(struct req *r);
+
+#define TONGXIN_VERSION "0.1.0"
+
+#endif

@@ -1,0 +1,67 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "app/app.h"
+#include "cli/cli.h"
+
+static const char serve_help[] =
+	"用法 usage: tongxin serve [--listen HOST:PORT] [--database URL] [--data-dir DIR]\n"
+	"                     [--threads N] [--workers N] [--quiet] [--secure-cookies]\n\n"
+	"启动 HTTP 服务：JSON API（/api/v1）与网页界面。启动时自动升级数据库结构。\n"
+	"Serves the JSON API under /api/v1 and the web UI; migrates the database on start.\n"
+	"  --threads N        轮询线程数（默认 CPU 核数）polling threads (default: cores)\n"
+	"  --workers N        慢请求（密码哈希）工作线程数，默认 4  workers for slow requests\n"
+	"  --quiet            不输出访问日志  no access log\n"
+	"  --secure-cookies   仅通过 HTTPS 发送会话 Cookie（部署在 TLS 之后时使用）\n"
+	"环境变量 environment: TONGXIN_DATABASE, TONGXIN_LISTEN, TONGXIN_DATA_DIR,\n"
+	"  TONGXIN_SECURE_COOKIES=1\n";
+
+int cli_serve(int argc, char **argv)
+{
+	struct cli_opts o = {0};
+	if (cli_parse_common(&o, &argc, argv) != 0)
+		return 2;
+	if (o.help) {
+		fputs(serve_help, stdout);
+		return 0;
+	}
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct server_config cfg = {0};
+	cfg.access_log = 1;
+	const char *secure = getenv("TONGXIN_SECURE_COOKIES");
+	cfg.secure_cookies = secure && strcmp(secure, "1") == 0;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc)
+			cfg.threads = (unsigned)atoi(argv[++i]);
+		else if (strcmp(argv[i], "--workers") == 0 && i + 1 < argc)
+			cfg.workers = (unsigned)atoi(argv[++i]);
+		else if (strcmp(argv[i], "--quiet") == 0)
+			cfg.access_log = 0;
+		else if (strcmp(argv[i], "--secure-cookies") == 0)
+			cfg.secure_cookies = 1;
+		else {
+			fprintf(stderr, "tongxin serve: 未知选项 unknown option %s\n\n%s", argv[i],
+				serve_help);
+			return 2;
+		}
+	}
+	struct db *db = cli_open_db(&o);
+	if (!db)
+		return 1;
+	db_close(db);
+	cfg.listen = o.listen;
+	cfg.database_url = o.database;
+	cfg.tables = app_routes;
+	cfg.resolve_principal = accounts_resolve_principal;
+	if (server_start(&cfg) != 0)
+		return 1;
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	fprintf(stderr, "tongxin: serving http://%s/ (database %s, ready in %.1f ms)\n", o.listen,
+		db_is_postgres_url(o.database) ? "postgresql" : o.database, ms);
+	server_wait();
+	return 0;
+}

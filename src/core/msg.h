@@ -1,0 +1,34 @@
+/*
+ * The message catalogue: every text a user reads from the server, in Chinese and English.
+ * Each feature owns a catalogue (a const array ending with a NULL key) listed in core/msg.c;
+ * keys are "<feature>.<what>" so they never collide. "{n}" in a text is replaced by the
+ * message's integer argument.
+ */
+#ifndef TONGXIN_CORE_MSG_H
+#define TONGXIN_CORE_MSG_H
+#include "lib/mem.h"
+
+enum lang { LANG_ZH = 0, LANG_EN = 1 };
+
+struct msg {
+	const char *key;
+	const char *zh;
+	const char *en;
+};
+
+/* Appends the text of `key` in `lang` with {n} replaced by arg; an unknown key appends itself. */
+void msg_render(struct buf *out, const char *key, enum lang lang, long long arg);
+/* The raw text (NULL if unknown). */
+const char *msg_text(const char *key, enum lang lang);
+/* Picks the language from an Accept-Language header: English if the first preferred tag is
+ * en*, else Chinese (the default, also for NULL). */
+enum lang msg_lang_from_header(const char *accept_language);
+
+/* Per-feature catalogues (each defined in its feature's folder). */
+extern const struct msg core_messages[];
+extern const struct msg accounts_messages[];
+extern const struct msg registry_messages[];
+extern const struct msg audit_messages[];
+extern const struct msg io_messages[];
+
+#endif

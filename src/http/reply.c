@@ -1,0 +1,189 @@
+/*
+ * Reading requests and building replies. Errors become RFC 9457 problem+json here and only
+ * here: {type, title, status, detail, code, instance, errors: [{field, code, message}]}.
+ */
+#include <microhttpd.h>
+#include <stdlib.h>
+#include <string.h>
+#include "http/http.h"
+
+const char *req_param(struct req *r, const char *name)
+{
+	for (int i = 0; i < r->nparams; i++)
+		if (strcmp(r->param_names[i], name) == 0)
+			return r->param_values[i];
+	return NULL;
+}
+
+const char *req_query(struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *req_header(struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *req_cookie(struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}
+
+/* Parses a decimal integer that fills the whole string; 0 on success. */
+static int parse_int64(const char *s, int64_t *out)
+{
+	if (!s || !*s || strlen(s) > 19)
+		return -1;
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	if (*end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int req_param_id(struct req *r, const char *name, int64_t *id)
+{
+	if (parse_int64(req_param(r, name), id) != 0 || *id <= 0)
+		return error_set(&r->c.err, E_NOT_FOUND, NULL);
+	return 0;
+}
+
+int req_query_int(struct req *r, const char *name, int64_t fallback, int64_t min, int64_t max,
+		  int64_t *out)
+{
+	const char *s = req_query(r, name);
+	if (!s || !*s) {
+		*out = fallback;
+		return 0;
+	}
+	int64_t v;
+	if (parse_int64(s, &v) != 0) {
+		error_field(&r->c.err, name, "query.bad_integer", 0);
+		return -1;
+	}
+	if (v < min) {
+		error_field(&r->c.err, name, "field.min", min);
+		return -1;
+	}
+	if (v > max) {
+		error_field(&r->c.err, name, "field.max", max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int req_json_object(struct req *r, json_t **obj)
+{
+	const char *type = req_header(r, "Content-Type");
+	if (!type || strncasecmp(type, "application/json", 16) != 0)
+		return error_set(&r->c.err, E_UNSUPPORTED_TYPE, NULL);
+	if (!r->json) {
+		json_error_t jerr;
+		r->json = json_loadb(r->body.data ? r->body.data : "", r->body.len,
+				     JSON_REJECT_DUPLICATES, &jerr);
+		if (!r->json) {
+			snprintf(r->c.err.log, sizeof r->c.err.log, "json: %s", jerr.text);
+			return error_set(&r->c.err, E_BAD_JSON, NULL);
+		}
+	}
+	if (!json_is_object(r->json))
+		return error_set(&r->c.err, E_BAD_JSON, "error.json_not_object");
+	*obj = r->json;
+	return 0;
+}
+
+int reply_bytes(struct req *r, int status, const char *content_type, const void *data, size_t n)
+{
+	r->status = status;
+	r->content_type = content_type;
+	buf_reset(&r->out);
+	buf_append(&r->out, data, n);
+	return 0;
+}
+
+int reply_json(struct req *r, int status, json_t *body)
+{
+	r->status = status;
+	r->content_type = "application/json; charset=utf-8";
+	buf_reset(&r->out);
+	char *text = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	if (text) {
+		buf_puts(&r->out, text);
+		free(text);
+	}
+	return 0;
+}
+
+int reply_no_content(struct req *r)
+{
+	r->status = 204;
+	r->content_type = NULL;
+	buf_reset(&r->out);
+	return 0;
+}
+
+void reply_header(struct req *r, const char *name, const char *value)
+{
+	if (r->nheaders >= REQ_MAX_HEADERS)
+		return;
+	r->header_names[r->nheaders] = name;
+	r->header_values[r->nheaders] = arena_strdup(r->c.arena, value);
+	r->nheaders++;
+}
+
+static char *render(const char *key, enum lang lang, long long arg)
+{
+	struct buf b = {0};
+	msg_render(&b, key, lang, arg);
+	return buf_steal(&b, NULL);
+}
+
+json_t *problem_json(const struct error *e, enum lang lang, const char *instance)
+{
+	enum error_kind kind = e->kind == E_NONE ? E_INTERNAL : e->kind;
+	const char *code = error_code(kind);
+	char *title = render(error_default_key(kind), lang, e->arg);
+	char *detail = render(e->key ? e->key : error_default_key(kind), lang, e->arg);
+	char type[96];
+	snprintf(type, sizeof type, "/docs/problems#%s", code);
+	json_t *p = json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", type, "title", title, "status",
+			      error_http_status(kind), "detail", detail, "code", code);
+	free(title);
+	free(detail);
+	if (instance)
+		json_object_set_new(p, "instance", json_string(instance));
+	if (e->nfields > 0) {
+		json_t *errors = json_array();
+		int n = e->nfields < ERROR_MAX_FIELDS ? e->nfields : ERROR_MAX_FIELDS;
+		for (int i = 0; i < n; i++) {
+			const struct field_error *f = &e->fields[i];
+			char *m = render(f->key, lang, f->arg);
+			json_array_append_new(errors,
+					      json_pack("{s:s, s:s, s:s}", "field", f->field,
+							"code", f->key, "message", m));
+			free(m);
+		}
+		json_object_set_new(p, "errors", errors);
+	}
+	if (kind == E_THROTTLED && e->retry_after > 0)
+		json_object_set_new(p, "retry_after", json_integer(e->retry_after));
+	return p;
+}
+
+void reply_problem(struct req *r)
+{
+	if (r->c.err.kind == E_VALIDATION && r->c.err.nfields == 0)
+		r->c.err.kind = E_BAD_REQUEST;
+	json_t *p = problem_json(&r->c.err, r->c.lang, r->path);
+	reply_json(r, error_http_status(r->c.err.kind == E_NONE ? E_INTERNAL : r->c.err.kind), p);
+	r->content_type = "application/problem+json; charset=utf-8";
+	if (r->c.err.kind == E_THROTTLED && r->c.err.retry_after > 0) {
+		char secs[24];
+		snprintf(secs, sizeof secs, "%d", r->c.err.retry_after);
+		reply_header(r, "Retry-After", secs);
+	}
+}

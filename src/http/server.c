@@ -1,0 +1,434 @@
+/*
+ * libmicrohttpd glue.
+ *
+ * Mode: an internal polling thread pool with epoll (the fastest mode for short handlers on this
+ * machine, see LIBRARIES.md). Keep-alive needs the reply queued on the second call of the
+ * access handler, never the first: the first call only sees the headers.
+ *
+ * Slow routes: a worker pool. The connection is suspended, a worker runs the handler (argon2id
+ * takes ~0.1 s and 64 MiB), builds the MHD response, and resumes the connection; MHD then calls
+ * the access handler again and the ready response is queued. The number of workers caps how
+ * many password hashes run at once (and so their memory).
+ */
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/sysinfo.h>
+#include <time.h>
+#include <unistd.h>
+#include "http/http.h"
+
+enum phase { PHASE_NEW, PHASE_BODY, PHASE_WAITING, PHASE_READY, PHASE_QUEUED };
+
+static struct server_config config;
+static struct MHD_Daemon *daemon_handle;
+
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	struct req *head, *tail;
+	int stopping;
+	pthread_t *threads;
+	unsigned nthreads;
+} pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, 0, NULL, 0};
+
+const struct server_config *server_config(void)
+{
+	return &config;
+}
+
+static int64_t now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int is_write_method(const char *m)
+{
+	return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0 && strcmp(m, "OPTIONS") != 0;
+}
+
+static struct req *req_new(struct MHD_Connection *conn, const char *url, const char *method)
+{
+	struct req *r = xcalloc(1, sizeof *r);
+	r->start_us = now_us();
+	r->c.arena = arena_new();
+	r->c.now = (int64_t)time(NULL);
+	r->c.who = &r->who;
+	r->conn = conn;
+	r->method = arena_strdup(r->c.arena, method);
+	r->path = arena_strdup(r->c.arena, url);
+	r->c.lang = msg_lang_from_header(
+		MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept-Language"));
+	r->c.user_agent = arena_strdup(
+		r->c.arena, MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "User-Agent"));
+	char addr[INET6_ADDRSTRLEN] = "?";
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, addr,
+				  sizeof addr);
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, addr,
+				  sizeof addr);
+	}
+	r->c.remote_addr = arena_strdup(r->c.arena, addr);
+	r->status = 200;
+	return r;
+}
+
+static void req_free(struct req *r)
+{
+	if (r->response)
+		MHD_destroy_response(r->response);
+	if (r->stream_free && r->stream_arg)
+		r->stream_free(r->stream_arg);
+	json_decref(r->json);
+	buf_free(&r->body);
+	buf_free(&r->out);
+	arena_free(r->c.arena);
+	free(r);
+}
+
+/* Decides who asks and whether they may call the route, then runs the handler. */
+static void run_request(struct req *r)
+{
+	struct error dberr = {0};
+	const struct route *rt = r->route;
+	r->c.db = db_thread(&dberr);
+	if (!r->c.db) {
+		r->c.err = dberr;
+		goto fail;
+	}
+	if (!rt) {
+		int path_matched = r->status == 405;
+		error_set(&r->c.err, path_matched ? E_METHOD : E_NOT_FOUND,
+			  path_matched ? NULL : "error.route_not_found");
+		goto fail;
+	}
+	if (config.resolve_principal && config.resolve_principal(r) != 0)
+		goto fail;
+	if (!(rt->flags & ROUTE_PUBLIC)) {
+		if (r->who.user_id == PRINCIPAL_ANONYMOUS) {
+			error_set(&r->c.err, E_UNAUTHENTICATED, NULL);
+			goto fail;
+		}
+		if ((rt->roles & r->who.roles) == 0) {
+			error_set(&r->c.err, E_FORBIDDEN, NULL);
+			goto fail;
+		}
+	}
+	if (r->who.session_id && is_write_method(r->method) && !(rt->flags & ROUTE_NO_CSRF)) {
+		const char *sent = req_header(r, "X-CSRF-Token");
+		size_t n = strlen(r->who.csrf_token);
+		if (!sent || strlen(sent) != n || n == 0 ||
+		    memcmp(sent, r->who.csrf_token, n) != 0) { /* both are public-length tokens */
+			error_set(&r->c.err, E_CSRF, NULL);
+			goto fail;
+		}
+	}
+	if (rt->handler(r) != 0)
+		goto fail;
+	if (db_in_transaction(r->c.db)) {
+		fprintf(stderr, "tongxin: %s %s left a transaction open; rolled back\n", r->method,
+			r->path);
+		db_rollback(r->c.db);
+	}
+	return;
+fail:
+	if (r->c.db && db_in_transaction(r->c.db))
+		db_rollback(r->c.db);
+	if (r->stream_free && r->stream_arg)
+		r->stream_free(r->stream_arg);
+	r->stream_read = NULL;
+	r->stream_arg = NULL;
+	if (r->c.err.kind == E_INTERNAL || r->c.err.kind == E_UNAVAILABLE)
+		fprintf(stderr, "tongxin: %s %s: %s\n", r->method, r->path,
+			r->c.err.log[0] ? r->c.err.log : "internal error");
+	reply_problem(r);
+}
+
+static void security_headers(struct MHD_Response *resp, const struct req *r)
+{
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+	MHD_add_response_header(resp, "Content-Language", r->c.lang == LANG_EN ? "en" : "zh-CN");
+	if (strncmp(r->path, "/api/", 5) == 0 || strcmp(r->path, "/healthz") == 0)
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
+}
+
+static struct MHD_Response *build_response(struct req *r)
+{
+	struct MHD_Response *resp;
+	if (r->stream_read) {
+		resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, r->stream_read,
+							 r->stream_arg, r->stream_free);
+		r->stream_arg = NULL; /* the response owns it now */
+		r->stream_free = NULL;
+	} else {
+		size_t len;
+		char *data = buf_steal(&r->out, &len);
+		resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+		r->out.len = len; /* kept for the access log */
+	}
+	if (r->content_type)
+		MHD_add_response_header(resp, "Content-Type", r->content_type);
+	security_headers(resp, r);
+	for (int i = 0; i < r->nheaders; i++)
+		MHD_add_response_header(resp, r->header_names[i], r->header_values[i]);
+	return resp;
+}
+
+static enum MHD_Result queue(struct req *r)
+{
+	struct MHD_Response *resp = r->response ? r->response : build_response(r);
+	r->response = NULL;
+	r->phase = PHASE_QUEUED;
+	enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static void *worker_main(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		pthread_mutex_lock(&pool.lock);
+		while (!pool.head && !pool.stopping)
+			pthread_cond_wait(&pool.wake, &pool.lock);
+		struct req *r = pool.head;
+		if (!r) {
+			pthread_mutex_unlock(&pool.lock);
+			return NULL;
+		}
+		pool.head = r->next_job;
+		if (!pool.head)
+			pool.tail = NULL;
+		pthread_mutex_unlock(&pool.lock);
+
+		run_request(r);
+		r->response = build_response(r);
+		r->phase = PHASE_READY;
+		MHD_resume_connection(r->conn);
+	}
+}
+
+static void pool_push(struct req *r)
+{
+	pthread_mutex_lock(&pool.lock);
+	r->next_job = NULL;
+	if (pool.tail)
+		pool.tail->next_job = r;
+	else
+		pool.head = r;
+	pool.tail = r;
+	pthread_cond_signal(&pool.wake);
+	pthread_mutex_unlock(&pool.lock);
+}
+
+static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, const char *url,
+				      const char *method, const char *version,
+				      const char *upload_data, size_t *upload_data_size,
+				      void **con_cls)
+{
+	(void)cls;
+	(void)version;
+	struct req *r = *con_cls;
+	if (!r) {
+		r = req_new(conn, url, method);
+		*con_cls = r;
+		int path_matched = 0;
+		r->route = router_match(config.tables, method, url, r, &path_matched);
+		if (!r->route && path_matched)
+			r->status = 405;
+		r->body_limit = r->route && (r->route->flags & ROUTE_UPLOAD) ? config.upload_limit
+									     : config.body_limit;
+		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+							     "Content-Length");
+		if (cl && strtoull(cl, NULL, 10) > r->body_limit) {
+			/* Refuse before reading a byte; MHD closes the connection after this. */
+			error_set(&r->c.err, E_TOO_LARGE, NULL);
+			r->c.err.arg = (long long)r->body_limit;
+			reply_problem(r);
+			return queue(r);
+		}
+		r->phase = PHASE_BODY;
+		return MHD_YES;
+	}
+	if (r->phase == PHASE_READY)
+		return queue(r);
+	if (r->phase != PHASE_BODY)
+		return MHD_YES;
+	if (*upload_data_size) {
+		if (r->body.len + *upload_data_size > r->body_limit)
+			r->body_too_large = 1; /* keep reading (and dropping) to answer cleanly */
+		else
+			buf_append(&r->body, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (r->body_too_large) {
+		error_set(&r->c.err, E_TOO_LARGE, NULL);
+		r->c.err.arg = (long long)r->body_limit;
+		reply_problem(r);
+		return queue(r);
+	}
+	if (r->route && (r->route->flags & ROUTE_SLOW)) {
+		r->phase = PHASE_WAITING;
+		MHD_suspend_connection(conn);
+		pool_push(r);
+		return MHD_YES;
+	}
+	run_request(r);
+	return queue(r);
+}
+
+static void request_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			      enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)conn;
+	struct req *r = *con_cls;
+	if (!r)
+		return;
+	if (config.access_log) {
+		double ms = (double)(now_us() - r->start_us) / 1000.0;
+		fprintf(stderr, "%s %s %s %d %.2fms %zu %s%s\n", r->c.remote_addr, r->method, r->path,
+			r->status, ms, r->out.len, r->who.username[0] ? r->who.username : "-",
+			toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
+	}
+	req_free(r);
+	*con_cls = NULL;
+}
+
+static int parse_listen(const char *listen, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof *ss);
+	char host[128];
+	const char *colon = strrchr(listen, ':');
+	if (!colon || (size_t)(colon - listen) >= sizeof host)
+		return -1;
+	memcpy(host, listen, (size_t)(colon - listen));
+	host[colon - listen] = 0;
+	int port = atoi(colon + 1);
+	if (port <= 0 || port > 65535)
+		return -1;
+	if (host[0] == '[') {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+		size_t n = strlen(host);
+		if (host[n - 1] != ']')
+			return -1;
+		host[n - 1] = 0;
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)port);
+		return inet_pton(AF_INET6, host + 1, &s6->sin6_addr) == 1 ? 0 : -1;
+	}
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	s4->sin_family = AF_INET;
+	s4->sin_port = htons((uint16_t)port);
+	if (strcmp(host, "localhost") == 0)
+		strcpy(host, "127.0.0.1");
+	return inet_pton(AF_INET, host[0] ? host : "0.0.0.0", &s4->sin_addr) == 1 ? 0 : -1;
+}
+
+int server_start(const struct server_config *cfg)
+{
+	config = *cfg;
+	if (!config.threads)
+		config.threads = (unsigned)get_nprocs();
+	if (!config.workers)
+		config.workers = 4;
+	if (!config.connection_limit)
+		config.connection_limit = 4096;
+	if (!config.per_ip_limit)
+		config.per_ip_limit = 512;
+	if (!config.timeout_seconds)
+		config.timeout_seconds = 60;
+	if (!config.body_limit)
+		config.body_limit = 1 << 20;
+	if (!config.upload_limit)
+		config.upload_limit = 64u << 20;
+	struct sockaddr_storage ss;
+	if (parse_listen(config.listen, &ss) != 0) {
+		fprintf(stderr, "tongxin: cannot parse listen address '%s' (want HOST:PORT)\n",
+			config.listen);
+		return -1;
+	}
+	db_thread_init(config.database_url);
+	json_object_seed(0);
+
+	/* Signals are taken by server_wait() alone: block them before any thread starts. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	pool.stopping = 0;
+	pool.nthreads = config.workers;
+	pool.threads = xcalloc(config.workers, sizeof(pthread_t));
+	for (unsigned i = 0; i < config.workers; i++)
+		pthread_create(&pool.threads[i], NULL, worker_main, NULL);
+
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	daemon_handle = MHD_start_daemon(
+		flags, 0, NULL, NULL, access_handler, NULL, MHD_OPTION_SOCK_ADDR,
+		(struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, config.threads,
+		MHD_OPTION_CONNECTION_LIMIT, config.connection_limit,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, config.per_ip_limit,
+		MHD_OPTION_CONNECTION_TIMEOUT, config.timeout_seconds,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+		MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL, MHD_OPTION_END);
+	if (!daemon_handle) {
+		fprintf(stderr, "tongxin: cannot listen on %s (in use, or not allowed)\n",
+			config.listen);
+		server_stop();
+		return -1;
+	}
+	return 0;
+}
+
+void server_wait(void)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	int sig = 0;
+	sigwait(&set, &sig);
+	fprintf(stderr, "tongxin: signal %d, stopping\n", sig);
+	server_stop();
+}
+
+void server_stop(void)
+{
+	/* Workers finish every queued request (resuming its connection) before MHD stops, as
+	 * MHD requires all suspended connections resumed before MHD_stop_daemon. */
+	pthread_mutex_lock(&pool.lock);
+	pool.stopping = 1;
+	pthread_cond_broadcast(&pool.wake);
+	pthread_mutex_unlock(&pool.lock);
+	for (unsigned i = 0; i < pool.nthreads; i++)
+		pthread_join(pool.threads[i], NULL);
+	free(pool.threads);
+	pool.threads = NULL;
+	pool.nthreads = 0;
+	if (daemon_handle)
+		MHD_stop_daemon(daemon_handle);
+	daemon_handle = NULL;
+}

@@ -1,0 +1,148 @@
+// Test harness: starts a real `tongxin serve` on a fresh database (SQLite file or a new
+// PostgreSQL database, as TONGXIN_TEST_ENGINE says) and gives tests an HTTP client.
+//
+//   const srv = await startServer({ demo: true });   // demo: load `tongxin demo --scale 40`
+//   const admin = await srv.login('admin', DEMO_PASSWORD);
+//   const res = await admin.post('/api/v1/orgs', {...});   // -> { status, headers, body, text }
+//   srv.cli(['user', 'list'])                          // runs the CLI on the same database
+//   await srv.stop();
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import net from 'node:net';
+
+export const BIN = process.env.TONGXIN_BIN || 'build/tongxin';
+export const ENGINE = process.env.TONGXIN_TEST_ENGINE || 'sqlite';
+export const DEMO_PASSWORD = 'Tongxin@2026';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+function pgAdmin(sql) {
+  const base = process.env.TONGXIN_TEST_PG_URL || 'postgres://tongxin:tongxin@127.0.0.1:5432';
+  const r = spawnSync('psql', [`${base}/postgres`, '-qtAc', sql], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`psql failed: ${r.stderr}`);
+  return base;
+}
+
+/** A fresh, empty database: returns { url, drop() }. */
+export function freshDatabase() {
+  const tag = `${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  if (ENGINE === 'postgres') {
+    const name = `tx_test_${tag}`;
+    const base = pgAdmin(`CREATE DATABASE ${name}`);
+    return {
+      url: `${base}/${name}`,
+      drop: () => { try { pgAdmin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`); } catch { /* ignore */ } },
+    };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'tongxin-test-'));
+  return { url: join(dir, 'test.db'), drop: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function runCli(url, args, opts = {}) {
+  const r = spawnSync(BIN, [...args, '--database', url], {
+    encoding: 'utf8', input: opts.input, env: { ...process.env, LANG: opts.lang || 'zh_CN.UTF-8', ...(opts.env || {}) },
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export class Client {
+  constructor(base) {
+    this.base = base;
+    this.cookie = null;
+    this.csrf = null;
+    this.token = null;
+    this.lang = 'zh-CN';
+  }
+
+  async request(method, path, body, opts = {}) {
+    const headers = { 'Accept-Language': opts.lang || this.lang, ...(opts.headers || {}) };
+    if (this.cookie) headers.Cookie = this.cookie;
+    if (this.token) headers.Authorization = `Bearer ${this.token}`;
+    if (this.csrf && method !== 'GET' && method !== 'HEAD' && !opts.noCsrf) headers['X-CSRF-Token'] = this.csrf;
+    let payload;
+    if (opts.raw !== undefined) {
+      payload = opts.raw;
+    } else if (body !== undefined) {
+      payload = JSON.stringify(body);
+      headers['Content-Type'] = headers['Content-Type'] || 'application/json';
+    }
+    const res = await fetch(this.base + path, { method, headers, body: payload });
+    const buf = Buffer.from(await res.arrayBuffer());
+    const text = buf.toString('utf8');
+    let json = null;
+    const type = res.headers.get('content-type') || '';
+    if (type.includes('json')) {
+      try { json = JSON.parse(text); } catch { json = null; }
+    }
+    const setCookie = res.headers.get('set-cookie');
+    return { status: res.status, headers: res.headers, body: json, text, bytes: buf, setCookie };
+  }
+
+  get(path, opts) { return this.request('GET', path, undefined, opts); }
+  post(path, body, opts) { return this.request('POST', path, body, opts); }
+  put(path, body, opts) { return this.request('PUT', path, body, opts); }
+  patch(path, body, opts) { return this.request('PATCH', path, body, opts); }
+  delete(path, body, opts) { return this.request('DELETE', path, body, opts); }
+}
+
+/** Starts a server on a fresh database. Options: demo (bool or scale), env (extra variables). */
+export async function startServer(opts = {}) {
+  const db = freshDatabase();
+  const init = runCli(db.url, ['init']);
+  if (init.status !== 0) throw new Error(`init failed: ${init.stderr}`);
+  if (opts.demo) {
+    const scale = typeof opts.demo === 'number' ? opts.demo : 40;
+    const demo = runCli(db.url, ['demo', '--scale', String(scale)]);
+    if (demo.status !== 0) throw new Error(`demo failed: ${demo.stderr}`);
+  }
+  const port = await freePort();
+  const child = spawn(BIN, ['serve', '--listen', `127.0.0.1:${port}`, '--database', db.url, ...(opts.args || [])], {
+    stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...(opts.env || {}) },
+  });
+  let log = '';
+  child.stderr.on('data', (d) => { log += d.toString(); });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      const r = await fetch(`${base}/healthz`);
+      if (r.status === 200) break;
+    } catch { /* not yet */ }
+    if (i > 200 || child.exitCode !== null) throw new Error(`server did not start: ${log}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  const srv = {
+    base, db, port, child,
+    log: () => log,
+    client: () => new Client(base),
+    cli: (args, o) => runCli(db.url, args, o),
+    async login(username, password = DEMO_PASSWORD, extra = {}) {
+      const c = new Client(base);
+      const res = await c.post('/api/v1/session', { username, password, ...extra });
+      if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${res.text}`);
+      c.cookie = res.setCookie.split(';')[0];
+      c.csrf = res.body.csrf_token;
+      c.me = res.body.user;
+      return c;
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('exit', r));
+      }
+      db.drop();
+    },
+  };
+  return srv;
+}
