@@ -29,7 +29,7 @@ LIB_SRCS := $(filter-out src/main.c,$(wildcard src/*/*.c))
 LIB_OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) $(BUILD)/obj/gen/embedded.o
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
-EMBED_FILES := $(sort $(wildcard src/db/migrations/*/*.sql)) docs/openapi.json \
+EMBED_FILES := $(sort $(wildcard src/db/migrations/*/*.sql) $(wildcard docs/openapi/*.json)) \
                $(shell test -d web/dist && find web/dist -type f | sort)
 
 .PHONY: all run check unit api deps clean demo-db format
@@ -46,17 +46,18 @@ $(BUILD)/tools/embed: tools/embed.c
 
 $(BUILD)/gen/embedded.c: $(BUILD)/tools/embed $(EMBED_FILES)
 	@mkdir -p $(dir $@)
-	$(BUILD)/tools/embed $@ $(EMBED_FILES)
+	@$(BUILD)/tools/embed $@ $(EMBED_FILES)
 
 $(BUILD)/obj/gen/embedded.o: $(BUILD)/gen/embedded.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	@$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/libtongxin.a: $(LIB_OBJS)
-	rm -f $@ && ar rcs $@ $^
+	@rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/tongxin: $(BUILD)/obj/main.o $(BUILD)/libtongxin.a
-	$(CC) $(LDFLAGS) $^ $(LIBS) -o $@
+	@echo "  LD $@"
+	@$(CC) $(LDFLAGS) $^ $(LIBS) -o $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libtongxin.a
 	@mkdir -p $(dir $@)

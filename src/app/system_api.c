@@ -2,6 +2,9 @@
  * System routes: health, version, and the OpenAPI document (docs/openapi.json, embedded at build
  * time; tests/api/openapi.test.mjs fails when it and the route tables disagree).
  */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "app/app.h"
 #include "lib/embedded.h"
@@ -20,13 +23,58 @@ static int health_get(struct req *r)
 	return reply_json(r, 200, body);
 }
 
+/*
+ * The OpenAPI document is kept in parts, one per feature (docs/openapi/<feature>.json, each with
+ * "paths" and optional "components"), so features document themselves beside each other. The
+ * parts are merged into docs/openapi/base.json once, on first request, and kept.
+ */
+static char *openapi_text;
+static size_t openapi_size;
+static pthread_once_t openapi_once = PTHREAD_ONCE_INIT;
+
+static void merge_object(json_t *into, json_t *from)
+{
+	const char *key;
+	json_t *value;
+	json_object_foreach(from, key, value)
+	{
+		json_t *have = json_object_get(into, key);
+		if (json_is_object(have) && json_is_object(value))
+			merge_object(have, value);
+		else
+			json_object_set(into, key, value);
+	}
+}
+
+static void openapi_build(void)
+{
+	const struct embedded_file *base = embedded_find("docs/openapi/base.json");
+	json_t *doc = base ? json_loads(base->data, 0, NULL) : NULL;
+	if (!doc)
+		doc = json_pack("{s:s, s:{s:s, s:s}, s:{}}", "openapi", "3.1.0", "info", "title",
+				"Tongxin", "version", TONGXIN_VERSION, "paths");
+	for (const struct embedded_file *f = embedded_files; f->path; f++) {
+		if (strncmp(f->path, "docs/openapi/", 13) != 0 || f == base)
+			continue;
+		json_t *part = json_loads(f->data, 0, NULL);
+		if (!part) {
+			fprintf(stderr, "tongxin: %s is not valid JSON\n", f->path);
+			continue;
+		}
+		merge_object(doc, part);
+		json_decref(part);
+	}
+	json_object_set_new(json_object_get(doc, "info"), "version", json_string(TONGXIN_VERSION));
+	openapi_text = json_dumps(doc, JSON_INDENT(1));
+	openapi_size = strlen(openapi_text);
+	json_decref(doc);
+}
+
 /* GET /api/v1/openapi.json — public. The OpenAPI 3.1 document. */
 static int openapi_get(struct req *r)
 {
-	const struct embedded_file *f = embedded_find("docs/openapi.json");
-	if (!f)
-		return error_set(&r->c.err, E_NOT_FOUND, NULL);
-	return reply_bytes(r, 200, "application/json; charset=utf-8", f->data, f->size);
+	pthread_once(&openapi_once, openapi_build);
+	return reply_bytes(r, 200, "application/json; charset=utf-8", openapi_text, openapi_size);
 }
 
 const struct route system_routes[] = {

@@ -411,9 +411,10 @@ static int csv_parse_record(struct csv_reader *r)
 			return 0;
 		csv_get(r);
 		if (c == '\r' || c == '\n') {
-			csv_count_newline(r, c);
+			/* CRLF, LF or a lone CR: one physical line either way. */
 			if (c == '\r' && csv_peek(r) == '\n')
 				csv_get(r);
+			r->line++;
 			return 0;
 		}
 	}

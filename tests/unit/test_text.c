@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -269,6 +270,42 @@ static void test_latin_names_sort_case_insensitively_and_numerically(void **stat
 	text_thread_cleanup();
 }
 
+struct key_job {
+	const char *name;
+	char *key;
+};
+
+/* Each thread gets its own cached collator and frees it before exiting. */
+static void *compute_keys(void *arg)
+{
+	struct key_job *job = arg;
+	for (int i = 0; i < 50; i++) {
+		free(job->key);
+		job->key = text_sort_key(job->name);
+	}
+	text_thread_cleanup();
+	return NULL;
+}
+
+static void test_sort_keys_agree_across_threads(void **state)
+{
+	struct key_job jobs[4] = {{"阿", NULL}, {"张三", NULL}, {"阿", NULL}, {"张三", NULL}};
+	pthread_t threads[4];
+	char *expected_a = text_sort_key("阿"), *expected_zhang = text_sort_key("张三");
+	(void)state;
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&threads[i], NULL, compute_keys, &jobs[i]), 0);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(pthread_join(threads[i], NULL), 0);
+	for (int i = 0; i < 4; i++) {
+		assert_string_equal(jobs[i].key, i % 2 ? expected_zhang : expected_a);
+		free(jobs[i].key);
+	}
+	free(expected_a);
+	free(expected_zhang);
+	text_thread_cleanup();
+}
+
 static void test_clean_utf8_allows_tab_lf_cr_only(void **state)
 {
 	(void)state;
@@ -318,6 +355,7 @@ int main(void)
 		cmocka_unit_test(test_sort_keys_follow_pinyin_order),
 		cmocka_unit_test(test_polyphonic_chang_sorts_with_icu_reading_zhang),
 		cmocka_unit_test(test_latin_names_sort_case_insensitively_and_numerically),
+		cmocka_unit_test(test_sort_keys_agree_across_threads),
 		cmocka_unit_test(test_clean_utf8_allows_tab_lf_cr_only),
 		cmocka_unit_test(test_char_count_counts_code_points),
 		cmocka_unit_test(test_utf8_decode_reports_incomplete_and_invalid),

@@ -1,0 +1,74 @@
+/*
+ * The organization registry: the domain API (no HTTP here). Used by registry_api.c, the
+ * importer/exporter (src/io) and the demo generator.
+ *
+ * Transactions: the *_in_tx functions run inside a write transaction the caller holds (an
+ * import runs thousands of them in one transaction, all or nothing); the plain functions open
+ * and commit their own. Every write checks the policy (core/policy.h) for c->who, appends an
+ * audit record (audit/audit.h) and keeps the search index in step, in the same transaction.
+ */
+#ifndef TONGXIN_REGISTRY_ORG_H
+#define TONGXIN_REGISTRY_ORG_H
+#include <jansson.h>
+#include <stdint.h>
+#include "core/ctx.h"
+
+/* Organization types: stable codes stored in the database and used by the API. */
+extern const char *const org_type_codes[];  /* NULL-terminated: "social_group", ... */
+/* The 14 civil-affairs fields of work (DOMAIN.md): "science", "environment", ... */
+extern const char *const org_field_codes[];
+extern const char *const org_status_codes[]; /* "active", "suspended", "deregistered" */
+extern const char *const org_grade_codes[];  /* "5A", "4A", "3A", "2A", "1A" */
+/* Chinese/English label of a type, field, status or grade code (NULL if unknown). */
+const char *org_label(const char *code, enum lang lang);
+
+/* Every field a client can set, in JSON names. NULL-terminated. */
+extern const char *const org_input_fields[];
+
+/* What a client sends to create or update an organization. Strings are arena-owned; NULL
+ * means "not given" on update (see `given`), "empty" after validation of a given null. */
+struct org_input {
+	const char *name, *short_name, *credit_code, *type, *street_code, *community_code;
+	const char *address, *legal_representative, *contact_person, *contact_phone;
+	const char *contact_email, *founded_on, *registration_authority, *supervising_unit;
+	const char *description, *status, *credit_override_reason;
+	const char **fields; /* NULL-terminated codes */
+	const char **tags;   /* NULL-terminated free tags */
+	int64_t staff_count, volunteer_count, annual_budget; /* budget in yuan */
+	int has_party_org;
+	int64_t version;     /* required on update: the version the client last read */
+	json_t *given;       /* the JSON object the input came from (borrowed): which keys were sent */
+};
+
+/* Reads and validates a JSON object into *in (field types, lengths, choices, dates, phone,
+ * e-mail, credit code format and check, division codes inside the configured district,
+ * community inside street). Collects every field error into c->err and returns -1 if any.
+ * `for_update`: fields are optional and `version` is required. Does not touch the database
+ * except to check division codes. */
+int org_input_from_json(struct ctx *c, json_t *obj, int for_update, struct org_input *in);
+
+/* Creates an organization. Checks ACT_ORG_CREATE for the street, a duplicate credit code is
+ * E_DUPLICATE with a field error on credit_code. Returns 0 and *id, or -1. */
+int org_create_in_tx(struct ctx *c, const struct org_input *in, int64_t *id);
+int org_create(struct ctx *c, const struct org_input *in, int64_t *id);
+
+/* Applies the given fields of `in` to organization id if in->version matches (else E_STALE);
+ * ACT_ORG_UPDATE. */
+int org_update(struct ctx *c, int64_t id, const struct org_input *in);
+
+/* Archives (status 'deregistered' + archived flag) or restores; ACT_ORG_ARCHIVE; version. */
+int org_archive(struct ctx *c, int64_t id, int64_t version, int archived);
+
+/* The organization as the API shows it to c->who (private fields only when
+ * ACT_ORG_READ_PRIVATE allows; personal data masked otherwise). New reference, or NULL with
+ * E_NOT_FOUND / E_FORBIDDEN. */
+json_t *org_get_json(struct ctx *c, int64_t id);
+
+/* Recomputes an organization's search tokens (name, short name, description, tags, credit
+ * code, address) inside the caller's transaction. */
+int org_reindex_in_tx(struct ctx *c, int64_t id);
+
+/* Masks a phone number for people who may not see it: 138****5678. Arena copy. */
+const char *org_mask_phone(struct ctx *c, const char *phone);
+
+#endif
