@@ -403,6 +403,7 @@ int db_exec_script(struct db *db, const char *sql)
 
 int db_begin(struct db *db)
 {
+	memset(&db->tx_memo, 0, sizeof db->tx_memo);
 	if (db_exec_script(db, db->engine == DB_POSTGRES ? "BEGIN" : "BEGIN IMMEDIATE") != 0)
 		return -1;
 	db->in_tx = 1;
@@ -414,6 +415,7 @@ int db_begin_read(struct db *db)
 	const char *sql = db->engine == DB_POSTGRES
 				  ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 				  : "BEGIN";
+	memset(&db->tx_memo, 0, sizeof db->tx_memo);
 	if (db_exec_script(db, sql) != 0)
 		return -1;
 	db->in_tx = 1;
@@ -426,6 +428,7 @@ int db_commit(struct db *db)
 	if (rc != 0)
 		db_exec_script(db, "ROLLBACK");
 	db->in_tx = 0;
+	memset(&db->tx_memo, 0, sizeof db->tx_memo);
 	return rc;
 }
 
@@ -433,7 +436,15 @@ int db_rollback(struct db *db)
 {
 	int rc = db_exec_script(db, "ROLLBACK");
 	db->in_tx = 0;
+	memset(&db->tx_memo, 0, sizeof db->tx_memo);
 	return rc;
+}
+
+void *db_tx_memo(struct db *db, size_t size)
+{
+	if (size > sizeof db->tx_memo.bytes)
+		abort();
+	return db->tx_memo.bytes;
 }
 
 int db_in_transaction(const struct db *db)
