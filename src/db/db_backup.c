@@ -61,6 +61,15 @@ static int lite_backup(struct db *db, const char *tmp, struct error *err)
 	return rc == SQLITE_OK || rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* "--name=value", malloc'd. */
+static char *option(const char *name, const char *value)
+{
+	size_t n = strlen(name) + strlen(value) + 1;
+	char *s = xmalloc(n);
+	snprintf(s, n, "%s%s", name, value);
+	return s;
+}
+
 /* PostgreSQL: pg_dump in its custom format (restore with pg_restore), run without a shell.
  * Its stderr goes to a pipe so its complaint can be reported (first line kept in err->log). */
 static int pg_backup(struct db *db, const char *tmp, struct error *err)
@@ -68,12 +77,7 @@ static int pg_backup(struct db *db, const char *tmp, struct error *err)
 	int fds[2];
 	if (pipe(fds) != 0)
 		return error_internal(err, "pipe: %s", strerror(errno));
-	char *file_arg = NULL, *db_arg = NULL;
-	size_t n = strlen(tmp) + 8, m = strlen(db->url) + 9;
-	file_arg = xmalloc(n);
-	db_arg = xmalloc(m);
-	snprintf(file_arg, n, "--file=%s", tmp);
-	snprintf(db_arg, m, "--dbname=%s", db->url);
+	char *file_arg = option("--file=", tmp), *db_arg = option("--dbname=", db->url);
 	pid_t pid = fork();
 	if (pid == 0) {
 		dup2(fds[1], 2);
