@@ -30,9 +30,11 @@ static const char backup_help[] =
 	"consistent copy you can open; PostgreSQL: pg_dump --format=custom (restore with\n"
 	"pg_restore). An existing FILE is only replaced with --force.\n";
 
-/* Opens the database the options name; a SQLite file must already exist (so a mistyped path
- * is an error, not an empty, "intact" trail). NULL after printing why. */
-static struct db *open_existing(struct cli_opts *o)
+/* Opens the database the options name, without migrating it: these commands read (or copy)
+ * what is there, so they neither wait for the server's write lock nor change a backup copy.
+ * A SQLite file must already exist (so a mistyped path is an error, not an empty, "intact"
+ * trail); with `need_audit`, the audit migration must have run. NULL after printing why. */
+static struct db *open_existing(struct cli_opts *o, int need_audit)
 {
 	const char *url = cli_database_url(o);
 	struct stat sb;
@@ -40,7 +42,19 @@ static struct db *open_existing(struct cli_opts *o)
 		fprintf(stderr, "tongxin: 数据库不存在 no database at %s\n", url);
 		return NULL;
 	}
-	return cli_open_db(o);
+	struct error err = {0};
+	struct db *db = db_open(url, &err);
+	if (!db) {
+		cli_print_error(&err);
+		return NULL;
+	}
+	if (need_audit && db_exists(db, "SELECT 1 FROM schema_migrations WHERE version = 4", "") != 1) {
+		fprintf(stderr, "tongxin: 数据库尚无审计表，请先运行 tongxin init  "
+				"the database has no audit trail yet; run tongxin init\n");
+		db_close(db);
+		return NULL;
+	}
+	return db;
 }
 
 /* ---------------------------------------------------------------- verify */
@@ -185,7 +199,7 @@ int cli_audit(int argc, char **argv)
 		fputs(audit_help, o.help ? stdout : stderr);
 		return o.help ? 0 : 2;
 	}
-	struct db *db = open_existing(&o);
+	struct db *db = open_existing(&o, 1);
 	if (!db)
 		return 1;
 	struct ctx c;
@@ -225,7 +239,7 @@ int cli_backup(int argc, char **argv)
 		fprintf(stderr, "tongxin backup: %s 已存在 already exists (--force replaces it)\n", file);
 		return 1;
 	}
-	struct db *db = open_existing(&o);
+	struct db *db = open_existing(&o, 0);
 	if (!db)
 		return 1;
 	struct error err = {0};
