@@ -2,7 +2,8 @@
 // an untouched chain. Tampering and backups are in audit_tamper.test.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './harness.mjs';
+import { spawn } from 'node:child_process';
+import { startServer, BIN } from './harness.mjs';
 
 let srv;
 let admin;
@@ -132,4 +133,19 @@ test('the command line lists the trail with filters and a limit', () => {
   assert.equal(srv.cli(['audit', 'list', '--limit', '0']).status, 2);
   assert.equal(srv.cli(['audit', 'list', '--help']).status, 0);
   assert.match(srv.cli(['audit', 'verify', '--help']).stdout, /--anchor/);
+});
+
+test('concurrent writers form one unbroken chain', async () => {
+  const runs = Array.from({ length: 8 }, (_, i) => new Promise((resolve) => {
+    const child = spawn(BIN, ['user', 'add', `para${i}`, '--name', `并发${i}`, '--role', 'resident',
+      '--password', PASSWORD, '--database', srv.db.url]);
+    let err = '';
+    child.stderr.on('data', (d) => { err += d; });
+    child.on('exit', (status) => resolve({ status, err }));
+  }));
+  for (const r of await Promise.all(runs)) assert.equal(r.status, 0, r.err);
+  const v = (await admin.get('/api/v1/audit/verify')).body;
+  assert.equal(v.ok, true, v.problem);
+  assert.equal(v.records, 12);
+  assert.equal((await admin.get('/api/v1/audit?action=user.create')).body.total, 11);
 });
