@@ -97,11 +97,13 @@ static int head_read(struct ctx *c, struct head_memo *memo)
 	if (db_engine(c->db) == DB_POSTGRES &&
 	    db_exists(c->db, "SELECT pg_advisory_xact_lock(" AUDIT_LOCK_KEY ")", "") < 0)
 		return ctx_db_error(c);
-	struct db_stmt *st = db_prepare(c->db, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");
+	struct db_stmt *st =
+	    db_prepare(c->db, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");
 	int rc = db_step(st);
 	if (rc == DB_ROW) {
 		memo->id = db_col_int(st, 0);
-		snprintf(memo->hash, sizeof memo->hash, "%s", db_col_text(st, 1) ? db_col_text(st, 1) : "");
+		snprintf(memo->hash, sizeof memo->hash, "%s",
+		         db_col_text(st, 1) ? db_col_text(st, 1) : "");
 	} else if (rc == DB_DONE) {
 		memo->id = 0;
 		strcpy(memo->hash, AUDIT_GENESIS_HASH);
@@ -121,7 +123,8 @@ static char *roles_text(struct ctx *c)
 	for (int r = 0; r < ROLE__MAX; r++) {
 		if (!principal_has(c->who, (enum role)r))
 			continue;
-		n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", n ? "," : "", role_name((enum role)r));
+		n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", n ? "," : "",
+		                      role_name((enum role)r));
 		if (n >= sizeof buf)
 			break;
 	}
@@ -140,7 +143,7 @@ static char *canonical_json(struct ctx *c, json_t *v)
 }
 
 int audit_append(struct ctx *c, const char *action, const char *object_type, int64_t object_id,
-		 json_t *before, json_t *after)
+                 json_t *before, json_t *after)
 {
 	if (!db_in_transaction(c->db))
 		return error_internal(&c->err, "audit_append(%s) outside a transaction", action);
@@ -148,28 +151,29 @@ int audit_append(struct ctx *c, const char *action, const char *object_type, int
 	if (head_read(c, memo) != 0)
 		return -1;
 	struct audit_record rec = {
-		.id = memo->id + 1,
-		.at = c->now,
-		.actor_id = c->who->user_id,
-		.object_id = object_id,
-		.actor_name = c->who->username,
-		.actor_roles = roles_text(c),
-		.remote_addr = c->remote_addr,
-		.action = action,
-		.object_type = object_type,
-		.before_json = canonical_json(c, before),
-		.after_json = canonical_json(c, after),
-		.prev_hash = memo->hash,
+	    .id = memo->id + 1,
+	    .at = c->now,
+	    .actor_id = c->who->user_id,
+	    .object_id = object_id,
+	    .actor_name = c->who->username,
+	    .actor_roles = roles_text(c),
+	    .remote_addr = c->remote_addr,
+	    .action = action,
+	    .object_type = object_type,
+	    .before_json = canonical_json(c, before),
+	    .after_json = canonical_json(c, after),
+	    .prev_hash = memo->hash,
 	};
 	char hash[65];
 	audit_hash(&rec, hash);
-	int64_t n = db_run(c->db,
-			   "INSERT INTO audit_log (id, at, actor_id, actor_name, actor_roles, remote_addr, "
-			   "action, object_type, object_id, before_json, after_json, prev_hash, hash) "
-			   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-			   "lllssssslssss", rec.id, rec.at, rec.actor_id, rec.actor_name, rec.actor_roles,
-			   rec.remote_addr, rec.action, rec.object_type, rec.object_id, rec.before_json,
-			   rec.after_json, rec.prev_hash, hash);
+	int64_t n =
+	    db_run(c->db,
+	           "INSERT INTO audit_log (id, at, actor_id, actor_name, actor_roles, remote_addr, "
+	           "action, object_type, object_id, before_json, after_json, prev_hash, hash) "
+	           "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+	           "lllssssslssss", rec.id, rec.at, rec.actor_id, rec.actor_name, rec.actor_roles,
+	           rec.remote_addr, rec.action, rec.object_type, rec.object_id, rec.before_json,
+	           rec.after_json, rec.prev_hash, hash);
 	if (n != 1) {
 		memo->valid = 0;
 		return ctx_db_error(c);
@@ -199,7 +203,8 @@ static json_t *without_nulls(json_t *obj)
  * field that goes from absent to null has not changed; one that loses its value is recorded
  * as null in *after, so both objects always name the same keys. Arrays and nested objects
  * compare by value (json_equal). */
-static void diff_key(const char *key, json_t *old_obj, json_t *new_obj, json_t *before, json_t *after)
+static void diff_key(const char *key, json_t *old_obj, json_t *new_obj, json_t *before,
+                     json_t *after)
 {
 	json_t *o = json_object_get(old_obj, key);
 	json_t *n = json_object_get(new_obj, key);
@@ -230,8 +235,7 @@ void audit_diff(json_t *old_obj, json_t *new_obj, json_t **before, json_t **afte
 	*after = json_object();
 	const char *key;
 	json_t *v;
-	json_object_foreach(old_obj, key, v)
-		diff_key(key, old_obj, new_obj, *before, *after);
+	json_object_foreach(old_obj, key, v) diff_key(key, old_obj, new_obj, *before, *after);
 	json_object_foreach(new_obj, key, v)
 	{
 		if (!json_object_get(old_obj, key))
@@ -244,9 +248,9 @@ void audit_diff(json_t *old_obj, json_t *new_obj, json_t **before, json_t **afte
 enum { VERIFY_BATCH = 1000, VERIFY_PROGRESS_EVERY = 100000 };
 
 static const char verify_sql[] =
-	"SELECT id, at, actor_id, actor_name, actor_roles, remote_addr, action, object_type, "
-	"object_id, before_json, after_json, prev_hash, hash FROM audit_log WHERE id > $1 "
-	"ORDER BY id LIMIT 1000"; /* VERIFY_BATCH */
+    "SELECT id, at, actor_id, actor_name, actor_roles, remote_addr, action, object_type, "
+    "object_id, before_json, after_json, prev_hash, hash FROM audit_log WHERE id > $1 "
+    "ORDER BY id LIMIT 1000"; /* VERIFY_BATCH */
 
 static void record_from_row(struct db_stmt *st, struct audit_record *r)
 {
@@ -269,7 +273,7 @@ static void record_from_row(struct db_stmt *st, struct audit_record *r)
  * broken link (deleted, inserted or reordered), a hash that does not match the content
  * (edited). */
 static void verify_one(struct audit_verify_result *out, const struct audit_record *r,
-		       const char *stored_hash, int64_t prev_id, const char *prev_hash)
+                       const char *stored_hash, int64_t prev_id, const char *prev_hash)
 {
 	if (!out->ok)
 		return;
@@ -277,22 +281,22 @@ static void verify_one(struct audit_verify_result *out, const struct audit_recor
 	if (r->id != prev_id + 1) {
 		if (r->id > prev_id + 1 && r->id == prev_id + 2)
 			snprintf(out->problem, sizeof out->problem,
-				 "record %" PRId64 " is missing (deleted)", prev_id + 1);
+			         "record %" PRId64 " is missing (deleted)", prev_id + 1);
 		else
 			snprintf(out->problem, sizeof out->problem,
-				 "records %" PRId64 "-%" PRId64 " are missing (deleted)", prev_id + 1,
-				 r->id - 1);
+			         "records %" PRId64 "-%" PRId64 " are missing (deleted)",
+			         prev_id + 1, r->id - 1);
 	} else if (!r->prev_hash || strcmp(r->prev_hash, prev_hash) != 0) {
 		snprintf(out->problem, sizeof out->problem,
-			 "prev_hash does not match record %" PRId64 "'s hash "
-			 "(a record was deleted, inserted or reordered)",
-			 prev_id);
+		         "prev_hash does not match record %" PRId64 "'s hash "
+		         "(a record was deleted, inserted or reordered)",
+		         prev_id);
 	} else {
 		audit_hash(r, hash);
 		if (stored_hash && strcmp(hash, stored_hash) == 0)
 			return;
 		snprintf(out->problem, sizeof out->problem,
-			 "hash does not match the record's content (the record was edited)");
+		         "hash does not match the record's content (the record was edited)");
 	}
 	out->ok = 0;
 	out->first_bad_id = r->id;
@@ -300,7 +304,7 @@ static void verify_one(struct audit_verify_result *out, const struct audit_recor
 
 /* One batch of records after *last_id; returns the number read, or -1. */
 static int verify_batch(struct ctx *c, struct audit_verify_result *out, int64_t *last_id,
-			char last_hash[65])
+                        char last_hash[65])
 {
 	struct db_stmt *st = db_prepare(c->db, verify_sql);
 	db_bind_int(st, 1, *last_id);
@@ -319,7 +323,7 @@ static int verify_batch(struct ctx *c, struct audit_verify_result *out, int64_t 
 }
 
 static int verify_run(struct ctx *c, struct audit_verify_result *out,
-		      void (*progress)(int64_t, int64_t, void *), void *arg)
+                      void (*progress)(int64_t, int64_t, void *), void *arg)
 {
 	int64_t total = progress ? db_int(c->db, 0, "SELECT MAX(id) FROM audit_log", "") : 0;
 	int64_t last_id = 0, next_report = VERIFY_PROGRESS_EVERY;
@@ -342,7 +346,7 @@ static int verify_run(struct ctx *c, struct audit_verify_result *out,
 }
 
 int audit_verify_progress(struct ctx *c, struct audit_verify_result *out,
-			  void (*progress)(int64_t done, int64_t total, void *arg), void *arg)
+                          void (*progress)(int64_t done, int64_t total, void *arg), void *arg)
 {
 	memset(out, 0, sizeof *out);
 	out->ok = 1;
@@ -376,11 +380,15 @@ int audit_check_anchor(struct ctx *c, int64_t id, const char *hash, char problem
 		return 0;
 	}
 	if (rc == DB_ROW)
-		snprintf(problem, 160, "record %" PRId64 " has another hash than the anchor "
-			 "(the trail was rewritten)", id);
+		snprintf(problem, 160,
+		         "record %" PRId64 " has another hash than the anchor "
+		         "(the trail was rewritten)",
+		         id);
 	else if (rc == DB_DONE)
-		snprintf(problem, 160, "record %" PRId64 " of the anchor is missing "
-			 "(the newest records were removed)", id);
+		snprintf(problem, 160,
+		         "record %" PRId64 " of the anchor is missing "
+		         "(the newest records were removed)",
+		         id);
 	db_done(st);
 	return rc == DB_ERROR ? ctx_db_error(c) : -1;
 }
@@ -388,11 +396,11 @@ int audit_check_anchor(struct ctx *c, int64_t id, const char *hash, char problem
 /* ---------------------------------------------------------------- list */
 
 /* The filters, shared by the count and the page. An absent filter binds NULL. */
-#define AUDIT_WHERE                                                                        \
-	" WHERE (CAST($1 AS BIGINT) IS NULL OR actor_id = CAST($1 AS BIGINT))"             \
-	" AND (CAST($2 AS TEXT) IS NULL OR action = CAST($2 AS TEXT))"                     \
-	" AND (CAST($3 AS TEXT) IS NULL OR object_type = CAST($3 AS TEXT))"                \
-	" AND (CAST($4 AS BIGINT) IS NULL OR object_id = CAST($4 AS BIGINT))"              \
+#define AUDIT_WHERE                                                                                \
+	" WHERE (CAST($1 AS BIGINT) IS NULL OR actor_id = CAST($1 AS BIGINT))"                     \
+	" AND (CAST($2 AS TEXT) IS NULL OR action = CAST($2 AS TEXT))"                             \
+	" AND (CAST($3 AS TEXT) IS NULL OR object_type = CAST($3 AS TEXT))"                        \
+	" AND (CAST($4 AS BIGINT) IS NULL OR object_id = CAST($4 AS BIGINT))"                      \
 	" AND at >= CAST($5 AS BIGINT) AND at <= CAST($6 AS BIGINT)"
 
 static void bind_filter(struct db_stmt *st, const struct audit_filter *f)
@@ -432,14 +440,15 @@ static json_t *roles_array(const char *s)
 
 static json_t *item_from_row(struct db_stmt *st)
 {
-	return json_pack("{s:I, s:I, s:I, s:s, s:o, s:s?, s:s, s:s, s:I, s:o, s:o, s:s, s:s}",
-			 "id", (json_int_t)db_col_int(st, 0), "at", (json_int_t)db_col_int(st, 1),
-			 "actor_id", (json_int_t)db_col_int(st, 2), "actor_name", db_col_text(st, 3),
-			 "actor_roles", roles_array(db_col_text(st, 4)), "remote_addr",
-			 db_col_text(st, 5), "action", db_col_text(st, 6), "object_type",
-			 db_col_text(st, 7), "object_id", (json_int_t)db_col_int(st, 8), "before",
-			 stored_json(db_col_text(st, 9)), "after", stored_json(db_col_text(st, 10)),
-			 "prev_hash", db_col_text(st, 11), "hash", db_col_text(st, 12));
+	return json_pack("{s:I, s:I, s:I, s:s, s:o, s:s?, s:s, s:s, s:I, s:o, s:o, s:s, s:s}", "id",
+	                 (json_int_t)db_col_int(st, 0), "at", (json_int_t)db_col_int(st, 1),
+	                 "actor_id", (json_int_t)db_col_int(st, 2), "actor_name",
+	                 db_col_text(st, 3), "actor_roles", roles_array(db_col_text(st, 4)),
+	                 "remote_addr", db_col_text(st, 5), "action", db_col_text(st, 6),
+	                 "object_type", db_col_text(st, 7), "object_id",
+	                 (json_int_t)db_col_int(st, 8), "before", stored_json(db_col_text(st, 9)),
+	                 "after", stored_json(db_col_text(st, 10)), "prev_hash",
+	                 db_col_text(st, 11), "hash", db_col_text(st, 12));
 }
 
 int audit_list(struct ctx *c, const struct audit_filter *f, json_t **items, int64_t *total)
@@ -454,10 +463,11 @@ int audit_list(struct ctx *c, const struct audit_filter *f, json_t **items, int6
 	db_done(st);
 	if (rc != DB_ROW)
 		return ctx_db_error(c);
-	st = db_prepare(c->db, "SELECT id, at, actor_id, actor_name, actor_roles, remote_addr, "
-			       "action, object_type, object_id, before_json, after_json, prev_hash, "
-			       "hash FROM audit_log" AUDIT_WHERE
-			       " ORDER BY id DESC LIMIT CAST($7 AS BIGINT) OFFSET CAST($8 AS BIGINT)");
+	st = db_prepare(c->db,
+	                "SELECT id, at, actor_id, actor_name, actor_roles, remote_addr, "
+	                "action, object_type, object_id, before_json, after_json, prev_hash, "
+	                "hash FROM audit_log" AUDIT_WHERE
+	                " ORDER BY id DESC LIMIT CAST($7 AS BIGINT) OFFSET CAST($8 AS BIGINT)");
 	bind_filter(st, f);
 	db_bind_int(st, 7, f->per_page);
 	db_bind_int(st, 8, (f->page - 1) * f->per_page);

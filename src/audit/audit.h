@@ -16,7 +16,7 @@
  * "org"; before/after are JSON objects of the changed fields (borrowed; either may be NULL).
  * Must run inside the caller's write transaction. Returns 0, or -1 with c->err filled. */
 int audit_append(struct ctx *c, const char *action, const char *object_type, int64_t object_id,
-		 json_t *before, json_t *after);
+                 json_t *before, json_t *after);
 
 /* Given the old and new JSON objects of a record, returns (new references, caller decrefs)
  * objects holding only the keys whose values differ: *before with old values, *after with
@@ -29,8 +29,8 @@ struct audit_verify_result {
 	int64_t first_bad_id; /* the first record whose hash or link does not match (0 if ok) */
 	char problem[160];    /* what is wrong there, in English, for the log and the CLI */
 	/* added: the newest record, so operators can keep the head elsewhere (docs/audit.md) */
-	int64_t head_id;      /* 0 when the trail is empty */
-	char head_hash[65];   /* its stored hash; 64 zeros when empty */
+	int64_t head_id;    /* 0 when the trail is empty */
+	char head_hash[65]; /* its stored hash; 64 zeros when empty */
 };
 /* Recomputes the whole chain. Requires ACT_AUDIT_READ. Returns 0 (result filled) or -1. */
 int audit_verify(struct ctx *c, struct audit_verify_result *out);
@@ -53,7 +53,7 @@ void audit_hash(const struct audit_record *r, char out[65]);
 /* Like audit_verify; calls progress(done, total, arg) every 100,000 records (total is the
  * highest id, an upper bound). progress may be NULL. */
 int audit_verify_progress(struct ctx *c, struct audit_verify_result *out,
-			  void (*progress)(int64_t done, int64_t total, void *arg), void *arg);
+                          void (*progress)(int64_t done, int64_t total, void *arg), void *arg);
 
 /* Checks an anchor kept elsewhere: 0 if record `id` exists with stored hash `hash`, else -1
  * with `problem` (size 160) saying why (missing: the trail was truncated; different: rewritten).

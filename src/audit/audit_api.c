@@ -112,8 +112,9 @@ static int audit_list_get(struct req *r)
 	if (audit_list(&r->c, &f, &items, &total) != 0)
 		return -1;
 	return reply_json(r, 200,
-			  json_pack("{s:o, s:I, s:I, s:I}", "items", items, "page", (json_int_t)f.page,
-				    "per_page", (json_int_t)f.per_page, "total", (json_int_t)total));
+	                  json_pack("{s:o, s:I, s:I, s:I}", "items", items, "page",
+	                            (json_int_t)f.page, "per_page", (json_int_t)f.per_page, "total",
+	                            (json_int_t)total));
 }
 
 /*
@@ -126,9 +127,11 @@ static int audit_verify_get(struct req *r)
 	struct audit_verify_result v;
 	if (audit_verify(&r->c, &v) != 0)
 		return -1;
-	json_t *body = json_pack("{s:b, s:I, s:I, s:s}", "ok", v.ok, "records", (json_int_t)v.records,
-				 "head_id", (json_int_t)v.head_id, "head_hash", v.head_hash);
-	json_object_set_new(body, "first_bad_id", v.ok ? json_null() : json_integer(v.first_bad_id));
+	json_t *body =
+	    json_pack("{s:b, s:I, s:I, s:s}", "ok", v.ok, "records", (json_int_t)v.records,
+	              "head_id", (json_int_t)v.head_id, "head_hash", v.head_hash);
+	json_object_set_new(body, "first_bad_id",
+	                    v.ok ? json_null() : json_integer(v.first_bad_id));
 	json_object_set_new(body, "problem", v.ok ? json_null() : json_string(v.problem));
 	return reply_json(r, 200, body);
 }
@@ -136,15 +139,15 @@ static int audit_verify_get(struct req *r)
 #define AUDIT_READERS (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_SUPERVISOR))
 
 const struct route audit_routes[] = {
-	{"GET", "/api/v1/audit", audit_list_get, AUDIT_READERS, 0, "审计日志：筛选与分页，最新在前"},
-	{"GET", "/api/v1/audit/verify", audit_verify_get, AUDIT_READERS, ROUTE_SLOW,
-	 "校验审计哈希链：找出被修改、删除或插入的记录"},
-	{NULL},
+    {"GET", "/api/v1/audit", audit_list_get, AUDIT_READERS, 0, "审计日志：筛选与分页，最新在前"},
+    {"GET", "/api/v1/audit/verify", audit_verify_get, AUDIT_READERS, ROUTE_SLOW,
+     "校验审计哈希链：找出被修改、删除或插入的记录"},
+    {NULL},
 };
 
 const struct msg audit_messages[] = {
-	{"audit.bad_time", "应为日期 YYYY-MM-DD 或 Unix 秒数",
-	 "Must be a date YYYY-MM-DD or Unix seconds"},
-	{"audit.to_before_from", "结束时间不能早于开始时间", "The end cannot be before the start"},
-	{NULL, NULL, NULL},
+    {"audit.bad_time", "应为日期 YYYY-MM-DD 或 Unix 秒数",
+     "Must be a date YYYY-MM-DD or Unix seconds"},
+    {"audit.to_before_from", "结束时间不能早于开始时间", "The end cannot be before the start"},
+    {NULL, NULL, NULL},
 };

@@ -12,23 +12,24 @@
 #include "cli/cli.h"
 
 static const char audit_help[] =
-	"用法 usage:\n"
-	"  tongxin audit verify [--anchor ID:HASH]\n"
-	"  tongxin audit list [--object-type T] [--object-id N] [--action A] [--actor USER_ID]\n"
-	"                     [--limit N]\n\n"
-	"verify  重算整条审计哈希链；完好时退出码 0 并打印链头（请另行保存，用于发现末尾记录被删），\n"
-	"        否则退出码 1 并指出第一条有问题的记录。--anchor 检查以前保存的链头仍在。\n"
-	"        Recomputes the whole hash chain: exit 0 when intact (prints the head to keep\n"
-	"        elsewhere), 1 naming the first bad record. --anchor checks a head kept earlier.\n"
-	"list    最新的审计记录（默认 20 条）  the newest records (20 unless --limit N, at most 1000)\n";
+    "用法 usage:\n"
+    "  tongxin audit verify [--anchor ID:HASH]\n"
+    "  tongxin audit list [--object-type T] [--object-id N] [--action A] [--actor USER_ID]\n"
+    "                     [--limit N]\n\n"
+    "verify  重算整条审计哈希链；完好时退出码 0 并打印链头（请另行保存，用于发现末尾记录被删），\n"
+    "        否则退出码 1 并指出第一条有问题的记录。--anchor 检查以前保存的链头仍在。\n"
+    "        Recomputes the whole hash chain: exit 0 when intact (prints the head to keep\n"
+    "        elsewhere), 1 naming the first bad record. --anchor checks a head kept earlier.\n"
+    "list    最新的审计记录（默认 20 条）  the newest records (20 unless --limit N, at most "
+    "1000)\n";
 
 static const char backup_help[] =
-	"用法 usage: tongxin backup FILE [--force]\n\n"
-	"在服务运行时备份数据库。SQLite：在线备份，得到一致、可直接打开的副本；\n"
-	"PostgreSQL：pg_dump --format=custom（用 pg_restore 恢复）。FILE 已存在时需 --force。\n"
-	"Backs up the database while the server runs. SQLite: the online backup API, giving a\n"
-	"consistent copy you can open; PostgreSQL: pg_dump --format=custom (restore with\n"
-	"pg_restore). An existing FILE is only replaced with --force.\n";
+    "用法 usage: tongxin backup FILE [--force]\n\n"
+    "在服务运行时备份数据库。SQLite：在线备份，得到一致、可直接打开的副本；\n"
+    "PostgreSQL：pg_dump --format=custom（用 pg_restore 恢复）。FILE 已存在时需 --force。\n"
+    "Backs up the database while the server runs. SQLite: the online backup API, giving a\n"
+    "consistent copy you can open; PostgreSQL: pg_dump --format=custom (restore with\n"
+    "pg_restore). An existing FILE is only replaced with --force.\n";
 
 /* Opens the database the options name, without migrating it: these commands read (or copy)
  * what is there, so they neither wait for the server's write lock nor change a backup copy.
@@ -48,9 +49,10 @@ static struct db *open_existing(struct cli_opts *o, int need_audit)
 		cli_print_error(&err);
 		return NULL;
 	}
-	if (need_audit && db_exists(db, "SELECT 1 FROM schema_migrations WHERE version = 4", "") != 1) {
+	if (need_audit &&
+	    db_exists(db, "SELECT 1 FROM schema_migrations WHERE version = 4", "") != 1) {
 		fprintf(stderr, "tongxin: 数据库尚无审计表，请先运行 tongxin init  "
-				"the database has no audit trail yet; run tongxin init\n");
+		                "the database has no audit trail yet; run tongxin init\n");
 		db_close(db);
 		return NULL;
 	}
@@ -70,7 +72,8 @@ static int parse_anchor(const char *s, int64_t *id, char hash[65])
 {
 	char *end;
 	long long v = strtoll(s, &end, 10);
-	if (v < 1 || *end != ':' || strlen(end + 1) != 64 || strspn(end + 1, "0123456789abcdef") != 64)
+	if (v < 1 || *end != ':' || strlen(end + 1) != 64 ||
+	    strspn(end + 1, "0123456789abcdef") != 64)
 		return -1;
 	*id = v;
 	memcpy(hash, end + 1, 65);
@@ -87,8 +90,9 @@ static int audit_verify_cmd(struct ctx *c, int argc, char **argv)
 			i++;
 			continue;
 		}
-		fprintf(stderr, "tongxin audit verify: 无法识别 cannot use '%s' (--anchor ID:HASH)\n",
-			argv[i]);
+		fprintf(stderr,
+		        "tongxin audit verify: 无法识别 cannot use '%s' (--anchor ID:HASH)\n",
+		        argv[i]);
 		return 2;
 	}
 	struct audit_verify_result v;
@@ -152,8 +156,8 @@ static void print_item(json_t *it)
 	char when[32];
 	format_time(json_integer_value(json_object_get(it, "at")), when);
 	char *after = json_dumps(json_object_get(it, "after"), JSON_COMPACT | JSON_ENCODE_ANY);
-	printf("#%-6" JSON_INTEGER_FORMAT " %s  %s(%" JSON_INTEGER_FORMAT ")  %s  %s#%" JSON_INTEGER_FORMAT
-	       "  %s\n",
+	printf("#%-6" JSON_INTEGER_FORMAT " %s  %s(%" JSON_INTEGER_FORMAT
+	       ")  %s  %s#%" JSON_INTEGER_FORMAT "  %s\n",
 	       json_integer_value(json_object_get(it, "id")), when,
 	       json_string_value(json_object_get(it, "actor_name")),
 	       json_integer_value(json_object_get(it, "actor_id")),
@@ -168,8 +172,8 @@ static int audit_list_cmd(struct ctx *c, int argc, char **argv)
 	struct audit_filter f = {.from = INT64_MIN, .to = INT64_MAX, .page = 1, .per_page = 20};
 	for (int i = 1; i < argc; i++) {
 		if (i + 1 >= argc || list_option(&f, argv[i], argv[i + 1]) != 0) {
-			fprintf(stderr, "tongxin audit list: 无法识别 cannot use '%s'\n\n%s", argv[i],
-				audit_help);
+			fprintf(stderr, "tongxin audit list: 无法识别 cannot use '%s'\n\n%s",
+			        argv[i], audit_help);
 			return 2;
 		}
 		i++;
@@ -182,8 +186,7 @@ static int audit_list_cmd(struct ctx *c, int argc, char **argv)
 	}
 	size_t i;
 	json_t *it;
-	json_array_foreach(items, i, it)
-		print_item(it);
+	json_array_foreach(items, i, it) print_item(it);
 	printf("(%zu / %" PRId64 " records)\n", json_array_size(items), total);
 	json_decref(items);
 	return 0;
@@ -207,7 +210,7 @@ int cli_audit(int argc, char **argv)
 	int status = 1;
 	if (cli_ctx_init(&c, &who, &o, db) == 0)
 		status = strcmp(argv[1], "verify") == 0 ? audit_verify_cmd(&c, argc - 1, argv + 1)
-							 : audit_list_cmd(&c, argc - 1, argv + 1);
+		                                        : audit_list_cmd(&c, argc - 1, argv + 1);
 	cli_ctx_free(&c);
 	db_close(db);
 	return status;
@@ -236,7 +239,8 @@ int cli_backup(int argc, char **argv)
 	}
 	struct stat sb;
 	if (!force && stat(file, &sb) == 0) {
-		fprintf(stderr, "tongxin backup: %s 已存在 already exists (--force replaces it)\n", file);
+		fprintf(stderr, "tongxin backup: %s 已存在 already exists (--force replaces it)\n",
+		        file);
 		return 1;
 	}
 	struct db *db = open_existing(&o, 0);
@@ -247,8 +251,8 @@ int cli_backup(int argc, char **argv)
 	if (rc != 0)
 		fprintf(stderr, "tongxin backup: 备份失败 backup failed: %s\n", err.log);
 	else if (stat(file, &sb) == 0)
-		printf("已备份 backed up %s database to %s (%lld bytes)\n", db_engine_name(db), file,
-		       (long long)sb.st_size);
+		printf("已备份 backed up %s database to %s (%lld bytes)\n", db_engine_name(db),
+		       file, (long long)sb.st_size);
 	db_close(db);
 	return rc == 0 ? 0 : 1;
 }

@@ -28,15 +28,17 @@ enum { BACKUP_PAGES_PER_STEP = 1024 };
 static int lite_backup(struct db *db, const char *tmp, struct error *err)
 {
 	sqlite3 *dest = NULL;
-	if (sqlite3_open_v2(tmp, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-		error_internal(err, "cannot create %s: %s", tmp, dest ? sqlite3_errmsg(dest) : "out of memory");
+	if (sqlite3_open_v2(tmp, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	    SQLITE_OK) {
+		error_internal(err, "cannot create %s: %s", tmp,
+		               dest ? sqlite3_errmsg(dest) : "out of memory");
 		sqlite3_close(dest);
 		return -1;
 	}
 	int own_tx = !db->in_tx;
 	/* BEGIN + a read starts the snapshot; backup_step then keeps using it */
 	if (own_tx && (lite_exec(db, "BEGIN") != 0 ||
-		       lite_exec(db, "SELECT COUNT(*) FROM sqlite_master") != 0)) {
+	               lite_exec(db, "SELECT COUNT(*) FROM sqlite_master") != 0)) {
 		error_internal(err, "cannot start a read transaction: %s", db->errmsg);
 		sqlite3_close(dest);
 		return -1;
@@ -84,13 +86,15 @@ static int pg_backup(struct db *db, const char *tmp, struct error *err)
 		close(fds[0]);
 		close(fds[1]);
 		execlp("pg_dump", "pg_dump", "--format=custom", file_arg, db_arg, (char *)NULL);
-		fprintf(stderr, "cannot run pg_dump: %s (install postgresql-client)\n", strerror(errno));
+		fprintf(stderr, "cannot run pg_dump: %s (install postgresql-client)\n",
+		        strerror(errno));
 		_exit(127);
 	}
 	close(fds[1]);
 	free(file_arg);
 	free(db_arg);
-	/* keep the start of pg_dump's complaint; read the rest too so it never blocks on a full pipe */
+	/* keep the start of pg_dump's complaint; read the rest too so it never blocks on a full
+	 * pipe */
 	char msg[1024], chunk[512];
 	size_t got = 0;
 	ssize_t k;
@@ -116,7 +120,7 @@ static int pg_backup(struct db *db, const char *tmp, struct error *err)
 	if (nl)
 		*nl = 0;
 	return error_internal(err, "pg_dump failed (exit %d): %s",
-			      WIFEXITED(status) ? WEXITSTATUS(status) : -1, msg);
+	                      WIFEXITED(status) ? WEXITSTATUS(status) : -1, msg);
 }
 
 int db_backup(struct db *db, const char *path, struct error *err)

@@ -92,7 +92,8 @@ static void test_a_chain_of_appends_verifies(void **state)
 	assert_int_equal(r.head_id, 8);
 	assert_int_equal(strlen(r.head_hash), 64);
 	assert_int_equal(db_int(f->c.db, 0, "SELECT COUNT(*) FROM audit_log WHERE prev_hash = $1",
-				"s", AUDIT_GENESIS_HASH), 1);
+	                        "s", AUDIT_GENESIS_HASH),
+	                 1);
 }
 
 static void test_an_empty_trail_verifies(void **state)
@@ -153,7 +154,8 @@ static void test_an_edited_actor_is_found(void **state)
 {
 	struct fixture *f = *state;
 	append_n(f, 3);
-	sql(f, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor_name = 'nobody' WHERE id = 2");
+	sql(f, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor_name = 'nobody' WHERE "
+	       "id = 2");
 	struct audit_verify_result r;
 	assert_int_equal(audit_verify(&f->c, &r), 0);
 	assert_false(r.ok);
@@ -191,8 +193,10 @@ static void test_an_inserted_record_is_found(void **state)
 	struct fixture *f = *state;
 	append_n(f, 3);
 	/* a forged record appended by hand, linked correctly but with a made-up hash */
-	sql(f, "INSERT INTO audit_log (id, at, actor_id, actor_name, actor_roles, action, object_type, "
-	       "object_id, prev_hash, hash) SELECT 4, at, actor_id, actor_name, actor_roles, 'org.delete', "
+	sql(f, "INSERT INTO audit_log (id, at, actor_id, actor_name, actor_roles, action, "
+	       "object_type, "
+	       "object_id, prev_hash, hash) SELECT 4, at, actor_id, actor_name, actor_roles, "
+	       "'org.delete', "
 	       "'org', 1, hash, hash FROM audit_log WHERE id = 3");
 	struct audit_verify_result r;
 	assert_int_equal(audit_verify(&f->c, &r), 0);
@@ -204,9 +208,10 @@ static void test_swapped_records_are_found(void **state)
 {
 	struct fixture *f = *state;
 	append_n(f, 4);
-	sql(f, "DROP TRIGGER audit_log_no_update;"
-	       "UPDATE audit_log SET id = 100 WHERE id = 2; UPDATE audit_log SET id = 2 WHERE id = 3;"
-	       "UPDATE audit_log SET id = 3 WHERE id = 100");
+	sql(f,
+	    "DROP TRIGGER audit_log_no_update;"
+	    "UPDATE audit_log SET id = 100 WHERE id = 2; UPDATE audit_log SET id = 2 WHERE id = 3;"
+	    "UPDATE audit_log SET id = 3 WHERE id = 100");
 	struct audit_verify_result r;
 	assert_int_equal(audit_verify(&f->c, &r), 0);
 	assert_false(r.ok);
@@ -277,7 +282,7 @@ static void assert_json(json_t *v, const char *expected)
 }
 
 static void diff_case(const char *old_text, const char *new_text, const char *want_before,
-		      const char *want_after)
+                      const char *want_after)
 {
 	json_t *o = old_text ? json_loads(old_text, 0, NULL) : NULL;
 	json_t *n = new_text ? json_loads(new_text, 0, NULL) : NULL;
@@ -294,8 +299,9 @@ static void diff_case(const char *old_text, const char *new_text, const char *wa
 static void test_diff_keeps_only_changed_keys(void **state)
 {
 	(void)state;
-	diff_case("{\"name\":\"甲\",\"phone\":\"1\",\"grade\":3}", "{\"name\":\"乙\",\"phone\":\"1\",\"grade\":3}",
-		  "{\"name\":\"甲\"}", "{\"name\":\"乙\"}");
+	diff_case("{\"name\":\"甲\",\"phone\":\"1\",\"grade\":3}",
+	          "{\"name\":\"乙\",\"phone\":\"1\",\"grade\":3}", "{\"name\":\"甲\"}",
+	          "{\"name\":\"乙\"}");
 }
 
 static void test_diff_of_equal_objects_is_empty(void **state)
@@ -318,11 +324,12 @@ static void test_diff_treats_null_and_absent_alike(void **state)
 static void test_diff_compares_arrays_by_value(void **state)
 {
 	(void)state;
-	diff_case("{\"fields\":[\"教育\",\"养老\"]}", "{\"fields\":[\"教育\",\"养老\"]}", "{}", "{}");
+	diff_case("{\"fields\":[\"教育\",\"养老\"]}", "{\"fields\":[\"教育\",\"养老\"]}", "{}",
+	          "{}");
 	diff_case("{\"fields\":[\"教育\",\"养老\"]}", "{\"fields\":[\"养老\",\"教育\"]}",
-		  "{\"fields\":[\"教育\",\"养老\"]}", "{\"fields\":[\"养老\",\"教育\"]}");
+	          "{\"fields\":[\"教育\",\"养老\"]}", "{\"fields\":[\"养老\",\"教育\"]}");
 	diff_case("{\"x\":{\"y\":[1,2]}}", "{\"x\":{\"y\":[1,3]}}", "{\"x\":{\"y\":[1,2]}}",
-		  "{\"x\":{\"y\":[1,3]}}");
+	          "{\"x\":{\"y\":[1,3]}}");
 }
 
 static void test_diff_of_create_and_delete(void **state)
@@ -336,28 +343,32 @@ static void test_diff_of_create_and_delete(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_a_chain_of_appends_verifies, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_an_empty_trail_verifies, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_append_outside_a_transaction_is_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_a_rolled_back_append_leaves_no_trace_in_the_chain,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_the_database_refuses_updates_and_deletes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_an_edited_record_is_found_with_its_id, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_an_edited_actor_is_found, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_a_deleted_middle_record_is_found, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_a_deleted_and_renumbered_record_breaks_the_link, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_an_inserted_record_is_found, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_swapped_records_are_found, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_an_anchor_finds_truncation_of_the_newest_records, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_verify_needs_the_audit_read_right, setup, teardown),
-		cmocka_unit_test(test_hash_is_sensitive_to_field_boundaries),
-		cmocka_unit_test(test_diff_keeps_only_changed_keys),
-		cmocka_unit_test(test_diff_of_equal_objects_is_empty),
-		cmocka_unit_test(test_diff_treats_null_and_absent_alike),
-		cmocka_unit_test(test_diff_compares_arrays_by_value),
-		cmocka_unit_test(test_diff_of_create_and_delete),
+	    cmocka_unit_test_setup_teardown(test_a_chain_of_appends_verifies, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_an_empty_trail_verifies, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_append_outside_a_transaction_is_refused, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_a_rolled_back_append_leaves_no_trace_in_the_chain,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_the_database_refuses_updates_and_deletes, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_an_edited_record_is_found_with_its_id, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_an_edited_actor_is_found, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_a_deleted_middle_record_is_found, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_a_deleted_and_renumbered_record_breaks_the_link,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_an_inserted_record_is_found, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_swapped_records_are_found, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_an_anchor_finds_truncation_of_the_newest_records,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_verify_needs_the_audit_read_right, setup,
+	                                    teardown),
+	    cmocka_unit_test(test_hash_is_sensitive_to_field_boundaries),
+	    cmocka_unit_test(test_diff_keeps_only_changed_keys),
+	    cmocka_unit_test(test_diff_of_equal_objects_is_empty),
+	    cmocka_unit_test(test_diff_treats_null_and_absent_alike),
+	    cmocka_unit_test(test_diff_compares_arrays_by_value),
+	    cmocka_unit_test(test_diff_of_create_and_delete),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
