@@ -346,7 +346,11 @@ int org_input_from_json(struct ctx *c, json_t *obj, int for_update, struct org_i
 /* ------------------------------------------------------------------ reading */
 
 static const char org_select_sql[] =
-	"SELECT " ORG_COLS ", o.id, o.archived, o.current_grade, o.created_at, o.updated_at, "
+	"SELECT o.name, o.short_name, o.credit_code, o.type, o.street_code, o.community_code, "
+	"o.address, o.legal_representative, o.contact_person, o.contact_phone, o.contact_email, "
+	"o.founded_on, o.registration_authority, o.supervising_unit, o.description, o.status, "
+	"o.credit_override_reason, o.staff_count, o.volunteer_count, o.annual_budget, "
+	"o.has_party_org, o.id, o.archived, o.current_grade, o.created_at, o.updated_at, "
 	"o.version, ds.name, dc.name FROM org o "
 	"LEFT JOIN division ds ON ds.code = o.street_code "
 	"LEFT JOIN division dc ON dc.code = o.community_code WHERE o.id = $1";
