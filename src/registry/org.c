@@ -881,29 +881,3 @@ int org_archive(struct ctx *c, int64_t id, int64_t version, int archived)
 	struct archive_args a = {id, version, archived != 0};
 	return org_in_tx(c, archive_step, &a);
 }
-
-/*
- * Fallback until the audit module provides audit_diff (declared in audit/audit.h): a weak
- * definition, so the real one replaces it at link time without an edit here. Keys whose
- * values differ go into *before (old) and *after (new).
- */
-__attribute__((weak)) void audit_diff(json_t *old_obj, json_t *new_obj, json_t **before,
-				      json_t **after)
-{
-	*before = old_obj ? json_object() : NULL;
-	*after = new_obj ? json_object() : NULL;
-	const char *key;
-	json_t *v;
-	json_object_foreach(old_obj, key, v)
-	{
-		json_t *n = json_object_get(new_obj, key);
-		if (!n || !json_equal(v, n))
-			json_object_set(*before, key, v);
-	}
-	json_object_foreach(new_obj, key, v)
-	{
-		json_t *o = json_object_get(old_obj, key);
-		if (!o || !json_equal(v, o))
-			json_object_set(*after, key, v);
-	}
-}
