@@ -96,7 +96,7 @@ int org_grade_add_in_tx(struct ctx *c, int64_t org_id, const struct org_grade_in
 	db_done(st);
 	if (rc != DB_ROW)
 		return ctx_db_error(c);
-	if (refresh_current_grade(c, org_id) != 0)
+	if (refresh_current_grade(c, org_id) != 0 || org_reindex_in_tx(c, org_id) != 0)
 		return -1;
 	json_t *after = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s?}", "grade_id",
 				  (json_int_t)*grade_id, "grade", in->grade, "announced_on",

@@ -36,7 +36,10 @@ int org_load(struct ctx *c, int64_t id, struct org_row *row);
 json_t *org_row_json(struct ctx *c, struct org_row *row, int private_access);
 json_t *org_input_json(struct ctx *c, struct org_input *in, int mode);
 /* Writes the search tokens of `in` for organization id (caller's transaction). */
-int org_index_text_in_tx(struct ctx *c, int64_t id, const struct org_input *in);
+int org_index_text_in_tx(struct ctx *c, int64_t id, const struct org_input *in, int archived,
+			 const char *grade);
+/* Appends the facet token for a filter value ("xq" + facet + value's letters and digits). */
+void org_facet_token(struct buf *out, const char *facet, const char *value);
 /* Runs fn in its own write transaction (commit on 0, rollback on -1). */
 int org_in_tx(struct ctx *c, int (*fn)(struct ctx *, void *), void *arg);
 /* The district's date today, YYYY-MM-DD. */

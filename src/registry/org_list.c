@@ -115,12 +115,37 @@ static const char *order_by(const struct org_list_query *q, int fts)
 	}
 }
 
+/* The index query for a search: the words' tokens and one facet token per filter, all
+ * required (see org_facet_token). */
+static const char *search_match(struct ctx *c, const struct org_list_query *q, const char *tokens,
+				int postgres)
+{
+	struct buf all = {0};
+	buf_puts(&all, tokens);
+	org_facet_token(&all, q->archived ? "arch" : "live", "");
+	if (q->type)
+		org_facet_token(&all, "t", q->type);
+	if (q->street)
+		org_facet_token(&all, "s", q->street);
+	if (q->community)
+		org_facet_token(&all, "c", q->community);
+	if (q->grade)
+		org_facet_token(&all, "g", q->grade);
+	if (q->status)
+		org_facet_token(&all, "st", q->status);
+	if (q->field)
+		org_facet_token(&all, "f", q->field);
+	const char *m = match_text(c, all.data, postgres);
+	buf_free(&all);
+	return m;
+}
+
 /* Fills the WHERE clause and bindings. Returns 0, or 1 when the query has words but no
- * searchable token (nothing can match). */
+ * searchable token (nothing can match). A search puts every filter into the index query;
+ * a plain list filters on the per-facet indexes of org. */
 static int build_where(struct ctx *c, const struct org_list_query *q, struct list_sql *l)
 {
 	int postgres = db_engine(c->db) == DB_POSTGRES;
-	buf_printf(&l->where, " WHERE o.archived = %d", q->archived ? 1 : 0);
 	if (q->q) {
 		char *tokens = NULL;
 		int n = text_query_tokens(q->q, &tokens);
@@ -128,15 +153,18 @@ static int build_where(struct ctx *c, const struct org_list_query *q, struct lis
 			free(tokens);
 			return 1;
 		}
-		const char *m = match_text(c, tokens, postgres);
+		const char *m = search_match(c, q, tokens, postgres);
 		free(tokens);
+		buf_puts(&l->where, " WHERE 1 = 1");
 		if (postgres) {
 			add_filter(l, "o.search_tokens @@ CAST(", " AS tsquery)", m);
 		} else {
 			l->fts = 1;
 			add_filter(l, "org_fts MATCH ", "", m);
 		}
+		return 0;
 	}
+	buf_printf(&l->where, " WHERE o.archived = %d", q->archived ? 1 : 0);
 	add_filter(l, "o.type = ", "", q->type);
 	add_filter(l, "o.street_code = ", "", q->street);
 	add_filter(l, "o.community_code = ", "", q->community);
@@ -156,7 +184,11 @@ static const char *from_clause(const struct list_sql *l)
 static int64_t count_rows(struct ctx *c, struct list_sql *l)
 {
 	struct buf sql = {0};
-	buf_printf(&sql, "SELECT count(*)%s%s", from_clause(l), l->where.data);
+	/* a search counts in the index alone: every filter is in the MATCH */
+	if (l->fts)
+		buf_printf(&sql, "SELECT count(*) FROM org_fts%s", l->where.data);
+	else
+		buf_printf(&sql, "SELECT count(*)%s%s", from_clause(l), l->where.data);
 	struct db_stmt *st = db_prepare(c->db, registry_sql_intern(sql.data));
 	buf_free(&sql);
 	for (int i = 0; i < l->n; i++)
