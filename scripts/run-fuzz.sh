@@ -9,7 +9,7 @@ set -u
 cd "$(dirname "$0")/.."
 secs=${1:-30}
 [ $# -gt 0 ] && shift
-names=${*:-"csv creditcode text division http validate"}
+names=${*:-"csv csv_small creditcode text division http validate"}
 out=${FUZZ_OUT:-build-fuzz/run}
 make --no-print-directory fuzz >/dev/null || exit 1
 rm -rf "$out"
@@ -19,7 +19,9 @@ run_one() {
   name=$1
   dir="$out/$name"
   mkdir -p "$dir/corpus" "$dir/crashes"
-  cp tests/fuzz/corpus/"$name"/* "$dir/corpus/" 2>/dev/null
+  seeds=tests/fuzz/corpus/"$name"
+  [ -d "$seeds" ] || seeds=tests/fuzz/corpus/"${name%_small}"
+  cp "$seeds"/* "$dir/corpus/" 2>/dev/null
   # -max_len 8192 lets the CSV padding harness reach the 64 KiB buffer boundary cheaply
   # (it adds the padding itself); -timeout flags a single input stuck for 10 s as a hang.
   build-fuzz/fuzz_"$name" "$dir/corpus" -max_total_time="$secs" -max_len=8192 -timeout=10 \

@@ -17,7 +17,13 @@
 #include "lib/csv.h"
 #include "lib/text.h"
 
+/* csv_small is this file built with -DCSV_RAW_CAP=64: every boundary case then occurs in
+ * short inputs, hundreds of times faster than with 64 KiB of padding. */
+#ifdef CSV_RAW_CAP
+#define PAD_BASE CSV_RAW_CAP
+#else
 #define PAD_BASE 65536
+#endif
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -85,7 +91,7 @@ static void read_padded(const uint8_t *data, size_t size)
 	static const char *const units[] = {"ab,c\n", "中,文\n", "\xD6\xD0,\xCE\xC4\n"};
 	const char *unit = units[data[1] % 3];
 	size_t unit_len = strlen(unit);
-	size_t pad = PAD_BASE - data[2] % 64;
+	size_t pad = PAD_BASE - data[2] % (PAD_BASE < 128 ? PAD_BASE / 2 : 64);
 	size_t total = pad + size - 3;
 	char *buf = malloc(total);
 	FUZZ_CHECK(buf != NULL);
