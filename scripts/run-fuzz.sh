@@ -45,12 +45,19 @@ jobs=${FUZZ_JOBS:-1}
 if [ "$jobs" -le 1 ]; then
   for n in $names; do run_one "$n" || status=1; done
 else
-  pids=""
-  for n in $names; do
-    run_one "$n" >"$out/$n.summary" 2>&1 &
-    pids="$pids $!"
+  # batches of $jobs harnesses; each runs the same time, so batches end together
+  set -- $names
+  while [ $# -gt 0 ]; do
+    pids=""
+    i=0
+    while [ $# -gt 0 ] && [ $i -lt "$jobs" ]; do
+      run_one "$1" >"$out/$1.summary" 2>&1 &
+      pids="$pids $!"
+      i=$((i + 1))
+      shift
+    done
+    for p in $pids; do wait "$p" || status=1; done
   done
-  for p in $pids; do wait "$p" || status=1; done
   for n in $names; do cat "$out/$n.summary"; done
 fi
 exit $status
