@@ -165,10 +165,12 @@ int v_date(struct ctx *c, json_t *obj, const char *field, int required, const ch
 	const char *s = NULL;
 	int present = json_object_get(obj, field) != NULL;
 	if (v_string(c, obj, field, required, 10, &s) != 0) {
-		/* a too-long string is a format error, not a length error, for a date */
-		if (c->err.nfields && c->err.fields[c->err.nfields - 1].key &&
-		    strcmp(c->err.fields[c->err.nfields - 1].key, "field.too_long") == 0)
-			c->err.fields[c->err.nfields - 1].key = "field.bad_date";
+		/* a too-long string is a format error, not a length error, for a date; errors past
+		 * ERROR_MAX_FIELDS are only counted, so there is nothing to rewrite then */
+		int last = c->err.nfields - 1;
+		if (last >= 0 && last < ERROR_MAX_FIELDS && c->err.fields[last].key &&
+		    strcmp(c->err.fields[last].key, "field.too_long") == 0)
+			c->err.fields[last].key = "field.bad_date";
 		return -1;
 	}
 	if (!s) {

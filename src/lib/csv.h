@@ -74,7 +74,8 @@ typedef int (*csv_write_fn)(void *arg, const char *data, size_t len);
 
 /*
  * Writes one field (NULL is written as empty). The field is quoted when it
- * contains a comma, quote, CR or LF; quotes are doubled. If
+ * contains a comma, quote, CR or LF, or starts with U+FEFF (else a reader
+ * would skip it as the byte-order mark); quotes are doubled. If
  * neutralize_formula is nonzero and csv_is_formula_like(field), a single
  * quote ' is put in front (inside the quotes), as OWASP's CSV injection
  * guidance says, so spreadsheets show the text instead of running it.

@@ -444,6 +444,31 @@ static void test_written_records_read_back_unchanged(void **state)
 	free(out.data);
 }
 
+/* Found by tests/fuzz/fuzz_csv.c: a first field starting with U+FEFF was written bare, so
+ * the reader took it for the file's byte-order mark and dropped it (a record of one such
+ * field even vanished). The writer now quotes a field that starts with a BOM. */
+static void test_leading_bom_in_first_field_survives_round_trip(void **state)
+{
+	struct bytes out = {0};
+	const char *rec1[] = {"\xEF\xBB\xBF"};
+	const char *rec2[] = {"\xEF\xBB\xBF名称", "\xEF\xBB\xBF"};
+	char **fields;
+	FILE *f;
+	struct csv_reader *r;
+	(void)state;
+	assert_int_equal(csv_write_record(bytes_append, &out, rec1, 1, 0), 0);
+	assert_int_equal(csv_write_record(bytes_append, &out, rec2, 2, 0), 0);
+	r = open_bytes(out.data, out.len, &f);
+	assert_int_equal(csv_read_record(r, &fields), 1);
+	assert_string_equal(fields[0], rec1[0]);
+	assert_int_equal(csv_read_record(r, &fields), 2);
+	assert_string_equal(fields[0], rec2[0]);
+	assert_string_equal(fields[1], rec2[1]);
+	assert_int_equal(csv_read_record(r, &fields), 0);
+	close_reader(r, f);
+	free(out.data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -467,6 +492,7 @@ int main(void)
 		cmocka_unit_test(test_formula_detection_matches_owasp_list),
 		cmocka_unit_test(test_writer_reports_output_failure),
 		cmocka_unit_test(test_written_records_read_back_unchanged),
+		cmocka_unit_test(test_leading_bom_in_first_field_survives_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
