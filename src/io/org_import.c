@@ -248,8 +248,6 @@ static json_t *report_json(struct import *im, struct csv_reader *r, int committe
 static int run_transaction(struct import *im, struct csv_reader *r)
 {
 	struct ctx *c = im->c;
-	if (getenv("IO_CACHE") && db_engine(c->db) == DB_SQLITE)
-		db_exec_script(c->db, getenv("IO_CACHE"));
 	if (db_begin(c->db) != 0)
 		return ctx_db_error(c);
 	if (import_rows(im, r) != 0) {
