@@ -346,7 +346,11 @@ int org_input_from_json(struct ctx *c, json_t *obj, int for_update, struct org_i
 /* ------------------------------------------------------------------ reading */
 
 static const char org_select_sql[] =
-	"SELECT " ORG_COLS ", o.id, o.archived, o.current_grade, o.created_at, o.updated_at, "
+	"SELECT o.name, o.short_name, o.credit_code, o.type, o.street_code, o.community_code, "
+	"o.address, o.legal_representative, o.contact_person, o.contact_phone, o.contact_email, "
+	"o.founded_on, o.registration_authority, o.supervising_unit, o.description, o.status, "
+	"o.credit_override_reason, o.staff_count, o.volunteer_count, o.annual_budget, "
+	"o.has_party_org, o.id, o.archived, o.current_grade, o.created_at, o.updated_at, "
 	"o.version, ds.name, dc.name FROM org o "
 	"LEFT JOIN division ds ON ds.code = o.street_code "
 	"LEFT JOIN division dc ON dc.code = o.community_code WHERE o.id = $1";
@@ -876,30 +880,4 @@ int org_archive(struct ctx *c, int64_t id, int64_t version, int archived)
 {
 	struct archive_args a = {id, version, archived != 0};
 	return org_in_tx(c, archive_step, &a);
-}
-
-/*
- * Fallback until the audit module provides audit_diff (declared in audit/audit.h): a weak
- * definition, so the real one replaces it at link time without an edit here. Keys whose
- * values differ go into *before (old) and *after (new).
- */
-__attribute__((weak)) void audit_diff(json_t *old_obj, json_t *new_obj, json_t **before,
-				      json_t **after)
-{
-	*before = old_obj ? json_object() : NULL;
-	*after = new_obj ? json_object() : NULL;
-	const char *key;
-	json_t *v;
-	json_object_foreach(old_obj, key, v)
-	{
-		json_t *n = json_object_get(new_obj, key);
-		if (!n || !json_equal(v, n))
-			json_object_set(*before, key, v);
-	}
-	json_object_foreach(new_obj, key, v)
-	{
-		json_t *o = json_object_get(old_obj, key);
-		if (!o || !json_equal(v, o))
-			json_object_set(*after, key, v);
-	}
 }

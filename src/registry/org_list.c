@@ -148,7 +148,9 @@ static int build_where(struct ctx *c, const struct org_list_query *q, struct lis
 
 static const char *from_clause(const struct list_sql *l)
 {
-	return l->fts ? " FROM org_fts JOIN org o ON o.id = org_fts.rowid" : " FROM org o";
+	/* CROSS JOIN makes SQLite drive the join from the index; left to itself it may walk
+	 * org by (archived, id) and evaluate MATCH per row: seconds instead of milliseconds */
+	return l->fts ? " FROM org_fts CROSS JOIN org o ON o.id = org_fts.rowid" : " FROM org o";
 }
 
 static int64_t count_rows(struct ctx *c, struct list_sql *l)
