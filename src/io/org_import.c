@@ -274,6 +274,8 @@ int io_import_orgs(struct ctx *c, FILE *in, const struct io_import_opts *opts, j
 		return -1;
 	struct import im = {.c = c, .opts = opts, .errors = json_array(), .row = 1};
 	im.total = count_rows(in);
+	if (im.total >= 0)
+		tell_progress(&im); /* 0 of total: the progress bar can show its length */
 	struct csv_reader *r = csv_reader_open(in);
 	if (!r) {
 		json_decref(im.errors);

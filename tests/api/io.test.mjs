@@ -230,7 +230,7 @@ test('a large import shows live progress, and a second import meanwhile gets 409
     job = (await admin.get(first.headers.get('location'))).body;
     if (job.status !== 'running') break;
     if (job.processed > 0) seen.push(job.processed);
-    assert.equal(job.total, 20000);
+    if (job.total !== null) assert.equal(job.total, 20000); // null only until the rows are counted
     await sleep(20);
   }
   assert.ok(seen.length > 0, 'progress was visible while running');
@@ -313,8 +313,8 @@ test('an exported CSV imports into another database unchanged', async () => {
   const exported = await admin.get('/api/v1/orgs/export?format=csv');
   const other = await startServer();
   try {
-    // the demo district (divisions) and its accounts, with other organizations (another seed)
-    const demo = other.cli(['demo', '--scale', '1', '--seed', '77']);
+    // the demo district (divisions) and its accounts, without organizations
+    const demo = other.cli(['demo', '--scale', '0']);
     assert.equal(demo.status, 0, demo.stderr);
     const boss = await other.login('admin');
     const job = await runImport(boss, exported.bytes);
@@ -322,9 +322,7 @@ test('an exported CSV imports into another database unchanged', async () => {
     const n = exported.text.trim().split('\r\n').length - 1;
     assert.equal(job.report.imported, n);
     const again = await boss.get('/api/v1/orgs/export?format=csv');
-    const theirs = new Set(again.text.slice(1).trim().split('\r\n'));
-    const missing = exported.text.slice(1).trim().split('\r\n').filter((l) => !theirs.has(l));
-    assert.deepEqual(missing, []);
+    assert.equal(again.text, exported.text);
   } finally {
     await other.stop();
   }
