@@ -267,11 +267,10 @@ test('CSV export: attachment with a BOM and the importer headers; personal data 
 });
 
 test('formula-like cells are neutralized in CSV and written as text in XLSX', async () => {
-  const created = await admin.post('/api/v1/orgs', {
-    name: '=HYPERLINK("http://x.example","点我")协会', type: 'social_group', street_code: HEPING,
-    description: '@SUM(1+1)', address: '+1 公式路', credit_code: creditCode(),
-  });
-  assert.equal(created.status, 201, created.text);
+  const header = ['名称', '组织类型', '街道代码', '简介', '地址', '统一社会信用代码'];
+  const job = await runImport(admin, csv([['=HYPERLINK("http://x.example","点我")协会', '社会团体', HEPING,
+    '@SUM(1+1)', '+1 公式路', creditCode()]], header));
+  assert.equal(job.report.imported, 1, JSON.stringify(job.report));
   const res = await admin.get(`/api/v1/orgs/export?q=${encodeURIComponent('点我')}`);
   const line = res.text.split('\r\n')[1];
   assert.ok(line.startsWith('"\'=HYPERLINK(""http://x.example"",""点我"")协会"'), line);
