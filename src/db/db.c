@@ -298,6 +298,11 @@ const char *db_col_name(struct db_stmt *st, int i)
 	return sqlite3_column_name(st->lite, i);
 }
 
+int64_t db_last_insert_id(struct db *db)
+{
+	return db->engine == DB_SQLITE ? sqlite3_last_insert_rowid(db->lite) : 0;
+}
+
 int64_t db_changes(struct db_stmt *st)
 {
 	return st->changes;

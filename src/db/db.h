@@ -82,6 +82,9 @@ int64_t db_col_int(struct db_stmt *st, int i);
 double db_col_double(struct db_stmt *st, int i);
 const char *db_col_text(struct db_stmt *st, int i); /* NULL for NULL; valid until next step */
 const char *db_col_name(struct db_stmt *st, int i);
+/* SQLite only: the rowid of the last INSERT on this connection (0 on PostgreSQL: use
+ * RETURNING there). For hot inserts where RETURNING's statement savepoint costs too much. */
+int64_t db_last_insert_id(struct db *db);
 /* Rows changed by the last INSERT/UPDATE/DELETE this statement ran. */
 int64_t db_changes(struct db_stmt *st);
 /* Resets the statement, clears its bindings, and returns it to the cache. */

@@ -11,6 +11,7 @@
  */
 #include "lib/text.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -434,25 +435,44 @@ int text_query_tokens(const char *utf8, char **out)
  * a UCollator must not be used by two threads at once. */
 static _Thread_local UCollator *text_collator;
 
+/* Threads we do not own (libmicrohttpd's pool) cannot call text_thread_cleanup(): a key
+ * destructor closes their collator when they exit. */
+static pthread_key_t text_collator_key;
+static pthread_once_t text_collator_once = PTHREAD_ONCE_INIT;
+
+static void text_collator_destroy(void *collator)
+{
+	ucol_close(collator);
+}
+
+static void text_collator_key_make(void)
+{
+	pthread_key_create(&text_collator_key, text_collator_destroy);
+}
+
 static UCollator *text_thread_collator(void)
 {
 	UErrorCode err = U_ZERO_ERROR;
 
 	if (text_collator != NULL)
 		return text_collator;
+	pthread_once(&text_collator_once, text_collator_key_make);
 	text_collator = ucol_open("zh", &err);
 	if (U_FAILURE(err)) {
 		text_collator = NULL;
 		return NULL;
 	}
 	ucol_setAttribute(text_collator, UCOL_NUMERIC_COLLATION, UCOL_ON, &err);
+	pthread_setspecific(text_collator_key, text_collator);
 	return text_collator;
 }
 
 void text_thread_cleanup(void)
 {
-	if (text_collator != NULL)
+	if (text_collator != NULL) {
+		pthread_setspecific(text_collator_key, NULL);
 		ucol_close(text_collator);
+	}
 	text_collator = NULL;
 }
 

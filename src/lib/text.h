@@ -84,7 +84,8 @@ int text_query_tokens(const char *utf8, char **out);
  * Han sorts before Latin. Returns NULL on invalid UTF-8, NULL input, or
  * when ICU fails.
  * The collator is cached in a _Thread_local pointer on first use in each
- * thread; call text_thread_cleanup() before a thread exits to free it.
+ * thread and closed when the thread exits (a thread-key destructor);
+ * text_thread_cleanup() frees it earlier.
  */
 char *text_sort_key(const char *utf8);
 

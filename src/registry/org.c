@@ -695,19 +695,29 @@ static int insert_org(struct ctx *c, struct org_input *in, int64_t *id)
 	char *key = sort_key_or_error(c, in->name);
 	if (!key)
 		return -1;
+	/* SQLite: no RETURNING. A RETURNING statement opens a statement savepoint, and FTS5
+	 * flushes its pending index data at every savepoint: measured 35% of an import. */
+	int lite = db_engine(c->db) == DB_SQLITE;
 	struct db_stmt *st = db_prepare(
-		c->db, "INSERT INTO org (" ORG_COLS ", name_sort, created_at, updated_at, version, "
-		       "archived) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
-		       "$14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $23, 1, 0) RETURNING id");
+		c->db, lite ? "INSERT INTO org (" ORG_COLS ", name_sort, created_at, updated_at, "
+			      "version, archived) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+			      "$11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $23, "
+			      "1, 0)"
+			    : "INSERT INTO org (" ORG_COLS ", name_sort, created_at, updated_at, "
+			      "version, archived) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+			      "$11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $23, "
+			      "1, 0) RETURNING id");
 	bind_columns(st, 1, in);
 	db_bind_text(st, 22, key);
 	db_bind_int(st, 23, c->now);
 	int rc = db_step(st);
 	if (rc == DB_ROW)
 		*id = db_col_int(st, 0);
+	else if (rc == DB_DONE && lite)
+		*id = db_last_insert_id(c->db);
 	db_done(st);
 	free(key);
-	if (rc != DB_ROW)
+	if (rc == DB_ERROR)
 		return db_error_class(c->db) == DBE_UNIQUE ? org_duplicate_error(c) : ctx_db_error(c);
 	return 0;
 }
