@@ -21,6 +21,10 @@ struct role_grant {
 	int64_t org_id;
 };
 
+/* Fills g[] from the CLI shape (roles bitmask + one org_id); returns the count. */
+int accounts_grants_from_mask(unsigned roles, int64_t org_id,
+			      struct role_grant g[ACCOUNTS_MAX_GRANTS]);
+
 struct user_input {
 	const char *username;     /* 3-32 of [a-z0-9._-], starting with a letter */
 	const char *display_name; /* 1-64 characters */

@@ -46,9 +46,6 @@ void accounts_validate_grants(struct ctx *c, const struct role_grant *g, int n, 
  * returns the role names as a JSON array for the audit record, or NULL with c->err. */
 json_t *accounts_insert_grants_in_tx(struct ctx *c, int64_t user_id, const struct role_grant *g,
 				     int n, int from_list);
-/* Fills g[] from the CLI shape (roles bitmask + one org_id); returns the count. */
-int accounts_grants_from_mask(unsigned roles, int64_t org_id,
-			      struct role_grant g[ACCOUNTS_MAX_GRANTS]);
 /* 138****5678. Arena copy; NULL for NULL. */
 const char *accounts_mask_phone(struct ctx *c, const char *phone);
 
