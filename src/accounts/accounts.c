@@ -246,7 +246,7 @@ void accounts_validate_grants(struct ctx *c, const struct role_grant *g, int n, 
 	for (int i = 0; i < n; i++) {
 		if ((unsigned)g[i].role >= ROLE__MAX)
 			error_field(&c->err, grant_field(c, from_list, i, "role"),
-				    "accounts.roles_required", 0);
+				    "field.bad_choice", 0);
 		else if (is_org_role(g[i].role) && g[i].org_id <= 0)
 			error_field(&c->err, grant_field(c, from_list, i, "org_id"),
 				    "accounts.org_required", 0);
