@@ -43,7 +43,7 @@ function totp(secret, step) {
 // computes the same one.
 async function currentStep() {
   const s = Date.now() / 1000;
-  if (s % 30 > 27) await new Promise((r) => setTimeout(r, (30 - (s % 30)) * 1000 + 100));
+  if (s % 30 > 25) await new Promise((r) => setTimeout(r, (30 - (s % 30)) * 1000 + 100));
   return Math.floor(Date.now() / 1000 / 30);
 }
 
