@@ -444,6 +444,8 @@ int accounts_change_own_password(struct ctx *c, const char *current_password,
 {
 	if (c->who->user_id <= 0)
 		return error_set(&c->err, E_FORBIDDEN, NULL);
+	if (c->who->token_id) /* a leaked token must not be able to take the account over */
+		return error_set(&c->err, E_FORBIDDEN, "accounts.session_required");
 	if (accounts_verify_own_password(c, current_password, "current_password") != 0 &&
 	    c->err.kind != E_VALIDATION)
 		return -1; /* throttled or a database error: that is the answer */

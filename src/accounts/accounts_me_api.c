@@ -24,8 +24,6 @@ int me_password_change(struct req *r)
 	accounts_read_secret(r, body, "new_password", V_REQUIRED, &fresh);
 	if (error_check(&r->c.err) != 0)
 		return -1;
-	if (r->who.token_id)
-		return error_set(&r->c.err, E_FORBIDDEN, "accounts.session_required");
 	if (accounts_change_own_password(&r->c, current, fresh) != 0)
 		return -1;
 	return reply_no_content(r);
