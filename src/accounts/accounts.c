@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "accounts/accounts.h"
+#include "accounts/accounts_internal.h"
 #include "audit/audit.h"
 #include "core/policy.h"
 #include "core/validate.h"
@@ -83,6 +83,50 @@ static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
 static void dummy_make(void)
 {
 	dummy_hash = accounts_hash_password("not-a-real-password-0");
+}
+
+const char *accounts_dummy_hash(void)
+{
+	pthread_once(&dummy_once, dummy_make);
+	return dummy_hash;
+}
+
+static const char sql_own_hash[] = "SELECT username, password_hash FROM app_user WHERE id = $1";
+
+int accounts_verify_own_password(struct ctx *c, const char *password, const char *field)
+{
+	char *hash = NULL, *username = NULL;
+	struct db_stmt *st = db_query(c->db, sql_own_hash, "l", c->who->user_id);
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		username = arena_strdup(c->arena, db_col_text(st, 0));
+		hash = xstrdup(db_col_text(st, 1));
+	}
+	db_done(st);
+	if (rc != DB_ROW) {
+		free(hash);
+		return rc == DB_ERROR ? ctx_db_error(c) : error_set(&c->err, E_NOT_FOUND, NULL);
+	}
+	if (throttle_check(c, username) != 0) {
+		free(hash);
+		return -1;
+	}
+	const char *pw = password ? password : "";
+	int ok = crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
+	free(hash);
+	if (ok)
+		return 0;
+	throttle_record_failure(c, username);
+	error_field(&c->err, field, "accounts.wrong_password", 0);
+	return -1;
+}
+
+int accounts_end_sessions_in_tx(struct ctx *c, int64_t user_id, int64_t keep_session_id)
+{
+	if (db_run(c->db, "DELETE FROM session WHERE user_id = $1 AND id <> $2", "ll", user_id,
+		   keep_session_id) < 0)
+		return ctx_db_error(c);
+	return 0;
 }
 
 /* ---------------------------------------------------------------- principals */
@@ -167,31 +211,107 @@ static void validate_user(struct ctx *c, const struct user_input *in)
 	if (in->jurisdiction && *in->jurisdiction &&
 	    division_level_of(in->jurisdiction) != DIVISION_STREET)
 		error_field(&c->err, "jurisdiction", "accounts.bad_jurisdiction", 0);
-	if (in->roles == 0 || (in->roles & ~ROLES_ALL))
+}
+
+static int is_org_role(enum role r)
+{
+	return r == ROLE_ORG_ADMIN || r == ROLE_ORG_MEMBER;
+}
+
+int accounts_grants_from_mask(unsigned roles, int64_t org_id,
+			      struct role_grant g[ACCOUNTS_MAX_GRANTS])
+{
+	int n = 0;
+	for (int r = 0; r < ROLE__MAX && n < ACCOUNTS_MAX_GRANTS; r++)
+		if (roles & ROLE_BIT(r)) {
+			g[n].role = (enum role)r;
+			g[n++].org_id = is_org_role((enum role)r) ? org_id : 0;
+		}
+	return n;
+}
+
+static const char *grant_field(struct ctx *c, int from_list, int i, const char *what)
+{
+	if (!from_list)
+		return strcmp(what, "org_id") == 0 ? "org_id" : "roles";
+	char name[64];
+	snprintf(name, sizeof name, "roles[%d].%s", i, what);
+	return arena_strdup(c->arena, name);
+}
+
+void accounts_validate_grants(struct ctx *c, const struct role_grant *g, int n, int from_list)
+{
+	if (n == 0)
 		error_field(&c->err, "roles", "accounts.roles_required", 0);
-	int needs_org = (in->roles & (ROLE_BIT(ROLE_ORG_ADMIN) | ROLE_BIT(ROLE_ORG_MEMBER))) != 0;
-	if (needs_org && in->org_id <= 0)
-		error_field(&c->err, "org_id", "accounts.org_required", 0);
+	for (int i = 0; i < n; i++) {
+		if ((unsigned)g[i].role >= ROLE__MAX)
+			error_field(&c->err, grant_field(c, from_list, i, "role"),
+				    "field.bad_choice", 0);
+		else if (is_org_role(g[i].role) && g[i].org_id <= 0)
+			error_field(&c->err, grant_field(c, from_list, i, "org_id"),
+				    "accounts.org_required", 0);
+	}
+}
+
+static const char sql_role_insert[] =
+	"INSERT INTO user_role (user_id, role, org_id) VALUES ($1, $2, $3)";
+
+/* 1 if a grant before i gives the same role for the same organization. */
+static int grant_seen(const struct role_grant *g, int i, int64_t org)
+{
+	for (int j = 0; j < i; j++)
+		if (g[j].role == g[i].role && (is_org_role(g[j].role) ? g[j].org_id : 0) == org)
+			return 1;
+	return 0;
+}
+
+json_t *accounts_insert_grants_in_tx(struct ctx *c, int64_t user_id, const struct role_grant *g,
+				     int n, int from_list)
+{
+	for (int i = 0; i < n; i++)
+		if (is_org_role(g[i].role) &&
+		    db_exists(c->db, "SELECT 1 FROM org WHERE id = $1", "l", g[i].org_id) != 1)
+			error_field(&c->err, grant_field(c, from_list, i, "org_id"),
+				    "accounts.no_such_org", 0);
+	if (error_check(&c->err) != 0)
+		return NULL;
+	json_t *roles = json_array();
+	for (int i = 0; i < n; i++) {
+		int64_t org = is_org_role(g[i].role) ? g[i].org_id : 0;
+		if (grant_seen(g, i, org))
+			continue;
+		if (db_run(c->db, sql_role_insert, "lsl", user_id, role_name(g[i].role), org) < 0) {
+			json_decref(roles);
+			ctx_db_error(c);
+			return NULL;
+		}
+		json_array_append_new(roles, json_pack("{s:s, s:I}", "role", role_name(g[i].role),
+						       "org_id", (json_int_t)org));
+	}
+	return roles;
 }
 
 static const char sql_user_insert[] =
 	"INSERT INTO app_user (username, display_name, email, phone, password_hash, jurisdiction, "
 	"created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id";
-static const char sql_role_insert[] =
-	"INSERT INTO user_role (user_id, role, org_id) VALUES ($1, $2, $3)";
 
 int accounts_user_create_in_tx(struct ctx *c, const struct user_input *in, int64_t *id)
 {
 	if (policy_check(c, ACT_USER_ADMIN, NULL) != 0)
 		return -1;
+	struct role_grant mask_grants[ACCOUNTS_MAX_GRANTS];
+	const struct role_grant *grants = in->grants;
+	int ngrants = in->ngrants, from_list = in->ngrants > 0;
+	if (!from_list) {
+		grants = mask_grants;
+		ngrants = (in->roles & ~ROLES_ALL) ? 0
+						    : accounts_grants_from_mask(in->roles, in->org_id,
+										mask_grants);
+	}
 	validate_user(c, in);
+	accounts_validate_grants(c, grants, ngrants, from_list);
 	if (error_check(&c->err) != 0)
 		return -1;
-	int needs_org = (in->roles & (ROLE_BIT(ROLE_ORG_ADMIN) | ROLE_BIT(ROLE_ORG_MEMBER))) != 0;
-	if (needs_org && db_exists(c->db, "SELECT 1 FROM org WHERE id = $1", "l", in->org_id) != 1) {
-		error_field(&c->err, "org_id", "accounts.no_such_org", 0);
-		return -1;
-	}
 	char *hash = accounts_hash_password(in->password);
 	if (!hash)
 		return error_internal(&c->err, "password hashing failed (out of memory?)");
@@ -213,19 +333,12 @@ int accounts_user_create_in_tx(struct ctx *c, const struct user_input *in, int64
 		}
 		return ctx_db_error(c);
 	}
-	json_t *roles = json_array();
-	for (int r = 0; r < ROLE__MAX; r++) {
-		if (!(in->roles & ROLE_BIT(r)))
-			continue;
-		int64_t org = (r == ROLE_ORG_ADMIN || r == ROLE_ORG_MEMBER) ? in->org_id : 0;
-		if (db_run(c->db, sql_role_insert, "lsl", *id, role_name((enum role)r), org) < 0)
-			return ctx_db_error(c), json_decref(roles), -1;
-		json_array_append_new(roles, json_string(role_name((enum role)r)));
-	}
-	json_t *after = json_pack("{s:s, s:s, s:o, s:s, s:I}", "username", in->username,
+	json_t *roles = accounts_insert_grants_in_tx(c, *id, grants, ngrants, from_list);
+	if (!roles)
+		return -1;
+	json_t *after = json_pack("{s:s, s:s, s:o, s:s}", "username", in->username,
 				  "display_name", in->display_name, "roles", roles, "jurisdiction",
-				  in->jurisdiction ? in->jurisdiction : "", "org_id",
-				  (json_int_t)in->org_id);
+				  in->jurisdiction ? in->jurisdiction : "");
 	int arc = audit_append(c, "user.create", "user", *id, NULL, after);
 	json_decref(after);
 	return arc;
@@ -244,16 +357,11 @@ int accounts_user_create(struct ctx *c, const struct user_input *in, int64_t *id
 	return 0;
 }
 
-int accounts_set_password(struct ctx *c, int64_t user_id, const char *password,
-			  int64_t keep_session_id)
+/* Stores a new password hash and ends the user's sessions but keep_session_id, in one
+ * transaction. `by_admin`: the user must change it at the next sign-in. */
+static int store_password(struct ctx *c, int64_t user_id, const char *password,
+			  int64_t keep_session_id, int by_admin)
 {
-	if (c->who->user_id != user_id && policy_check(c, ACT_USER_ADMIN, NULL) != 0)
-		return -1;
-	const char *problem = accounts_password_problem(password);
-	if (problem) {
-		error_field(&c->err, "password", problem, 0);
-		return -1;
-	}
 	char *hash = accounts_hash_password(password);
 	if (!hash)
 		return error_internal(&c->err, "password hashing failed");
@@ -264,67 +372,158 @@ int accounts_set_password(struct ctx *c, int64_t user_id, const char *password,
 	int64_t n = db_run(c->db,
 			   "UPDATE app_user SET password_hash = $1, updated_at = $2, "
 			   "version = version + 1, must_change_password = $3 WHERE id = $4",
-			   "slil", hash, c->now, c->who->user_id != user_id, user_id);
+			   "slil", hash, c->now, by_admin, user_id);
+	sodium_memzero(hash, strlen(hash));
 	free(hash);
-	if (n < 0)
-		goto dberr;
+	if (n < 0) {
+		ctx_db_error(c);
+		goto fail;
+	}
 	if (n == 0) {
-		db_rollback(c->db);
-		return error_set(&c->err, E_NOT_FOUND, NULL);
+		error_set(&c->err, E_NOT_FOUND, NULL);
+		goto fail;
 	}
 	/* A new password ends every other session of the account. */
-	if (db_run(c->db, "DELETE FROM session WHERE user_id = $1 AND id <> $2", "ll", user_id,
-		   keep_session_id) < 0)
-		goto dberr;
-	json_t *after = json_pack("{s:b}", "password_changed", 1);
+	if (accounts_end_sessions_in_tx(c, user_id, keep_session_id) != 0)
+		goto fail;
+	json_t *after = json_pack("{s:b, s:b}", "password_changed", 1, "must_change_password",
+				  by_admin);
 	int arc = audit_append(c, "user.password", "user", user_id, NULL, after);
 	json_decref(after);
-	if (arc != 0) {
-		db_rollback(c->db);
-		return -1;
-	}
+	if (arc != 0)
+		goto fail;
 	if (db_commit(c->db) != 0)
 		return ctx_db_error(c);
 	return 0;
-dberr:
-	ctx_db_error(c);
+fail:
 	db_rollback(c->db);
 	return -1;
+}
+
+static int admin_set_password(struct ctx *c, int64_t user_id, const char *password,
+			      int64_t keep_session_id, const char *field)
+{
+	int self = c->who->user_id == user_id;
+	if (!self && policy_check(c, ACT_USER_ADMIN, NULL) != 0)
+		return -1;
+	const char *problem = accounts_password_problem(password);
+	if (problem) {
+		error_field(&c->err, field, problem, 0);
+		return -1;
+	}
+	if (store_password(c, user_id, password, keep_session_id, !self) != 0)
+		return -1;
+	if (!self) { /* the administrator vouches for the account again: lift a lock */
+		char *name = NULL;
+		struct db_stmt *st = db_query(c->db, "SELECT username FROM app_user WHERE id = $1",
+					      "l", user_id);
+		if (db_step(st) == DB_ROW)
+			name = arena_strdup(c->arena, db_col_text(st, 0));
+		db_done(st);
+		if (name)
+			throttle_clear(c, name);
+	}
+	return 0;
+}
+
+int accounts_set_password(struct ctx *c, int64_t user_id, const char *password,
+			  int64_t keep_session_id)
+{
+	return admin_set_password(c, user_id, password, keep_session_id, "password");
+}
+
+int accounts_reset_password(struct ctx *c, int64_t user_id, const char *new_password)
+{
+	if (policy_check(c, ACT_USER_ADMIN, NULL) != 0)
+		return -1;
+	return admin_set_password(c, user_id, new_password, 0, "new_password");
+}
+
+int accounts_change_own_password(struct ctx *c, const char *current_password,
+				 const char *new_password)
+{
+	if (c->who->user_id <= 0)
+		return error_set(&c->err, E_FORBIDDEN, NULL);
+	if (c->who->token_id) /* a leaked token must not be able to take the account over */
+		return error_set(&c->err, E_FORBIDDEN, "accounts.session_required");
+	if (accounts_verify_own_password(c, current_password, "current_password") != 0 &&
+	    c->err.kind != E_VALIDATION)
+		return -1; /* throttled or a database error: that is the answer */
+	const char *problem = accounts_password_problem(new_password);
+	if (problem)
+		error_field(&c->err, "new_password", problem, 0);
+	else if (current_password && strcmp(current_password, new_password) == 0)
+		error_field(&c->err, "new_password", "accounts.password_unchanged", 0);
+	if (error_check(&c->err) != 0)
+		return -1;
+	return store_password(c, c->who->user_id, new_password, c->who->session_id, 0);
 }
 
 /* ---------------------------------------------------------------- sessions */
 
 static const char sql_login_user[] =
-	"SELECT id, password_hash, status FROM app_user WHERE username = $1";
+	"SELECT id, password_hash, status, totp_enabled, totp_secret, totp_last_step "
+	"FROM app_user WHERE username = $1";
 static const char sql_session_insert[] =
 	"INSERT INTO session (token_hash, user_id, csrf_token, created_at, last_seen_at, "
 	"expires_at, remote_addr, user_agent) VALUES ($1, $2, $3, $4, $4, $5, $6, $7) "
 	"RETURNING id";
 
-int accounts_login(struct ctx *c, const char *username, const char *password,
-		   struct session_grant *out)
+/* What sign-in needs to know about the account behind a user name. */
+struct login_account {
+	int64_t user_id; /* 0: no such user */
+	char *hash;      /* malloc'd */
+	int active, totp_enabled;
+	const char *totp_secret; /* arena */
+	int64_t totp_last_step;
+};
+
+static int login_account_load(struct ctx *c, const char *username, struct login_account *a)
 {
-	pthread_once(&dummy_once, dummy_make);
-	memset(out, 0, sizeof *out);
-	int64_t user_id = 0;
-	char *hash = NULL;
-	int active = 0;
-	struct db_stmt *st = db_query(c->db, sql_login_user, "s", username ? username : "");
+	memset(a, 0, sizeof *a);
+	struct db_stmt *st = db_query(c->db, sql_login_user, "s", username);
 	int rc = db_step(st);
 	if (rc == DB_ROW) {
-		user_id = db_col_int(st, 0);
-		hash = xstrdup(db_col_text(st, 1));
-		active = strcmp(db_col_text(st, 2), "active") == 0;
+		a->user_id = db_col_int(st, 0);
+		a->hash = xstrdup(db_col_text(st, 1));
+		a->active = strcmp(db_col_text(st, 2), "active") == 0;
+		a->totp_enabled = (int)db_col_int(st, 3);
+		a->totp_secret = db_col_isnull(st, 4) ? NULL
+						       : arena_strdup(c->arena, db_col_text(st, 4));
+		a->totp_last_step = db_col_int(st, 5);
 	}
 	db_done(st);
-	if (rc == DB_ERROR)
-		return ctx_db_error(c);
-	const char *pw = password ? password : "";
-	int ok = crypto_pwhash_str_verify(hash ? hash : dummy_hash, pw, strlen(pw)) == 0;
-	free(hash);
-	if (!ok || !user_id || !active)
-		return error_set(&c->err, E_BAD_CREDENTIALS, NULL);
+	return rc == DB_ERROR ? ctx_db_error(c) : 0;
+}
 
+/* Password and second factor; 0 if both are right. Records a failure when either is wrong
+ * (a missing code is not a failure: it is the first step of a two-step sign-in). */
+static int login_verify(struct ctx *c, const char *username, const char *password,
+			const char *totp, struct login_account *a)
+{
+	const char *pw = password ? password : "";
+	/* always one verification, against a dummy hash when there is no such user */
+	int ok = crypto_pwhash_str_verify(a->hash ? a->hash : accounts_dummy_hash(), pw,
+					  strlen(pw)) == 0;
+	if (!ok || !a->user_id || !a->active) {
+		throttle_record_failure(c, username);
+		return error_set(&c->err, E_BAD_CREDENTIALS, NULL);
+	}
+	if (!a->totp_enabled || !a->totp_secret)
+		return 0;
+	if (!totp || !*totp)
+		return error_set(&c->err, E_TOTP_REQUIRED, NULL);
+	int64_t step = a->totp_last_step;
+	if (!totp_code_matches(c, a->totp_secret, totp, &step) ||
+	    !totp_claim_step(c, a->user_id, step)) {
+		throttle_record_failure(c, username);
+		return error_set(&c->err, E_BAD_CREDENTIALS, "accounts.totp_wrong");
+	}
+	return 0;
+}
+
+static int session_open(struct ctx *c, int64_t user_id, struct session_grant *out)
+{
 	char token_hash[65];
 	accounts_new_token(out->token);
 	accounts_new_token(out->csrf);
@@ -333,22 +532,47 @@ int accounts_login(struct ctx *c, const char *username, const char *password,
 	out->expires_at = c->now + accounts_session_max_seconds();
 	if (db_begin(c->db) != 0)
 		return ctx_db_error(c);
-	st = db_query(c->db, sql_session_insert, "slsllss", token_hash, user_id, out->csrf, c->now,
-		      out->expires_at, c->remote_addr, c->user_agent);
-	rc = db_step(st);
+	/* housekeeping while we hold the write lock anyway: indexed by expires_at */
+	if (db_run(c->db, "DELETE FROM session WHERE expires_at <= $1", "l", c->now) < 0)
+		goto fail;
+	struct db_stmt *st = db_query(c->db, sql_session_insert, "slsllss", token_hash, user_id,
+				      out->csrf, c->now, out->expires_at, c->remote_addr,
+				      c->user_agent);
+	int rc = db_step(st);
 	if (rc == DB_ROW)
 		out->session_id = db_col_int(st, 0);
 	db_done(st);
 	if (rc != DB_ROW ||
 	    db_run(c->db, "UPDATE app_user SET last_login_at = $1 WHERE id = $2", "ll", c->now,
-		   user_id) < 0) {
-		ctx_db_error(c);
-		db_rollback(c->db);
-		return -1;
-	}
+		   user_id) < 0)
+		goto fail;
 	if (db_commit(c->db) != 0)
 		return ctx_db_error(c);
 	return 0;
+fail:
+	ctx_db_error(c);
+	db_rollback(c->db);
+	return -1;
+}
+
+int accounts_login(struct ctx *c, const char *username, const char *password, const char *totp,
+		   struct session_grant *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!username)
+		username = "";
+	/* before any hashing: a throttled attacker must not be able to burn our CPU */
+	if (throttle_check(c, username) != 0)
+		return -1;
+	struct login_account a;
+	if (login_account_load(c, username, &a) != 0)
+		return -1;
+	int rc = login_verify(c, username, password, totp, &a);
+	free(a.hash);
+	if (rc != 0)
+		return -1;
+	throttle_clear(c, username);
+	return session_open(c, a.user_id, out);
 }
 
 static const char sql_session_by_token[] =
@@ -416,17 +640,12 @@ json_t *accounts_me_json(struct ctx *c)
 			       "username", p->username, "display_name", p->display_name, "roles",
 			       roles, "jurisdiction", p->jurisdiction, "org_ids", orgs,
 			       "member_org_ids", member);
-	int must_change = (int)db_int(c->db, 0,
-				      "SELECT must_change_password FROM app_user WHERE id = $1",
-				      "l", p->user_id);
-	json_object_set_new(me, "must_change_password", json_boolean(must_change));
+	struct db_stmt *st = db_query(
+		c->db, "SELECT must_change_password, totp_enabled FROM app_user WHERE id = $1", "l",
+		p->user_id);
+	int have = db_step(st) == DB_ROW;
+	json_object_set_new(me, "must_change_password", json_boolean(have && db_col_int(st, 0)));
+	json_object_set_new(me, "totp_enabled", json_boolean(have && db_col_int(st, 1)));
+	db_done(st);
 	return me;
-}
-
-int accounts_token_principal(struct ctx *c, const char *token, struct principal *out)
-{
-	(void)token;
-	(void)out;
-	/* API tokens arrive with the token table (accounts_tokens.c); until then none is valid. */
-	return error_set(&c->err, E_UNAUTHENTICATED, "accounts.bad_token");
 }

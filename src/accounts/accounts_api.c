@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "accounts/accounts.h"
+#include "accounts/accounts_handlers.h"
 #include "app/app.h"
 #include "core/validate.h"
 
@@ -47,29 +48,52 @@ static void set_session_cookie(struct req *r, const char *token, int64_t max_age
 	reply_header(r, "Set-Cookie", cookie);
 }
 
+const char *const *accounts_role_choices(struct req *r)
+{
+	const char **names = arena_alloc(r->c.arena, (ROLE__MAX + 1) * sizeof *names);
+	for (int i = 0; i < ROLE__MAX; i++)
+		names[i] = role_name((enum role)i);
+	names[ROLE__MAX] = NULL;
+	return names;
+}
+
+void accounts_read_secret(struct req *r, json_t *body, const char *field, int required,
+			  const char **out)
+{
+	json_t *v = json_object_get(body, field);
+	*out = NULL;
+	if (!v || json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0)) {
+		if (required)
+			error_field(&r->c.err, field, "field.required", 0);
+	} else if (!json_is_string(v)) {
+		error_field(&r->c.err, field, "field.type_string", 0);
+	} else {
+		*out = json_string_value(v);
+	}
+}
+
 /*
  * POST /api/v1/session — public, slow (argon2id runs on the worker pool).
- * Body {username, password}. 200 {user, csrf_token, expires_at} and the session cookie.
- * Errors: 401 invalid_credentials, 422 (missing fields), 429 too_many_requests.
+ * Body {username, password, totp?}. 200 {user, csrf_token, expires_at} and the session cookie.
+ * Errors: 401 invalid_credentials, 401 totp_required (second factor on, no totp sent; no
+ * session made), 422 (missing fields), 429 too_many_requests with retry_after (too many
+ * failures for the account or from the address; checked before the password is hashed).
  */
 static int session_create(struct req *r)
 {
 	json_t *body;
 	if (req_json_object(r, &body) != 0)
 		return -1;
-	const char *username = NULL, *password = NULL;
+	const char *username = NULL, *password = NULL, *totp = NULL;
 	static const char *const allowed[] = {"username", "password", "totp", NULL};
 	v_no_unknown_fields(&r->c, body, allowed);
 	v_string(&r->c, body, "username", V_REQUIRED, 64, &username);
-	json_t *pw = json_object_get(body, "password");
-	if (!json_is_string(pw) || json_string_length(pw) == 0)
-		error_field(&r->c.err, "password", "field.required", 0);
-	else
-		password = json_string_value(pw);
+	accounts_read_secret(r, body, "password", V_REQUIRED, &password);
+	v_string(&r->c, body, "totp", V_OPTIONAL, 16, &totp);
 	if (error_check(&r->c.err) != 0)
 		return -1;
 	struct session_grant grant;
-	if (accounts_login(&r->c, username, password, &grant) != 0)
+	if (accounts_login(&r->c, username, password, totp, &grant) != 0)
 		return -1;
 	if (accounts_load_principal(&r->c, grant.user_id, &r->who) != 0)
 		return -1;
@@ -100,11 +124,34 @@ static int me_get(struct req *r)
 	return reply_json(r, 200, me);
 }
 
+#define ADMIN ROLE_BIT(ROLE_ADMIN)
+
 const struct route accounts_routes[] = {
 	{"POST", "/api/v1/session", session_create, 0, ROUTE_PUBLIC | ROUTE_SLOW | ROUTE_NO_CSRF,
 	 "登录（用户名+密码），返回会话 Cookie 与 CSRF 令牌"},
 	{"DELETE", "/api/v1/session", session_delete, ROLES_ALL, 0, "退出登录"},
 	{"GET", "/api/v1/me", me_get, ROLES_ALL, 0, "当前用户、角色、所属组织"},
+	{"POST", "/api/v1/me/password", me_password_change, ROLES_ALL, ROUTE_SLOW,
+	 "修改自己的密码（结束其他会话）"},
+	{"POST", "/api/v1/me/totp", me_totp_begin, ROLES_ALL, 0,
+	 "开始启用动态验证码：生成密钥与 otpauth:// 地址"},
+	{"POST", "/api/v1/me/totp/confirm", me_totp_confirm, ROLES_ALL, 0,
+	 "输入验证码确认，启用动态验证码"},
+	{"DELETE", "/api/v1/me/totp", me_totp_disable, ROLES_ALL, ROUTE_SLOW,
+	 "停用动态验证码（需验证码或密码）"},
+	{"GET", "/api/v1/me/tokens", me_tokens_list, ROLES_ALL, 0, "我的 API 令牌"},
+	{"POST", "/api/v1/me/tokens", me_tokens_create, ROLES_ALL, 0,
+	 "创建 API 令牌（限定一个角色；令牌只显示一次）"},
+	{"DELETE", "/api/v1/me/tokens/{id}", me_tokens_revoke, ROLES_ALL, 0, "吊销我的 API 令牌"},
+	{"GET", "/api/v1/users", users_list, ADMIN, 0, "用户列表（按用户名/姓名、角色、状态筛选）"},
+	{"POST", "/api/v1/users", users_create, ADMIN, ROUTE_SLOW, "创建用户"},
+	{"GET", "/api/v1/users/{id}", users_get, ADMIN, 0, "用户详情（含角色与 API 令牌）"},
+	{"PATCH", "/api/v1/users/{id}", users_update, ADMIN, 0,
+	 "修改用户资料、状态、辖区、角色（需 version）"},
+	{"POST", "/api/v1/users/{id}/password", users_password_reset, ADMIN, ROUTE_SLOW,
+	 "管理员重置密码（用户下次登录须修改，其会话全部结束）"},
+	{"DELETE", "/api/v1/users/{id}/tokens/{token_id}", users_token_revoke, ADMIN, 0,
+	 "管理员吊销用户的 API 令牌"},
 	{NULL},
 };
 
@@ -127,5 +174,27 @@ const struct msg accounts_messages[] = {
 	{"accounts.no_such_org", "该组织不存在", "No such organization"},
 	{"accounts.bad_token", "API 令牌无效、已过期或已吊销",
 	 "The API token is invalid, expired or revoked"},
+	{"accounts.account_locked", "该账户登录失败次数过多，已暂时锁定，请 {n} 分钟后再试",
+	 "Too many failed sign-ins for this account; it is locked, try again in {n} minute(s)"},
+	{"accounts.address_throttled", "来自此网络地址的登录失败次数过多，请 {n} 分钟后再试",
+	 "Too many failed sign-ins from this address; try again in {n} minute(s)"},
+	{"accounts.wrong_password", "密码不正确", "The password is not correct"},
+	{"accounts.password_unchanged", "新密码不能与当前密码相同",
+	 "The new password must differ from the current one"},
+	{"accounts.session_required", "此操作须登录网页后进行，不能使用 API 令牌",
+	 "Do this signed in on the web, not with an API token"},
+	{"accounts.role_not_yours", "只能选择您自己拥有的角色", "Choose one of your own roles"},
+	{"accounts.totp_wrong", "动态验证码不正确或已使用过",
+	 "The one-time code is wrong or was already used"},
+	{"accounts.totp_already_on", "动态验证码已启用；如需更换请先停用",
+	 "The one-time code is already on; turn it off first to replace it"},
+	{"accounts.totp_not_started", "请先开始启用动态验证码", "Start the one-time code set-up first"},
+	{"accounts.totp_off", "动态验证码未启用", "The one-time code is not on"},
+	{"accounts.totp_proof_required", "请输入动态验证码或密码",
+	 "Enter a one-time code or your password"},
+	{"accounts.totp_only_off", "动态验证码只能由用户本人启用；管理员只能停用",
+	 "Only the user can turn the one-time code on; administrators can only turn it off"},
+	{"accounts.last_admin", "至少要保留一个启用的系统管理员",
+	 "At least one active system administrator must remain"},
 	{NULL, NULL, NULL},
 };

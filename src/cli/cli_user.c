@@ -1,5 +1,5 @@
 /*
- * tongxin user add|list|passwd|roles — account administration from the shell. The CLI acts
+ * tongxin user add|list|passwd|roles|disable|enable — account administration from the shell. The CLI acts
  * as the system operator (or --as USER) and goes through the same domain functions, so the
  * same validation, policy and audit apply as on the web.
  */
@@ -15,10 +15,17 @@ static const char user_help[] =
 	"  tongxin user add USERNAME --name 显示名 --role ROLE[,ROLE...] [--org ID] [--street CODE]\n"
 	"                  [--email E] [--phone P] (--password P | --password-stdin)\n"
 	"  tongxin user list\n"
-	"  tongxin user passwd USERNAME (--password P | --password-stdin)\n\n"
+	"  tongxin user passwd USERNAME (--password P | --password-stdin)\n"
+	"  tongxin user roles USERNAME --set ROLE[,ROLE...] [--org ID] [--street CODE]\n"
+	"  tongxin user disable USERNAME    停用账户并结束其所有会话 disable, ending its sessions\n"
+	"  tongxin user enable USERNAME     重新启用 enable again\n\n"
 	"角色 roles: admin staff liaison org_admin org_member expert mediator gov_officer\n"
 	"            resident supervisor\n"
-	"--street 把统战部干部/联络员限定在一个街道（12 位代码）；--org 为组织管理员/成员指定组织。\n";
+	"--street 把统战部干部/联络员限定在一个街道（12 位代码，\"\" 表示全区）；\n"
+	"--org 为组织管理员/成员指定组织。roles --set 替换该用户的全部角色。\n"
+	"--street limits staff/liaison to one street (12 digits, \"\" = whole district); --org names\n"
+	"the organization of org_admin/org_member; roles --set replaces all of the user's roles.\n"
+	"通用选项 common: --database URL, --data-dir DIR, --as USER (act as that account).\n";
 
 /* Reads one line from stdin (the password), without its newline. */
 static char *read_password_stdin(void)
@@ -118,6 +125,17 @@ static int user_list(struct ctx *c)
 	return 0;
 }
 
+/* Looks a user name up; prints the error and returns 0 when there is none. */
+static int64_t user_id_or_complain(struct ctx *c, const char *username)
+{
+	int64_t id = accounts_user_id(c, username);
+	if (!id) {
+		error_set(&c->err, E_NOT_FOUND, "accounts.no_such_user");
+		cli_print_error(&c->err);
+	}
+	return id;
+}
+
 static int user_passwd(struct ctx *c, int argc, char **argv)
 {
 	if (argc < 3) {
@@ -129,18 +147,80 @@ static int user_passwd(struct ctx *c, int argc, char **argv)
 		password = read_password_stdin();
 	else if (strcmp(argv[2], "--password") == 0 && argc > 3)
 		password = argv[3];
-	int64_t id = db_int(c->db, 0, "SELECT id FROM app_user WHERE username = $1", "s", argv[1]);
-	if (!id) {
-		error_set(&c->err, E_NOT_FOUND, "accounts.no_such_user");
-		cli_print_error(&c->err);
+	int64_t id = user_id_or_complain(c, argv[1]);
+	if (!id)
 		return 1;
-	}
 	if (accounts_set_password(c, id, password, 0) != 0) {
 		cli_print_error(&c->err);
 		return 1;
 	}
 	printf("已设置新密码 password set for %s; 其他会话已退出 other sessions ended\n", argv[1]);
 	return 0;
+}
+
+static int user_apply(struct ctx *c, const char *username, const struct user_patch *p,
+		      const char *done)
+{
+	int64_t id = user_id_or_complain(c, username);
+	if (!id)
+		return 1;
+	if (accounts_user_update(c, id, p) != 0) {
+		cli_print_error(&c->err);
+		return 1;
+	}
+	printf("%s: %s\n", username, done);
+	return 0;
+}
+
+static int user_roles(struct ctx *c, int argc, char **argv)
+{
+	unsigned roles = 0;
+	int64_t org = 0;
+	struct user_patch p = {0};
+	if (argc < 2 || argv[1][0] == '-') {
+		fputs(user_help, stderr);
+		return 2;
+	}
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!v) {
+			fprintf(stderr, "tongxin user roles: %s 需要一个值 needs a value\n", a);
+			return 2;
+		}
+		i++;
+		if (strcmp(a, "--set") == 0) {
+			if (parse_roles(v, &roles) != 0)
+				return 2;
+			p.set_roles = 1;
+		} else if (strcmp(a, "--org") == 0)
+			org = atoll(v);
+		else if (strcmp(a, "--street") == 0)
+			p.jurisdiction = v;
+		else {
+			fprintf(stderr, "tongxin user roles: 未知选项 unknown option %s\n", a);
+			return 2;
+		}
+	}
+	if (!p.set_roles && !p.jurisdiction) {
+		fputs(user_help, stderr);
+		return 2;
+	}
+	struct role_grant grants[ACCOUNTS_MAX_GRANTS];
+	p.ngrants = accounts_grants_from_mask(roles, org, grants);
+	p.grants = grants;
+	return user_apply(c, argv[1], &p, "角色已更新 roles updated");
+}
+
+static int user_status(struct ctx *c, int argc, char **argv, int enable)
+{
+	if (argc != 2) {
+		fputs(user_help, stderr);
+		return 2;
+	}
+	struct user_patch p = {0};
+	p.status = enable ? "active" : "disabled";
+	return user_apply(c, argv[1], &p,
+			  enable ? "已启用 enabled" : "已停用，会话已结束 disabled, sessions ended");
 }
 
 int cli_user(int argc, char **argv)
@@ -165,6 +245,10 @@ int cli_user(int argc, char **argv)
 			status = user_list(&c);
 		else if (strcmp(argv[1], "passwd") == 0)
 			status = user_passwd(&c, argc - 1, argv + 1);
+		else if (strcmp(argv[1], "roles") == 0)
+			status = user_roles(&c, argc - 1, argv + 1);
+		else if (strcmp(argv[1], "disable") == 0 || strcmp(argv[1], "enable") == 0)
+			status = user_status(&c, argc - 1, argv + 1, argv[1][0] == 'e');
 		else {
 			fprintf(stderr, "tongxin user: 未知子命令 unknown subcommand %s\n\n%s", argv[1],
 				user_help);
