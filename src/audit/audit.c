@@ -482,10 +482,3 @@ int audit_list(struct ctx *c, const struct audit_filter *f, json_t **items, int6
 	*items = a;
 	return 0;
 }
-
-/* Placeholder until the audit branch lands (it has the real diff): records both whole. */
-void audit_diff(json_t *old_obj, json_t *new_obj, json_t **before, json_t **after)
-{
-	*before = old_obj ? json_deep_copy(old_obj) : NULL;
-	*after = new_obj ? json_deep_copy(new_obj) : NULL;
-}

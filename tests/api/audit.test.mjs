@@ -43,7 +43,7 @@ test('an administrator and a supervisor see the trail newest first, with before/
     assert.equal(created.before, null);
     assert.equal(created.after.username, 'boss');
     assert.equal(created.after.display_name, '王主任');
-    assert.deepEqual(created.after.roles, ['admin']);
+    assert.deepEqual(created.after.roles, [{ role: 'admin', org_id: 0 }]);
     assert.equal(created.actor_id, -1);
     assert.equal(created.prev_hash, '0'.repeat(64));
     assert.match(created.hash, /^[0-9a-f]{64}$/);
