@@ -13,5 +13,8 @@ for engine in $ENGINES; do
   fi
   TONGXIN_BIN="$BIN" TONGXIN_TEST_ENGINE="$engine" \
     node --test --test-concurrency=2 tests/api/ || status=1
+  # tests that disturb shared services (restarting PostgreSQL) run alone, afterwards
+  TONGXIN_BIN="$BIN" TONGXIN_TEST_ENGINE="$engine" \
+    node --test --test-concurrency=1 tests/api-serial/ || status=1
 done
 exit $status

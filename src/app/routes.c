@@ -1,6 +1,9 @@
 #include <stddef.h>
 #include "app/app.h"
 
+/* Order matters where paths overlap: io's /api/v1/orgs/export comes before registry's
+ * /api/v1/orgs/{id}. */
+
 const struct route *const app_routes[] = {
-	system_routes, accounts_routes, registry_routes, audit_routes, io_routes, NULL,
+	system_routes, accounts_routes, io_routes, registry_routes, audit_routes, NULL,
 };

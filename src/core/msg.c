@@ -34,6 +34,7 @@ const struct msg core_messages[] = {
 	{"error.internal", "服务器内部错误，请稍后再试", "Internal server error; please try again later"},
 	{"error.unavailable", "服务暂时不可用（数据库无法连接），请稍后再试",
 	 "Service unavailable (database unreachable); please try again later"},
+	{"error.role_forbidden", "您的角色不能使用此功能", "Your role cannot use this function"},
 	{"error.route_not_found", "接口不存在", "No such API endpoint"},
 	{"field.required", "此项为必填", "This field is required"},
 	{"field.unknown", "不认识的字段", "Unknown field"},

@@ -100,6 +100,20 @@ static void req_free(struct req *r)
 	free(r);
 }
 
+/*
+ * Every non-upload body is JSON, checked here once for every route, so no handler can forget:
+ * the content type must say JSON (415 otherwise — this also keeps cross-site HTML forms out),
+ * the text must parse without duplicate keys (jansson refuses invalid UTF-8, NUL escapes and
+ * nesting deeper than 2048), and the top level must be an object.
+ */
+static int parse_json_body(struct req *r)
+{
+	if (r->body.len == 0 || (r->route->flags & ROUTE_UPLOAD))
+		return 0;
+	json_t *obj;
+	return req_json_object(r, &obj);
+}
+
 /* Decides who asks and whether they may call the route, then runs the handler. */
 static void run_request(struct req *r)
 {
@@ -126,7 +140,7 @@ static void run_request(struct req *r)
 			goto fail;
 		}
 		if ((rt->roles & r->who.roles) == 0) {
-			error_set(&r->c.err, E_FORBIDDEN, NULL);
+			error_set(&r->c.err, E_FORBIDDEN, "error.role_forbidden");
 			goto fail;
 		}
 	}
@@ -139,6 +153,8 @@ static void run_request(struct req *r)
 			goto fail;
 		}
 	}
+	if (parse_json_body(r) != 0)
+		goto fail;
 	if (rt->handler(r) != 0)
 		goto fail;
 	if (db_in_transaction(r->c.db)) {
