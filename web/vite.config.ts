@@ -1,6 +1,7 @@
 // Vite build of the Tongxin browser application. Output web/dist/ (embedded into the tongxin
 // binary by the Makefile); assets get content-hashed names under /assets/ so the server can mark
 // them immutable. Element Plus components and their styles are imported on demand.
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
 import AutoImport from 'unplugin-auto-import/vite';
@@ -13,6 +14,7 @@ export default defineConfig({
     AutoImport({ resolvers: [ElementPlusResolver()], dts: 'src/auto-imports.d.ts' }),
     Components({ resolvers: [ElementPlusResolver()], dts: 'src/components.d.ts' }),
   ],
+  resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
   build: {
     target: 'es2020',
     assetsDir: 'assets',

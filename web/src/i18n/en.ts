@@ -133,6 +133,7 @@ const en: typeof zhCN = {
     choose: 'Choose',
     creditHint: '18 characters, capital letters',
     creditChecking: 'Checking…',
+    creditBad: 'This code has a character that is not allowed, or a wrong check character',
     creditOk: 'Format and check character are right',
     duplicate: 'Another organization already has this credit code',
     created: 'Organization registered',

@@ -131,6 +131,7 @@ export default {
     choose: '请选择',
     creditHint: '18 位，字母须大写',
     creditChecking: '正在核对…',
+    creditBad: '信用代码有误：含有不允许的字符，或校验位不对',
     creditOk: '信用代码格式与校验位正确',
     duplicate: '该信用代码已被其他组织使用',
     created: '组织已登记',
