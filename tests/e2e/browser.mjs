@@ -63,7 +63,10 @@ export async function startApp(opts = {}) {
       page.net = [];
       page.errors = [];
       page.on('pageerror', (e) => page.errors.push(String(e)));
-      page.on('console', (m) => { if (m.type() === 'error') page.errors.push(m.text()); });
+      // script errors and console errors; a refused request is the network log's business
+      page.on('console', (m) => {
+        if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) page.errors.push(m.text());
+      });
       page.on('requestfinished', async (req) => {
         const res = await req.response();
         const sizes = await req.sizes().catch(() => null);

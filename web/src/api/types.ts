@@ -30,7 +30,6 @@ export interface Org {
   short_name?: string | null;
   credit_code?: string | null;
   type?: string;
-  type_label?: string;
   street_code?: string | null;
   street_name?: string | null;
   community_code?: string | null;
@@ -45,8 +44,8 @@ export interface Org {
   supervising_unit?: string | null;
   description?: string | null;
   status?: string;
-  status_label?: string;
-  grade?: string | null;
+  current_grade?: string | null;
+  private_access?: boolean;
   fields?: string[];
   tags?: string[];
   staff_count?: number | null;

@@ -1,14 +1,13 @@
 // The choices of the registry's filters and form (types, fields of work, statuses, grades,
 // streets and communities), from GET /api/v1/registry/options and GET /api/v1/divisions, in
 // the current language. Loaded once per language and shared by every page.
-import { ref, watch } from 'vue';
+import { computed, ref } from 'vue';
 import { get } from '@/api/client';
 import type { Option } from '@/api/types';
 import { i18n } from '@/i18n';
 
 export interface Division extends Option {
-  parent?: string | null;
-  level?: string | number;
+  parent?: string; // a community's street
 }
 
 export interface RegistryOptions {
@@ -20,66 +19,57 @@ export interface RegistryOptions {
   communities: Division[];
 }
 
-/** [{code,label}] from either a list of objects or a {code: label} map. */
-function toOptions(v: unknown): Option[] {
-  if (Array.isArray(v)) {
-    return v.map((o) =>
-      typeof o === 'string' ? { code: o, label: o } : { code: String(o.code), label: String(o.label ?? o.name ?? o.code) },
-    );
-  }
-  if (v && typeof v === 'object') return Object.entries(v).map(([code, label]) => ({ code, label: String(label) }));
-  return [];
+interface Coded {
+  code: string;
+  zh?: string;
+  en?: string;
+  name?: string;
+}
+interface DivisionsReply {
+  district: { code: string; name: string } | null;
+  streets: (Coded & { communities?: Coded[] })[];
 }
 
-function toDivisions(v: unknown): Division[] {
-  const list = Array.isArray(v) ? v : ((v as { items?: unknown[] })?.items ?? []);
-  return (list as Record<string, unknown>[]).map((d) => ({
-    code: String(d.code),
-    label: String(d.label ?? d.name ?? d.code),
-    parent: (d.parent ?? d.parent_code ?? null) as string | null,
-    level: d.level as string | number | undefined,
-  }));
+/** [{code,label}] from the server's [{code, zh, en}] in the given language. */
+function toOptions(v: unknown, en: boolean): Option[] {
+  return ((v as Coded[]) || []).map((o) => ({ code: o.code, label: (en ? o.en : o.zh) || o.name || o.code }));
 }
 
-/** Streets are the 9-digit-prefix divisions (code ending in 000), communities the rest. */
-function isStreet(d: Division): boolean {
-  if (d.level !== undefined) return d.level === 'street' || d.level === 4;
-  return d.code.endsWith('000');
-}
-
-const state = ref<RegistryOptions | null>(null);
+const raw = ref<{ opts: Record<string, unknown>; divs: DivisionsReply } | null>(null);
 const error = ref<unknown>(null);
 let pending: Promise<void> | null = null;
+
+// The server sends both languages, so switching language needs no new request.
+const state = computed<RegistryOptions | null>(() => {
+  if (!raw.value) return null;
+  const { opts, divs } = raw.value;
+  const en = i18n.global.locale.value === 'en';
+  const streets = divs.streets || [];
+  return {
+    types: toOptions(opts.types, en),
+    fields: toOptions(opts.fields, en),
+    statuses: toOptions(opts.statuses, en),
+    grades: toOptions(opts.grades, en),
+    streets: streets.map((d) => ({ code: d.code, label: d.name || d.code })),
+    communities: streets.flatMap((st) =>
+      (st.communities || []).map((d) => ({ code: d.code, label: d.name || d.code, parent: st.code })),
+    ),
+  };
+});
 
 async function fetchAll(): Promise<void> {
   error.value = null;
   try {
     const [opts, divs] = await Promise.all([
       get<Record<string, unknown>>('/api/v1/registry/options'),
-      get<unknown>('/api/v1/divisions'),
+      get<DivisionsReply>('/api/v1/divisions'),
     ]);
-    const all = toDivisions(divs);
-    state.value = {
-      types: toOptions(opts.types),
-      fields: toOptions(opts.fields),
-      statuses: toOptions(opts.statuses),
-      grades: toOptions(opts.grades),
-      streets: all.filter(isStreet),
-      communities: all.filter((d) => !isStreet(d)),
-    };
+    raw.value = { opts, divs };
   } catch (err) {
     error.value = err;
     pending = null;
   }
 }
-
-watch(
-  () => i18n.global.locale.value,
-  () => {
-    pending = null;
-    if (state.value) load();
-  },
-);
 
 function load(): Promise<void> {
   if (!pending) pending = fetchAll();
