@@ -403,6 +403,7 @@ int db_exec_script(struct db *db, const char *sql)
 
 int db_begin(struct db *db)
 {
+	memset(&db->tx_memo, 0, sizeof db->tx_memo);
 	if (db_exec_script(db, db->engine == DB_POSTGRES ? "BEGIN" : "BEGIN IMMEDIATE") != 0)
 		return -1;
 	db->in_tx = 1;
@@ -414,6 +415,7 @@ int db_begin_read(struct db *db)
 	const char *sql = db->engine == DB_POSTGRES
 				  ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 				  : "BEGIN";
+	memset(&db->tx_memo, 0, sizeof db->tx_memo);
 	if (db_exec_script(db, sql) != 0)
 		return -1;
 	db->in_tx = 1;
@@ -426,6 +428,7 @@ int db_commit(struct db *db)
 	if (rc != 0)
 		db_exec_script(db, "ROLLBACK");
 	db->in_tx = 0;
+	memset(&db->tx_memo, 0, sizeof db->tx_memo);
 	return rc;
 }
 
@@ -433,7 +436,15 @@ int db_rollback(struct db *db)
 {
 	int rc = db_exec_script(db, "ROLLBACK");
 	db->in_tx = 0;
+	memset(&db->tx_memo, 0, sizeof db->tx_memo);
 	return rc;
+}
+
+void *db_tx_memo(struct db *db, size_t size)
+{
+	if (size > sizeof db->tx_memo.bytes)
+		abort();
+	return db->tx_memo.bytes;
 }
 
 int db_in_transaction(const struct db *db)
@@ -455,6 +466,10 @@ int db_schema_version(struct db *db)
 static int migrate_one(struct db *db, const struct embedded_file *f, int version,
 		       const char *name, struct error *err)
 {
+	/* Look first without a lock: a CLI command on a database the server is writing to must
+	 * not queue behind the server's write transaction when there is nothing to apply. */
+	if (db_exists(db, "SELECT 1 FROM schema_migrations WHERE version = $1", "i", version) == 1)
+		return 0;
 	if (db_begin(db) != 0)
 		goto fail;
 	if (db->engine == DB_POSTGRES &&

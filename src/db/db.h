@@ -108,6 +108,25 @@ int db_migrate(struct db *db, struct error *err);
 /* Highest applied migration number (0 when none). */
 int db_schema_version(struct db *db);
 
+/* ---- added for the audit trail and backups (src/audit, src/db/db_backup.c) ---- */
+
+/* A per-transaction scratch area of `size` bytes (at most DB_TX_MEMO_SIZE: a larger request
+ * is a programming error and aborts) owned by the connection and zeroed at every BEGIN,
+ * COMMIT and ROLLBACK, for a module that must remember something true only inside the current
+ * transaction. Its one user: audit_append keeps the chain's head there, which stays true only
+ * while this transaction holds the append lock. */
+enum { DB_TX_MEMO_SIZE = 128 };
+void *db_tx_memo(struct db *db, size_t size);
+
+/* Copies the database to `path` while others keep using it. SQLite: the online backup API,
+ * a few hundred pages per step with the lock released between steps, giving a consistent,
+ * openable copy; `path` must not exist (the caller decides about overwriting). PostgreSQL:
+ * runs `pg_dump --format=custom --file path URL`. Returns 0, or -1 with err filled
+ * (E_UNAVAILABLE / E_INTERNAL with the engine's or pg_dump's message in err->log). */
+int db_backup(struct db *db, const char *path, struct error *err);
+
+/* ---- end of audit additions ---- */
+
 /* Used by the engine backends only. */
 struct db_ops;
 #endif

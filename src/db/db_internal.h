@@ -38,6 +38,10 @@ struct db {
 	enum db_error_class err_class;
 	char errmsg[512];
 	struct db_stmt *cache[DB_CACHE_BUCKETS];
+	union {
+		unsigned char bytes[DB_TX_MEMO_SIZE];
+		int64_t align;
+	} tx_memo; /* db_tx_memo(): zeroed at every transaction boundary */
 };
 
 void db_set_error(struct db *db, enum db_error_class cls, const char *msg);
