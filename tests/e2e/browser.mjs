@@ -12,12 +12,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { chromium, selectors } from 'playwright-core';
 import { startServer } from '../api/harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const SHOTS = process.env.TONGXIN_E2E_SHOTS || join(here, '.out', 'screenshots');
 export const CHROMIUM = process.env.TONGXIN_CHROMIUM || '/usr/bin/chromium';
+
+selectors.setTestIdAttribute('data-test'); // the pages mark what tests look for with data-test
 
 let announced = false;
 
