@@ -98,10 +98,11 @@ export async function signIn(page, username, password) {
   await page.locator('main#main').waitFor();
 }
 
-/** Saves a full-page screenshot as SHOTS/<name>.png and returns its path. */
-export async function shot(page, name) {
+/** Saves a screenshot as SHOTS/<name>.png (the whole page; only the window with fullPage
+ * false, for dialogs, whose overlay covers the window) and returns its path. */
+export async function shot(page, name, { fullPage = true } = {}) {
   const path = join(SHOTS, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path, fullPage });
   return path;
 }
 

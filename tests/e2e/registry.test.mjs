@@ -112,7 +112,7 @@ test('saving over someone else\'s newer version explains it and lets me choose',
   await dialog.waitFor();
   await dialog.getByText('张三').waitFor();
   await dialog.getByText('李四').waitFor();
-  await shot(page, '15-org-stale');
+  await shot(page, '15-org-stale', { fullPage: false });
   await dialog.getByRole('button', { name: '以我的修改覆盖' }).click();
   await page.getByText('修改已保存').waitFor();
   const after = await staff.get(`/api/v1/orgs/${org.id}`);
