@@ -8,7 +8,7 @@
 //   await app.stop();
 //
 // Every page records the responses it receives, with their bytes on the wire (compressed), so
-// tests can check the page-weight budget: weight(page.net).
+// tests can check the page-weight budget: await weight(page).
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,15 +69,19 @@ export async function startApp(opts = {}) {
       page.on('console', (m) => {
         if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) page.errors.push(m.text());
       });
-      page.on('requestfinished', async (req) => {
-        const res = await req.response();
-        const sizes = await req.sizes().catch(() => null);
-        page.net.push({
-          url: req.url(),
-          status: res ? res.status() : 0,
-          encoding: res ? (await res.allHeaders())['content-encoding'] || '' : '',
-          bytes: sizes ? sizes.responseBodySize : 0,
-        });
+      // Each finished request is recorded at once; its sizes arrive later (page.pending).
+      page.pending = [];
+      page.on('requestfinished', (req) => {
+        const entry = { url: req.url(), status: 0, encoding: '', bytes: 0 };
+        page.net.push(entry);
+        page.pending.push((async () => {
+          try {
+            const res = await req.response();
+            entry.status = res ? res.status() : 0;
+            entry.encoding = res ? (await res.allHeaders())['content-encoding'] || '' : '';
+            entry.bytes = (await req.sizes()).responseBodySize;
+          } catch { /* the page went away; the entry stays with what it has */ }
+        })());
       });
       return page;
     },
@@ -106,9 +110,11 @@ export async function shot(page, name, { fullPage = true } = {}) {
   return path;
 }
 
-/** Bytes on the wire of the recorded responses, from index `from` on (KiB, one decimal). */
-export function weight(net, from = 0) {
-  const bytes = net.slice(from).reduce((s, r) => s + r.bytes, 0);
+/** Bytes on the wire (compressed) of the page's recorded responses from index `from` on, in KiB
+ * with one decimal. */
+export async function weight(page, from = 0) {
+  await Promise.all(page.pending);
+  const bytes = page.net.slice(from).reduce((s, r) => s + r.bytes, 0);
   return Math.round(bytes / 102.4) / 10;
 }
 
