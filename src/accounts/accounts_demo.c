@@ -30,6 +30,8 @@ static const struct {
 int accounts_demo_load(struct ctx *c, int64_t org_id, const char *street)
 {
 	for (size_t i = 0; i < sizeof demo_users / sizeof demo_users[0]; i++) {
+		if (demo_users[i].with_org && org_id == 0)
+			continue; /* a district without organizations (demo --scale 0) */
 		struct user_input in = {0};
 		in.username = demo_users[i].username;
 		in.display_name = demo_users[i].display_name;

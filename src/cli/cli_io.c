@@ -12,9 +12,3 @@ int cli_export(int argc, char **argv)
 	fputs("tongxin export: not built yet\n", stderr);
 	return 1;
 }
-int cli_demo(int argc, char **argv)
-{
-	(void)argc, (void)argv;
-	fputs("tongxin demo: not built yet\n", stderr);
-	return 1;
-}

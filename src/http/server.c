@@ -27,6 +27,9 @@
 
 enum phase { PHASE_NEW, PHASE_BODY, PHASE_WAITING, PHASE_READY, PHASE_QUEUED };
 
+/* Oversize bodies up to this size are read and dropped before the 413 (see access_handler). */
+enum { DRAIN_LIMIT = 16 << 20 };
+
 static struct server_config config;
 static struct MHD_Daemon *daemon_handle;
 
@@ -274,8 +277,13 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 									     : config.body_limit;
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 							     "Content-Length");
-		if (cl && strtoull(cl, NULL, 10) > r->body_limit) {
-			/* Refuse before reading a byte; MHD closes the connection after this. */
+		unsigned long long length = cl ? strtoull(cl, NULL, 10) : 0;
+		if (length > r->body_limit && length <= DRAIN_LIMIT) {
+			/* Read and drop the body, then answer 413 on a connection that stays usable:
+			 * most clients cannot read an answer sent while they are still sending. */
+			r->body_too_large = 1;
+		} else if (length > r->body_limit) {
+			/* Too big to drain: refuse before reading a byte; MHD then closes. */
 			error_set(&r->c.err, E_TOO_LARGE, NULL);
 			r->c.err.arg = (long long)r->body_limit;
 			reply_problem(r);

@@ -38,7 +38,11 @@ struct org_input {
 	int has_party_org;
 	int64_t version;     /* required on update: the version the client last read */
 	json_t *given;       /* the JSON object the input came from (borrowed): which keys were sent */
+	int credit_needs_override; /* set by validation: the check character is wrong and a
+				    * reason was given; create/update then need ACT_CREDIT_OVERRIDE */
 };
+/* staff_count, volunteer_count and annual_budget hold ORG_NO_NUMBER when not known. */
+#define ORG_NO_NUMBER (-1)
 
 /* Reads and validates a JSON object into *in (field types, lengths, choices, dates, phone,
  * e-mail, credit code format and check, division codes inside the configured district,
@@ -70,5 +74,62 @@ int org_reindex_in_tx(struct ctx *c, int64_t id);
 
 /* Masks a phone number for people who may not see it: 138****5678. Arena copy. */
 const char *org_mask_phone(struct ctx *c, const char *phone);
+
+/* Upper-cases and checks a credit code. Returns the creditcode_validate() status; *out is an
+ * arena copy of the normalized code. Pure apart from the arena. */
+int org_credit_normalize(struct ctx *c, const char *raw, const char **out);
+
+/* 1 if the principal may see the organization's private fields (ACT_ORG_READ_PRIVATE). */
+int org_may_read_private(struct ctx *c, int64_t id, const char *street_code);
+
+/* The street of an organization (arena copy) for policy checks; NULL with E_NOT_FOUND. */
+const char *org_street_of(struct ctx *c, int64_t id);
+
+/* ---- the directory list (org_list.c) */
+enum org_sort { ORG_SORT_NEWEST, ORG_SORT_OLDEST, ORG_SORT_NAME, ORG_SORT_NAME_DESC,
+		ORG_SORT_GRADE, ORG_SORT_GRADE_DESC };
+struct org_list_query {
+	const char *type, *field, *street, *community, *grade, *status; /* NULL = any */
+	const char *q;     /* full-text words, NULL = none */
+	int archived;      /* 0: current organizations, 1: archived ones */
+	enum org_sort sort;
+	int64_t page, per_page;
+};
+/* The sort named by the API ("name", "-name", "created", "-created", "grade", "-grade");
+ * -1 when unknown. */
+int org_sort_from_name(const char *name);
+/* {items, total, page, per_page}: directory fields only (ACT_ORG_READ). New reference or NULL
+ * with c->err. */
+json_t *org_list_json(struct ctx *c, const struct org_list_query *q);
+
+/* ---- evaluation grades (org_grade.c) */
+struct org_grade_input {
+	const char *grade, *announced_on, *valid_from, *valid_to, *note;
+};
+/* The default validity of a grade announced on `announced_on` (YYYY-MM-DD): from 1 January of
+ * the next year to 31 December of the fifth year (DOMAIN.md). Pure. Returns 0, or -1 for a bad
+ * date. */
+int org_grade_default_validity(const char *announced_on, char from[11], char to[11]);
+/* Reads {grade, announced_on, valid_from?, valid_to?, note?}; fills the default validity. */
+int org_grade_input_from_json(struct ctx *c, json_t *obj, struct org_grade_input *in);
+/* Records a grade (ACT_ORG_GRADE), recomputes the organization's current grade, bumps its
+ * version; audited. In the caller's transaction. */
+int org_grade_add_in_tx(struct ctx *c, int64_t org_id, const struct org_grade_input *in,
+			int64_t *grade_id);
+int org_grade_add(struct ctx *c, int64_t org_id, const struct org_grade_input *in,
+		  int64_t *grade_id);
+/* The grade history, newest first (ACT_ORG_READ). New reference or NULL. */
+json_t *org_grades_json(struct ctx *c, int64_t org_id);
+
+/* The 360° view: the organization plus counts of what is linked to it. */
+json_t *org_overview_json(struct ctx *c, int64_t id);
+
+/* ---- jurisdiction and choices (registry_options.c) */
+/* The configured district with its streets, each with its communities. */
+json_t *registry_divisions_json(struct ctx *c);
+/* Codes with zh/en labels: types, fields, statuses, grades, uf_categories. */
+json_t *registry_options_json(struct ctx *c);
+/* Name of a division code (arena copy) or NULL. */
+const char *registry_division_name(struct ctx *c, const char *code);
 
 #endif
