@@ -130,9 +130,16 @@ test('the shell is usable from the keyboard alone', async () => {
   assert.equal(await username.evaluate((el) => el === document.activeElement), true, 'Tab reaches the user name');
   await page.keyboard.type('boss');
   await page.keyboard.press('Tab');
+  const password = page.getByLabel(/^密码$/);
+  assert.equal(await password.evaluate((el) => el === document.activeElement), true, 'Tab reaches the password');
   await page.keyboard.type('Secret2026x');
+  assert.equal(await username.inputValue(), 'boss');
+  assert.equal(await password.inputValue(), 'Secret2026x');
   await page.keyboard.press('Enter');
-  await page.locator('main#main').waitFor();
+  await page.locator('main#main').waitFor({ timeout: 30000 }).catch(async (e) => {
+    await shot(page, 'failed-keyboard');
+    throw e;
+  });
   await page.waitForLoadState('networkidle');
   await page.evaluate(() => document.activeElement?.blur());
   // the first Tab reaches the skip link, which moves focus to the main content
