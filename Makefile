@@ -35,6 +35,27 @@ EMBED_FILES := $(sort $(wildcard src/db/migrations/*/*.sql) $(wildcard docs/open
 .PHONY: all run check unit api deps clean demo-db format
 all: $(BUILD)/tongxin
 
+# ---- web UI (web/) ------------------------------------------------------------------------
+# The browser application is built by Vite into web/dist/ and embedded into the binary (see
+# EMBED_FILES above: every file under web/dist/ once it exists). The build's stamp is an
+# included makefile, so make builds the UI before anything else and then re-reads this file:
+# EMBED_FILES then names the files of this very build, with no second make pass to race.
+WEB_SRCS := $(shell find web/src web/public web/scripts -type f 2>/dev/null) \
+            web/index.html web/vite.config.ts web/tsconfig.json web/package.json
+.PHONY: web
+web: web/.dist-stamp.mk
+web/node_modules/.package-lock.json: web/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "make: npm not found. The web UI needs Node.js 20+" \
+	  "and npm: run 'sh scripts/install-deps.sh' (or apt-get install nodejs npm)." >&2; exit 1; }
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+web/.dist-stamp.mk: web/node_modules/.package-lock.json $(WEB_SRCS)
+	cd web && npm run build
+	@echo "# web/dist built $$(date -u +%FT%TZ); see the Makefile's web UI block" > $@
+ifeq ($(filter clean format deps,$(MAKECMDGOALS)),)
+include web/.dist-stamp.mk
+endif
+# ---- end of web UI ------------------------------------------------------------------------
+
 $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC $<"

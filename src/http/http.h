@@ -120,6 +120,12 @@ void server_wait(void);
 void server_stop(void);
 const struct server_config *server_config(void);
 
+/* ---- the browser application (http/static.c) */
+/* For a GET/HEAD that matched no route and is not under /api/ or /healthz: replies with the
+ * embedded web/dist file for the path, or index.html for an application path (SPA fallback).
+ * Returns 0 when it replied, -1 when the request is not its (the caller answers 404). */
+int static_serve(struct req *r);
+
 /* ---- routing (http/router.c) */
 /* Finds the route for method+path. Returns it, or NULL with *path_matched set to 1 when the
  * path exists with another method (405). Fills the request's path parameters. */

@@ -127,6 +127,8 @@ static void run_request(struct req *r)
 		r->c.err = dberr;
 		goto fail;
 	}
+	if (!rt && r->status != 405 && static_serve(r) == 0)
+		return; /* a file of the browser application */
 	if (!rt) {
 		int path_matched = r->status == 405;
 		error_set(&r->c.err, path_matched ? E_METHOD : E_NOT_FOUND,
