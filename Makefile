@@ -32,7 +32,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 EMBED_FILES := $(sort $(wildcard src/db/migrations/*/*.sql) $(wildcard docs/openapi/*.json)) \
                $(shell test -d web/dist && find web/dist -type f | sort)
 
-.PHONY: all run check unit api deps clean demo-db format
+.PHONY: all run check unit api e2e deps clean demo-db format
 all: $(BUILD)/tongxin
 
 # ---- web UI (web/) ------------------------------------------------------------------------
@@ -93,9 +93,13 @@ unit: $(UNIT_BINS)
 api: $(BUILD)/tongxin
 	@scripts/run-api.sh $(BUILD)/tongxin
 
+e2e: $(BUILD)/tongxin
+	@scripts/run-e2e-engines.sh $(BUILD)/tongxin
+
 check: deps
 	@$(MAKE) --no-print-directory all unit
 	@scripts/run-api.sh $(BUILD)/tongxin
+	@scripts/run-e2e-engines.sh $(BUILD)/tongxin
 
 run: deps
 	@$(MAKE) --no-print-directory all

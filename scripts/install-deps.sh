@@ -4,7 +4,7 @@
 set -eu
 PKGS="build-essential pkg-config ca-certificates curl
 libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libpq-dev libsodium-dev libicu-dev
-libxlsxwriter-dev liboath-dev libqrencode-dev libcmocka-dev time unzip clang libclang-rt-14-dev
+libxlsxwriter-dev liboath-dev libqrencode-dev libcmocka-dev time unzip clang libclang-rt-14-dev fonts-noto-cjk
 postgresql postgresql-client nginx-light wrk
 nodejs npm chromium"
 missing=""

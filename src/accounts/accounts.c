@@ -312,7 +312,8 @@ int accounts_user_create_in_tx(struct ctx *c, const struct user_input *in, int64
 	accounts_validate_grants(c, grants, ngrants, from_list);
 	if (error_check(&c->err) != 0)
 		return -1;
-	char *hash = accounts_hash_password(in->password);
+	char *hash = in->password_hash ? xstrdup(in->password_hash)
+				       : accounts_hash_password(in->password);
 	if (!hash)
 		return error_internal(&c->err, "password hashing failed (out of memory?)");
 	struct db_stmt *st = db_query(c->db, sql_user_insert, "ssssssl", in->username,
@@ -346,9 +347,24 @@ int accounts_user_create_in_tx(struct ctx *c, const struct user_input *in, int64
 
 int accounts_user_create(struct ctx *c, const struct user_input *in, int64_t *id)
 {
-	if (db_begin(c->db) != 0)
+	/* Hash before taking the write lock: argon2id takes ~0.1 s, and holding the database's
+	 * only writer slot that long makes every other writer wait. */
+	struct user_input hashed = *in;
+	char *hash = NULL;
+	if (!in->password_hash && !accounts_password_problem(in->password)) {
+		hash = accounts_hash_password(in->password);
+		hashed.password_hash = hash;
+	}
+	if (db_begin(c->db) != 0) {
+		free(hash);
 		return ctx_db_error(c);
-	if (accounts_user_create_in_tx(c, in, id) != 0) {
+	}
+	int rc = accounts_user_create_in_tx(c, &hashed, id);
+	if (hash) {
+		sodium_memzero(hash, strlen(hash));
+		free(hash);
+	}
+	if (rc != 0) {
 		db_rollback(c->db);
 		return -1;
 	}

@@ -30,6 +30,7 @@ struct user_input {
 	const char *display_name; /* 1-64 characters */
 	const char *email, *phone;
 	const char *password;     /* checked by accounts_password_problem() */
+	const char *password_hash; /* argon2id of password when the caller hashed it already */
 	const char *jurisdiction; /* "" or NULL = whole district; else a 12-digit street code */
 	unsigned roles;           /* ROLE_BIT()s */
 	int64_t org_id;           /* the organization of org_admin / org_member (0 = none) */
