@@ -524,13 +524,15 @@ json_t *org_get_json(struct ctx *c, int64_t id)
  * word anyone searches, and PostgreSQL limits lexeme size). */
 enum { TOKEN_MAX_BYTES = 100 };
 
+/* Also drops words that look like facet tokens ("xq..."): typed into a description they would
+ * otherwise pass for a grade, a street or "archived" in filtered searches. */
 static char *drop_long_tokens(char *tokens)
 {
 	char *out = tokens, *p = tokens;
 	while (*p) {
 		char *end = strchr(p, ' ');
 		size_t n = end ? (size_t)(end - p) : strlen(p);
-		if (n > 0 && n <= TOKEN_MAX_BYTES) {
+		if (n > 0 && n <= TOKEN_MAX_BYTES && !org_is_reserved_token(p, n)) {
 			if (out != tokens)
 				*out++ = ' ';
 			memmove(out, p, n);
@@ -540,6 +542,11 @@ static char *drop_long_tokens(char *tokens)
 	}
 	*out = 0;
 	return tokens;
+}
+
+int org_is_reserved_token(const char *token, size_t n)
+{
+	return n >= 2 && token[0] == 'x' && token[1] == 'q';
 }
 
 /*
