@@ -64,6 +64,7 @@ struct req {
 	/* bookkeeping */
 	int64_t start_us;
 	int phase;
+	int authorized; /* principal, role and CSRF already checked (see server.c authorize) */
 	void *response; /* struct MHD_Response *, prepared by a worker */
 	struct req *next_job;
 };
