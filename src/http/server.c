@@ -88,6 +88,19 @@ static struct req *req_new(struct MHD_Connection *conn, const char *url, const c
 				  sizeof addr);
 	}
 	r->c.remote_addr = arena_strdup(r->c.arena, addr);
+	/* Behind a reverse proxy every request comes from the proxy: take the address the proxy
+	 * saw (the last X-Forwarded-For entry, the one it appended) so throttling, the audit
+	 * trail and the access log name the real client. Only for the configured proxy. */
+	if (config.trusted_proxy && strcmp(addr, config.trusted_proxy) == 0) {
+		const char *xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+							      "X-Forwarded-For");
+		const char *last = xff ? strrchr(xff, ',') : NULL;
+		last = last ? last + 1 : xff;
+		while (last && *last == ' ')
+			last++;
+		if (last && *last && strlen(last) < INET6_ADDRSTRLEN)
+			r->c.remote_addr = arena_strdup(r->c.arena, last);
+	}
 	r->status = 200;
 	return r;
 }

@@ -67,3 +67,17 @@ test('a long Chinese display name still signs in with a full reply', async () =>
   assert.equal(c.me.display_name, name);
   assert.equal((await c.get('/api/v1/me')).body.display_name, name);
 });
+
+test('an organization administrator cannot change the department\'s registration facts', async () => {
+  const own = orgadmin.me.org_ids[0];
+  const org = (await orgadmin.get(`/api/v1/orgs/${own}`)).body;
+  const res = await orgadmin.patch(`/api/v1/orgs/${own}`, { version: org.version, status: 'suspended', type: 'enterprise', address: '新地址 8 号' });
+  assert.equal(res.status, 422, res.text);
+  assert.deepEqual(res.body.errors.map((e) => e.field).sort(), ['status', 'type']);
+  const after = (await orgadmin.get(`/api/v1/orgs/${own}`)).body;
+  assert.equal(after.version, org.version, 'nothing changed');
+  const ok = await orgadmin.patch(`/api/v1/orgs/${own}`, { version: org.version, address: '新地址 8 号', status: org.status });
+  assert.equal(ok.status, 200, ok.text);
+  const bystaff = await staff.patch(`/api/v1/orgs/${own}`, { version: ok.body.version, status: 'suspended' });
+  assert.equal(bystaff.status, 200, bystaff.text);
+});
