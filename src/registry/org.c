@@ -931,11 +931,8 @@ static int archive_step(struct ctx *c, void *arg)
 	json_t *after = json_pack("{s:b, s:s}", "archived", a->archived, "status", status);
 	int rc = audit_append(c, a->archived ? "org.archive" : "org.restore", "org", a->id, before,
 			      after);
-	struct org_row changed = row;
-	changed.archived = a->archived;
-	changed.in.status = status;
 	if (rc == 0)
-		rc = org_stats_rows_in_tx(c, &row, &changed);
+		rc = org_stats_archived_in_tx(c, &row, a->archived, status);
 	json_decref(before);
 	json_decref(after);
 	return rc;

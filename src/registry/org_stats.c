@@ -119,6 +119,17 @@ int org_stats_rows_in_tx(struct ctx *c, const struct org_row *before,
 	return org_stats_apply_in_tx(c, &b, &a);
 }
 
+int org_stats_archived_in_tx(struct ctx *c, const struct org_row *before, int archived,
+			     const char *status)
+{
+	struct org_facts b, a;
+	org_facts_of_row(before, &b);
+	a = b;
+	a.archived = archived;
+	a.status = status;
+	return org_stats_apply_in_tx(c, &b, &a);
+}
+
 int org_stats_reload_in_tx(struct ctx *c, int64_t id, const struct org_facts *before)
 {
 	struct org_facts after;

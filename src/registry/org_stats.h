@@ -46,9 +46,12 @@ int org_facts_load(struct ctx *c, int64_t id, struct org_facts *out);
 
 /* A new organization stored from `in` at c->now, not archived and ungraded. */
 int org_stats_created_in_tx(struct ctx *c, const struct org_input *in);
-/* A stored row changed from `before` to `after` (update, archive, restore). */
+/* A stored row changed from `before` to `after` (an update). */
 int org_stats_rows_in_tx(struct ctx *c, const struct org_row *before,
 			 const struct org_row *after);
+/* The stored row `before` was archived or restored, its status set to `status`. */
+int org_stats_archived_in_tx(struct ctx *c, const struct org_row *before, int archived,
+			     const char *status);
 /* Organization id changed since `before` was loaded (a grade): re-reads it and applies. */
 int org_stats_reload_in_tx(struct ctx *c, int64_t id, const struct org_facts *before);
 
