@@ -19,10 +19,12 @@ ENGINES=${1:-both}
 [ "$ENGINES" = both ] && ENGINES="sqlite postgres"
 SCALE=${2:-100000}
 DURATION=${BENCH_DURATION:-10}
-BIN=$(pwd)/build/tongxin
 OUT=$(pwd)/bench/out
 mkdir -p "$OUT"
 make -s all >/dev/null
+# a private copy: rebuilding build/ during a run must not swap the binary under the benchmark
+cp build/tongxin "$OUT/tongxin"
+BIN=$OUT/tongxin
 PORT=18090
 NGINX_PORT=18091
 PASSWORD=Tongxin@2026
@@ -37,15 +39,25 @@ wrk_line() { # label, wrk output file -> markdown row: req/s, p50, p99
 
 now_ms() { date +%s%3N; }
 
+cleanup() {
+  [ -n "${SERVER:-}" ] && kill "$SERVER" 2>/dev/null || true
+  [ -f "$OUT/nginx.pid" ] && nginx -c "$OUT/nginx.conf" -s stop 2>/dev/null || true
+}
+trap cleanup EXIT
+
 for ENGINE in $ENGINES; do
   R="$OUT/results-$ENGINE.md"
   if [ "$ENGINE" = postgres ]; then
     BASE=$(scripts/pg-test.sh)
-    psql "$BASE/postgres" -qc "DROP DATABASE IF EXISTS tongxin_bench WITH (FORCE)" >/dev/null
-    psql "$BASE/postgres" -qc "CREATE DATABASE tongxin_bench" >/dev/null
+    if [ "${BENCH_REUSE:-0}" != 1 ]; then
+      psql "$BASE/postgres" -qc "DROP DATABASE IF EXISTS tongxin_bench WITH (FORCE)" >/dev/null
+    fi
+    psql "$BASE/postgres" -qtAc "SELECT 1 FROM pg_database WHERE datname = 'tongxin_bench'" | grep -q 1 ||
+      psql "$BASE/postgres" -qc "CREATE DATABASE tongxin_bench" >/dev/null
     DB="$BASE/tongxin_bench"
   else
-    rm -rf "$OUT/sqlite" && mkdir -p "$OUT/sqlite"
+    [ "${BENCH_REUSE:-0}" = 1 ] || rm -rf "$OUT/sqlite"
+    mkdir -p "$OUT/sqlite"
     DB="$OUT/sqlite/bench.db"
   fi
   {
@@ -55,9 +67,9 @@ for ENGINE in $ENGINES; do
 
   "$BIN" init --database "$DB" >/dev/null
   t0=$(now_ms)
-  "$BIN" demo --scale "$SCALE" --database "$DB" >/dev/null
+  "$BIN" demo --scale "$SCALE" --database "$DB" --if-empty >/dev/null
   t1=$(now_ms)
-  echo "- demo load of $SCALE organizations (with people, grades, audit records, search index): $(( t1 - t0 )) ms" >> "$R"
+  echo "- demo load of $SCALE organizations (with people, grades, audit records, search index): $(( t1 - t0 )) ms (BENCH_REUSE=1 keeps an earlier load)" >> "$R"
 
   # start-up: process start to first 200 from /healthz, median of 5
   starts=""
@@ -83,8 +95,8 @@ for ENGINE in $ENGINES; do
   mkdir -p "$OUT/static"
   curl -s -H "Cookie: $COOKIE" http://127.0.0.1:$PORT/api/v1/orgs/$ORG_ID > "$OUT/static/org.json"
   DIV=$(curl -s -H "Cookie: $COOKIE" http://127.0.0.1:$PORT/api/v1/divisions)
-  STREET=$(echo "$DIV" | grep -o '"code":"[0-9]\{9\}000"' | head -1 | grep -o '[0-9]\{12\}')
-  COMMUNITY=$(echo "$DIV" | grep -o "\"code\":\"$(echo "$STREET" | cut -c1-9)[0-9]\{3\}\"" | grep -v "${STREET}" | head -1 | grep -o '[0-9]\{12\}')
+  STREET=$(echo "$DIV" | sed 's/.*"streets":\[{"code":"\([0-9]*\)".*/\1/')
+  COMMUNITY=$(echo "$DIV" | sed 's/.*"streets":\[{[^]]*"communities":\[{"code":"\([0-9]*\)".*/\1/')
 
   cat > "$OUT/nginx.conf" <<NGINX
 worker_processes 2;
