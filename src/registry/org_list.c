@@ -62,7 +62,8 @@ struct list_sql {
 	struct buf where;
 	const char *binds[LIST_MAX_BINDS]; /* text values for $1.. */
 	int n;
-	int fts; /* SQLite: FROM org_fts JOIN org */
+	int fts;    /* SQLite: FROM org_fts JOIN org */
+	int search; /* a full-text search (either engine): the total is capped */
 };
 
 /* Appends " AND <head>$n<tail>" binding value as $n; nothing when value is NULL. */
@@ -167,6 +168,7 @@ static int build_where(struct ctx *c, const struct org_list_query *q, struct lis
 		free(tokens);
 		if (!m)
 			return 1;
+		l->search = 1;
 		buf_puts(&l->where, " WHERE 1 = 1");
 		if (postgres) {
 			add_filter(l, "o.search_tokens @@ CAST(", " AS tsquery)", m);
@@ -193,12 +195,34 @@ static const char *from_clause(const struct list_sql *l)
 	return l->fts ? " FROM org_fts CROSS JOIN org o ON o.id = org_fts.rowid" : " FROM org o";
 }
 
+/* The unfiltered directory (every page view of the list) is counted by the precomputed
+ * counters that org_stats.c keeps in every write's transaction, not by walking 100,000 index
+ * entries. Filtered lists count through their facet index. -1 when filtered. */
+static int64_t counted_total(struct ctx *c, const struct org_list_query *q)
+{
+	if (q->q || q->type || q->field || q->street || q->community || q->grade || q->status)
+		return -1;
+	return db_int(c->db, -1,
+		      "SELECT n FROM org_counter WHERE dimension = 'all' AND key = '' AND "
+		      "archived = $1",
+		      "i", q->archived ? 1 : 0);
+}
+
+/* Totals of a search are exact up to this many; beyond, the answer says "at least" (a common
+ * two-character word matches most of a district, and counting every match of it costs more
+ * than the page itself). */
+enum { SEARCH_COUNT_CAP = 10000 };
+
 static int64_t count_rows(struct ctx *c, struct list_sql *l)
 {
 	struct buf sql = {0};
 	/* a search counts in the index alone: every filter is in the MATCH */
 	if (l->fts)
-		buf_printf(&sql, "SELECT count(*) FROM org_fts%s", l->where.data);
+		buf_printf(&sql, "SELECT count(*) FROM (SELECT 1 FROM org_fts%s LIMIT %d) AS m",
+			   l->where.data, SEARCH_COUNT_CAP + 1);
+	else if (l->search)
+		buf_printf(&sql, "SELECT count(*) FROM (SELECT 1%s%s LIMIT %d) AS m", from_clause(l),
+			   l->where.data, SEARCH_COUNT_CAP + 1);
 	else
 		buf_printf(&sql, "SELECT count(*)%s%s", from_clause(l), l->where.data);
 	struct db_stmt *st = db_prepare(c->db, registry_sql_intern(sql.data));
@@ -306,7 +330,9 @@ json_t *org_list_json(struct ctx *c, const struct org_list_query *q)
 	json_t *items = NULL;
 	int64_t total = 0;
 	if (build_where(c, q, &l) == 0) {
-		total = count_rows(c, &l);
+		total = l.search ? -1 : counted_total(c, q);
+		if (total < 0)
+			total = count_rows(c, &l);
 		items = total < 0 ? NULL : total == 0 ? json_array() : fetch_page(c, q, &l);
 	} else {
 		items = json_array();
@@ -314,6 +340,10 @@ json_t *org_list_json(struct ctx *c, const struct org_list_query *q)
 	buf_free(&l.where);
 	if (!items)
 		return NULL;
-	return json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total, "page",
-			 (json_int_t)q->page, "per_page", (json_int_t)q->per_page);
+	int capped = l.search && total > SEARCH_COUNT_CAP;
+	if (capped)
+		total = SEARCH_COUNT_CAP;
+	return json_pack("{s:o, s:I, s:b, s:I, s:I}", "items", items, "total", (json_int_t)total,
+			 "total_exact", !capped, "page", (json_int_t)q->page, "per_page",
+			 (json_int_t)q->per_page);
 }
