@@ -10,8 +10,10 @@
 
 static int cli_version(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		puts("用法 usage: tongxin version\n\n显示版本号。Prints the version.");
+		return 0;
+	}
 	printf("tongxin %s\n", TONGXIN_VERSION);
 	return 0;
 }

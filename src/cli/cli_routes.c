@@ -1,5 +1,7 @@
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include "app/app.h"
 #include "cli/cli.h"
 
@@ -20,8 +22,12 @@ static void add_route(const struct route *rt, void *arg)
  * compare against. */
 int cli_routes(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		puts("用法 usage: tongxin routes\n\n以 JSON 列出全部接口路由（方法、路径、允许的角色、摘要）；\n"
+		     "OpenAPI 与权限矩阵测试以它为准。\n"
+		     "Prints every API route (method, path, roles, summary) as JSON.");
+		return 0;
+	}
 	json_t *all = json_array();
 	router_each(app_routes, add_route, all);
 	char *text = json_dumps(all, JSON_INDENT(1));

@@ -14,8 +14,9 @@ static const char serve_help[] =
 	"  --workers N        慢请求（密码哈希）工作线程数，默认 4  workers for slow requests\n"
 	"  --quiet            不输出访问日志  no access log\n"
 	"  --secure-cookies   仅通过 HTTPS 发送会话 Cookie（部署在 TLS 之后时使用）\n"
+	"  --trusted-proxy IP 反向代理的地址：信任它的 X-Forwarded-For（限流、审计用真实客户端地址）\n"
 	"环境变量 environment: TONGXIN_DATABASE, TONGXIN_LISTEN, TONGXIN_DATA_DIR,\n"
-	"  TONGXIN_SECURE_COOKIES=1\n";
+	"  TONGXIN_SECURE_COOKIES=1, TONGXIN_TRUSTED_PROXY\n";
 
 int cli_serve(int argc, char **argv)
 {
@@ -32,6 +33,7 @@ int cli_serve(int argc, char **argv)
 	cfg.access_log = 1;
 	const char *secure = getenv("TONGXIN_SECURE_COOKIES");
 	cfg.secure_cookies = secure && strcmp(secure, "1") == 0;
+	cfg.trusted_proxy = getenv("TONGXIN_TRUSTED_PROXY");
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc)
 			cfg.threads = (unsigned)atoi(argv[++i]);
@@ -41,6 +43,8 @@ int cli_serve(int argc, char **argv)
 			cfg.access_log = 0;
 		else if (strcmp(argv[i], "--secure-cookies") == 0)
 			cfg.secure_cookies = 1;
+		else if (strcmp(argv[i], "--trusted-proxy") == 0 && i + 1 < argc)
+			cfg.trusted_proxy = argv[++i];
 		else {
 			fprintf(stderr, "tongxin serve: 未知选项 unknown option %s\n\n%s", argv[i],
 				serve_help);

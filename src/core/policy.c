@@ -69,9 +69,9 @@ static int org_role_allows(const struct principal *p, enum action a, const struc
 	int64_t org = o ? o->org_id : 0;
 	switch (a) {
 	case ACT_ORG_READ:
-	case ACT_PERSON_READ:
 		return 1;
 	case ACT_ORG_READ_PRIVATE:
+	case ACT_PERSON_READ: /* people belong to their organization's private data */
 		return org && principal_member_of(p, org);
 	case ACT_ORG_UPDATE:
 	case ACT_PERSON_WRITE:
@@ -93,10 +93,13 @@ int policy_allows(const struct principal *p, enum action a, const struct policy_
 	if (principal_has(p, ROLE_STAFF) && staff_allows(p, a, obj))
 		return 1;
 	if (principal_has(p, ROLE_LIAISON)) {
-		if (a == ACT_ORG_READ || a == ACT_PERSON_READ)
+		if (a == ACT_ORG_READ)
 			return 1;
-		if ((a == ACT_ORG_READ_PRIVATE || a == ACT_PERSON_READ_PII) && obj &&
-		    policy_in_jurisdiction(p, obj->street_code))
+		/* people and private data: inside the liaison's jurisdiction (a list with no
+		 * object: only a liaison for the whole district) */
+		int inside = obj ? policy_in_jurisdiction(p, obj->street_code) : !p->jurisdiction[0];
+		if ((a == ACT_PERSON_READ || a == ACT_ORG_READ_PRIVATE || a == ACT_PERSON_READ_PII) &&
+		    inside)
 			return 1;
 	}
 	if ((principal_has(p, ROLE_ORG_ADMIN) || principal_has(p, ROLE_ORG_MEMBER)) &&

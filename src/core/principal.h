@@ -33,7 +33,7 @@ enum { PRINCIPAL_MAX_ORGS = 32 };
 struct principal {
 	int64_t user_id;
 	char username[64];
-	char display_name[128];
+	char display_name[260];  /* 64 characters of up to 4 bytes */
 	unsigned roles;          /* ROLE_BIT()s */
 	char jurisdiction[13];   /* "" = the whole district; else a 12-digit street code */
 	int64_t org_ids[PRINCIPAL_MAX_ORGS]; /* organizations the user administers */

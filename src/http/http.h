@@ -64,6 +64,7 @@ struct req {
 	/* bookkeeping */
 	int64_t start_us;
 	int phase;
+	int authorized; /* principal, role and CSRF already checked (see server.c authorize) */
 	void *response; /* struct MHD_Response *, prepared by a worker */
 	struct req *next_job;
 };
@@ -107,6 +108,7 @@ struct server_config {
 	size_t upload_limit;      /* ROUTE_UPLOAD bodies */
 	int secure_cookies;       /* behind TLS: mark cookies Secure */
 	int access_log;           /* one line per request on stderr */
+	const char *trusted_proxy; /* the reverse proxy's address: trust its X-Forwarded-For */
 	const struct route *const *tables; /* NULL-terminated list of route tables */
 	/* Fills r->who from the session cookie or bearer token; leaves it anonymous when absent.
 	 * Returns -1 with r->c.err set for an invalid/expired credential. */

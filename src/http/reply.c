@@ -106,15 +106,17 @@ int reply_bytes(struct req *r, int status, const char *content_type, const void 
 
 int reply_json(struct req *r, int status, json_t *body)
 {
+	/* A NULL body means a json_pack failed (a NULL or invalid UTF-8 string): answering 200
+	 * with nothing would hide the bug, so it is an internal error. */
+	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	json_decref(body);
+	if (!text)
+		return error_internal(&r->c.err, "reply_json: body could not be built");
 	r->status = status;
 	r->content_type = "application/json; charset=utf-8";
 	buf_reset(&r->out);
-	char *text = json_dumps(body, JSON_COMPACT);
-	json_decref(body);
-	if (text) {
-		buf_puts(&r->out, text);
-		free(text);
-	}
+	buf_puts(&r->out, text);
+	free(text);
 	return 0;
 }
 

@@ -29,6 +29,8 @@ enum phase { PHASE_NEW, PHASE_BODY, PHASE_WAITING, PHASE_READY, PHASE_QUEUED };
 
 /* Oversize bodies up to this size are read and dropped before the 413 (see access_handler). */
 enum { DRAIN_LIMIT = 16 << 20 };
+/* Bodies above this size are authorized before they are read (see authorize_early). */
+enum { EARLY_AUTH_BYTES = 64 << 10 };
 
 static struct server_config config;
 static struct MHD_Daemon *daemon_handle;
@@ -86,6 +88,19 @@ static struct req *req_new(struct MHD_Connection *conn, const char *url, const c
 				  sizeof addr);
 	}
 	r->c.remote_addr = arena_strdup(r->c.arena, addr);
+	/* Behind a reverse proxy every request comes from the proxy: take the address the proxy
+	 * saw (the last X-Forwarded-For entry, the one it appended) so throttling, the audit
+	 * trail and the access log name the real client. Only for the configured proxy. */
+	if (config.trusted_proxy && strcmp(addr, config.trusted_proxy) == 0) {
+		const char *xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+							      "X-Forwarded-For");
+		const char *last = xff ? strrchr(xff, ',') : NULL;
+		last = last ? last + 1 : xff;
+		while (last && *last == ' ')
+			last++;
+		if (last && *last && strlen(last) < INET6_ADDRSTRLEN)
+			r->c.remote_addr = arena_strdup(r->c.arena, last);
+	}
 	r->status = 200;
 	return r;
 }
@@ -117,7 +132,49 @@ static int parse_json_body(struct req *r)
 	return req_json_object(r, &obj);
 }
 
-/* Decides who asks and whether they may call the route, then runs the handler. */
+/* Decides who asks and whether they may call the route: the principal (cookie or token), the
+ * route's role filter, and the CSRF token of cookie writes. 0, or -1 with r->c.err set. */
+static int authorize(struct req *r)
+{
+	const struct route *rt = r->route;
+	r->authorized = 1;
+	if (config.resolve_principal && config.resolve_principal(r) != 0)
+		return -1;
+	if (!(rt->flags & ROUTE_PUBLIC)) {
+		if (r->who.user_id == PRINCIPAL_ANONYMOUS)
+			return error_set(&r->c.err, E_UNAUTHENTICATED, NULL);
+		if ((rt->roles & r->who.roles) == 0)
+			return error_set(&r->c.err, E_FORBIDDEN, "error.role_forbidden");
+	}
+	if (r->who.session_id && is_write_method(r->method) && !(rt->flags & ROUTE_NO_CSRF)) {
+		const char *sent = req_header(r, "X-CSRF-Token");
+		size_t n = strlen(r->who.csrf_token);
+		if (!sent || strlen(sent) != n || n == 0 ||
+		    memcmp(sent, r->who.csrf_token, n) != 0) /* both are public-length tokens */
+			return error_set(&r->c.err, E_CSRF, NULL);
+	}
+	return 0;
+}
+
+/* Uploads and large bodies are authorized before a byte of the body is read, so nobody
+ * without the right can make the server buffer megabytes. Small bodies are read first: a
+ * client still sending when the answer comes cannot read it. */
+static int authorize_early(struct req *r, unsigned long long length)
+{
+	if (!r->route || (r->route->flags & ROUTE_PUBLIC))
+		return 0;
+	if (!(r->route->flags & ROUTE_UPLOAD) && length <= EARLY_AUTH_BYTES)
+		return 0;
+	struct error dberr = {0};
+	r->c.db = db_thread(&dberr);
+	if (!r->c.db) {
+		r->c.err = dberr;
+		return -1;
+	}
+	return authorize(r);
+}
+
+/* Runs an authorized (or to be authorized) request's handler and prepares the reply. */
 static void run_request(struct req *r)
 {
 	struct error dberr = {0};
@@ -135,27 +192,8 @@ static void run_request(struct req *r)
 			  path_matched ? NULL : "error.route_not_found");
 		goto fail;
 	}
-	if (config.resolve_principal && config.resolve_principal(r) != 0)
+	if (!r->authorized && authorize(r) != 0)
 		goto fail;
-	if (!(rt->flags & ROUTE_PUBLIC)) {
-		if (r->who.user_id == PRINCIPAL_ANONYMOUS) {
-			error_set(&r->c.err, E_UNAUTHENTICATED, NULL);
-			goto fail;
-		}
-		if ((rt->roles & r->who.roles) == 0) {
-			error_set(&r->c.err, E_FORBIDDEN, "error.role_forbidden");
-			goto fail;
-		}
-	}
-	if (r->who.session_id && is_write_method(r->method) && !(rt->flags & ROUTE_NO_CSRF)) {
-		const char *sent = req_header(r, "X-CSRF-Token");
-		size_t n = strlen(r->who.csrf_token);
-		if (!sent || strlen(sent) != n || n == 0 ||
-		    memcmp(sent, r->who.csrf_token, n) != 0) { /* both are public-length tokens */
-			error_set(&r->c.err, E_CSRF, NULL);
-			goto fail;
-		}
-	}
 	if (parse_json_body(r) != 0)
 		goto fail;
 	if (rt->handler(r) != 0)
@@ -286,6 +324,10 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 			/* Too big to drain: refuse before reading a byte; MHD then closes. */
 			error_set(&r->c.err, E_TOO_LARGE, NULL);
 			r->c.err.arg = (long long)r->body_limit;
+			reply_problem(r);
+			return queue(r);
+		}
+		if (authorize_early(r, length) != 0) {
 			reply_problem(r);
 			return queue(r);
 		}

@@ -524,13 +524,15 @@ json_t *org_get_json(struct ctx *c, int64_t id)
  * word anyone searches, and PostgreSQL limits lexeme size). */
 enum { TOKEN_MAX_BYTES = 100 };
 
+/* Also drops words that look like facet tokens ("xq..."): typed into a description they would
+ * otherwise pass for a grade, a street or "archived" in filtered searches. */
 static char *drop_long_tokens(char *tokens)
 {
 	char *out = tokens, *p = tokens;
 	while (*p) {
 		char *end = strchr(p, ' ');
 		size_t n = end ? (size_t)(end - p) : strlen(p);
-		if (n > 0 && n <= TOKEN_MAX_BYTES) {
+		if (n > 0 && n <= TOKEN_MAX_BYTES && !org_is_reserved_token(p, n)) {
 			if (out != tokens)
 				*out++ = ' ';
 			memmove(out, p, n);
@@ -540,6 +542,11 @@ static char *drop_long_tokens(char *tokens)
 	}
 	*out = 0;
 	return tokens;
+}
+
+int org_is_reserved_token(const char *token, size_t n)
+{
+	return n >= 2 && token[0] == 'x' && token[1] == 'q';
 }
 
 /*
@@ -802,6 +809,36 @@ static void merge_input(struct org_input *cur, const struct org_input *in)
 
 /* Checks an update against the stored row: policy for the old and (if moved) new street,
  * archived state, the street/community pair, the credit override and duplicates. */
+static int differs(const char *a, const char *b)
+{
+	return (a == NULL) != (b == NULL) || (a && strcmp(a, b) != 0);
+}
+
+/* The registration facts are the department's to change: an organization administrator who
+ * edits their own profile may not lift a suspension, swap the credit code or move the
+ * organization out of a street (and so out of that street's staff's sight). Each such field
+ * that would change is a field error. */
+static int check_department_fields(struct ctx *c, const struct org_row *row,
+				   const struct org_input *m, const struct policy_object *obj)
+{
+	if (policy_allows(c->who, ACT_ORG_ARCHIVE, obj))
+		return 0; /* staff in jurisdiction and administrators */
+	const struct {
+		const char *field, *old, *new;
+	} facts[] = {
+		{"status", row->in.status, m->status},
+		{"credit_code", row->in.credit_code, m->credit_code},
+		{"registration_authority", row->in.registration_authority, m->registration_authority},
+		{"street_code", row->in.street_code, m->street_code},
+		{"community_code", row->in.community_code, m->community_code},
+		{"type", row->in.type, m->type},
+	};
+	for (size_t i = 0; i < sizeof facts / sizeof facts[0]; i++)
+		if (differs(facts[i].old, facts[i].new))
+			error_field(&c->err, facts[i].field, "registry.department_field", 0);
+	return error_check(&c->err);
+}
+
 static int check_update(struct ctx *c, const struct org_row *row, const struct org_input *in,
 			const struct org_input *merged)
 {
@@ -814,6 +851,8 @@ static int check_update(struct ctx *c, const struct org_row *row, const struct o
 		return error_set(&c->err, E_STALE, NULL);
 	if (row->archived)
 		return error_set(&c->err, E_CONFLICT, "registry.org_archived");
+	if (check_department_fields(c, row, merged, &old_obj) != 0)
+		return -1;
 	int street_sent = json_object_get(in->given, "street_code") != NULL;
 	int community_sent = json_object_get(in->given, "community_code") != NULL;
 	if (merged->community_code && street_sent != community_sent &&

@@ -38,6 +38,9 @@ json_t *org_input_json(struct ctx *c, struct org_input *in, int mode);
 /* Writes the search tokens of `in` for organization id (caller's transaction). */
 int org_index_text_in_tx(struct ctx *c, int64_t id, const struct org_input *in, int archived,
 			 const char *grade);
+/* 1 for a word of n bytes that belongs to the facet namespace ("xq...") and so is never
+ * indexed or searched as text. */
+int org_is_reserved_token(const char *token, size_t n);
 /* Appends the facet token for a filter value ("xq" + facet + value's letters and digits). */
 void org_facet_token(struct buf *out, const char *facet, const char *value);
 /* Runs fn in its own write transaction (commit on 0, rollback on -1). */

@@ -121,7 +121,17 @@ static const char *search_match(struct ctx *c, const struct org_list_query *q, c
 				int postgres)
 {
 	struct buf all = {0};
-	buf_puts(&all, tokens);
+	for (const char *p = tokens; *p;) {
+		size_t n = strcspn(p, " ");
+		if (!org_is_reserved_token(p, n)) {
+			if (all.len)
+				buf_putc(&all, ' ');
+			buf_append(&all, p, n);
+		}
+		p += n + (p[n] == ' ');
+	}
+	if (all.len == 0) /* only reserved words: they match nothing */
+		return NULL;
 	org_facet_token(&all, q->archived ? "arch" : "live", "");
 	if (q->type)
 		org_facet_token(&all, "t", q->type);
@@ -155,6 +165,8 @@ static int build_where(struct ctx *c, const struct org_list_query *q, struct lis
 		}
 		const char *m = search_match(c, q, tokens, postgres);
 		free(tokens);
+		if (!m)
+			return 1;
 		buf_puts(&l->where, " WHERE 1 = 1");
 		if (postgres) {
 			add_filter(l, "o.search_tokens @@ CAST(", " AS tsquery)", m);

@@ -184,7 +184,12 @@ static json_t *person_row_json(struct ctx *c, struct db_stmt *st, int pii)
 		idn = person_mask_id_number(c, idn);
 		if (email) {
 			const char *at = strchr(email, '@');
-			email = arena_printf(c->arena, "%c***%s", email[0], at ? at : "");
+			/* keep the first whole character (Chinese addresses are valid) */
+			size_t first = 1;
+			while (email[first] && ((unsigned char)email[first] & 0xC0) == 0x80)
+				first++;
+			email = arena_printf(c->arena, "%.*s***%s", (int)first, email,
+					     at ? at : "");
 		}
 	}
 	return json_pack("{s:I, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:b}", "id",
@@ -276,9 +281,27 @@ static void bind_person_filters(struct ctx *c, struct db_stmt *st, const struct 
 	db_bind_text(st, 3, q->uf_category);
 }
 
-json_t *person_list_json(struct ctx *c, const struct person_list_query *q)
+/* Who may list people without naming an organization: the district-wide readers. Everyone
+ * else (organization administrators and members, street liaisons) lists one organization of
+ * theirs at a time; without `org` they get their first organization's people. */
+static int person_list_scope(struct ctx *c, struct person_list_query *q)
 {
-	if (policy_check(c, ACT_PERSON_READ, NULL) != 0)
+	if (q->org_id)
+		return org_check(c, q->org_id, ACT_PERSON_READ);
+	if (policy_allows(c->who, ACT_PERSON_READ, NULL))
+		return 0;
+	const struct principal *p = c->who;
+	if (p->norgs || p->nmember_orgs) {
+		q->org_id = p->norgs ? p->org_ids[0] : p->member_org_ids[0];
+		return org_check(c, q->org_id, ACT_PERSON_READ);
+	}
+	return policy_check(c, ACT_PERSON_READ, NULL);
+}
+
+json_t *person_list_json(struct ctx *c, const struct person_list_query *query)
+{
+	struct person_list_query scoped = *query, *q = &scoped;
+	if (person_list_scope(c, q) != 0)
 		return NULL;
 	struct db_stmt *st = db_prepare(c->db, "SELECT count(*) FROM person p" PERSON_WHERE);
 	bind_person_filters(c, st, q);
@@ -480,6 +503,11 @@ int person_link_in_tx(struct ctx *c, int64_t person_id, int64_t org_id, const ch
 static int link_step(struct ctx *c, void *arg)
 {
 	struct person_args *a = arg;
+	/* Linking through the API needs write rights on the person as they stand: someone linked
+	 * nowhere belongs to district-wide staff, not to whoever links them first (that would
+	 * hand over their full ID number and phone). */
+	if (person_check(c, a->id, ACT_PERSON_WRITE) != 0)
+		return -1;
 	return person_link_in_tx(c, a->id, a->org_id, a->role_title, a->since);
 }
 

@@ -104,5 +104,10 @@ int person_unlink_route(struct req *r)
 	    person_unlink(&r->c, id, org_id) != 0)
 		return -1;
 	json_t *body = person_get_json(&r->c, id);
+	if (!body && r->c.err.kind == E_FORBIDDEN) {
+		/* unlinked from the caller's organization, the person is no longer theirs to see */
+		error_clear(&r->c.err);
+		return reply_no_content(r);
+	}
 	return body ? reply_json(r, 200, body) : -1;
 }

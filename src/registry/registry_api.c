@@ -238,6 +238,8 @@ const struct route registry_routes[] = {
 };
 
 const struct msg registry_messages[] = {
+	{"registry.department_field", "此项由统战部门登记维护，组织管理员不能修改",
+	 "This registration fact is kept by the department; organization administrators cannot change it"},
 	{"registry.org_not_found", "未找到该组织", "No such organization"},
 	{"registry.credit_bad_format", "统一社会信用代码格式不正确（应为 18 位，不含 I、O、Z、S、V）",
 	 "Not a valid unified social credit code (18 characters, no I, O, Z, S, V)"},

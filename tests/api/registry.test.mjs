@@ -247,8 +247,9 @@ test('people: org admins edit their own organization\'s people only; links and u
   assert.equal(link.body.orgs.length, 2);
   assert.equal((await admin.post(`/api/v1/people/${theirs.id}/orgs`, { org_id: ownOrg.id })).status, 409);
   const un = await orgadmin.delete(`/api/v1/people/${theirs.id}/orgs/${ownOrg.id}`);
-  assert.equal(un.status, 200, un.text);
-  assert.equal(un.body.orgs.length, 1);
+  assert.equal(un.status, 204, un.text); // no longer linked to the caller's organization: not theirs to see
+  assert.equal((await orgadmin.get(`/api/v1/people/${theirs.id}`)).status, 403);
+  assert.equal((await admin.get(`/api/v1/people/${theirs.id}`)).body.orgs.length, 1);
   const list = (await staff.get(`/api/v1/people?q=${encodeURIComponent('自家')}`)).body;
   assert.deepEqual(list.items.map((x) => x.id), [mine.body.id]);
 });
