@@ -132,7 +132,7 @@ int accounts_end_sessions_in_tx(struct ctx *c, int64_t user_id, int64_t keep_ses
 /* ---------------------------------------------------------------- principals */
 
 static const char sql_user_by_id[] =
-	"SELECT id, username, display_name, jurisdiction FROM app_user "
+	"SELECT id, username, display_name, jurisdiction, must_change_password FROM app_user "
 	"WHERE id = $1 AND status = 'active'";
 static const char sql_user_roles[] = "SELECT role, org_id FROM user_role WHERE user_id = $1";
 
@@ -147,6 +147,7 @@ int accounts_load_principal(struct ctx *c, int64_t user_id, struct principal *ou
 		snprintf(out->display_name, sizeof out->display_name, "%s", db_col_text(st, 2));
 		snprintf(out->jurisdiction, sizeof out->jurisdiction, "%s",
 			 db_col_text(st, 3) ? db_col_text(st, 3) : "");
+		out->must_change_password = (int)db_col_int(st, 4);
 	}
 	db_done(st);
 	if (rc == DB_ERROR)
@@ -399,9 +400,17 @@ static int store_password(struct ctx *c, int64_t user_id, const char *password,
 		error_set(&c->err, E_NOT_FOUND, NULL);
 		goto fail;
 	}
-	/* A new password ends every other session of the account. */
+	/* A new password ends every other session of the account; an administrator's reset (the
+	 * account may be in someone else's hands) also revokes its API tokens. */
 	if (accounts_end_sessions_in_tx(c, user_id, keep_session_id) != 0)
 		goto fail;
+	if (by_admin && db_run(c->db,
+			       "UPDATE api_token SET revoked_at = $1 WHERE user_id = $2 AND "
+			       "revoked_at IS NULL",
+			       "ll", c->now, user_id) < 0) {
+		ctx_db_error(c);
+		goto fail;
+	}
 	json_t *after = json_pack("{s:b, s:b}", "password_changed", 1, "must_change_password",
 				  by_admin);
 	int arc = audit_append(c, "user.password", "user", user_id, NULL, after);

@@ -11,7 +11,39 @@
 
 static const char cookie_name[] = "tongxin_session";
 
+/* After an administrator's reset the account may do only this much until it has chosen its
+ * own password: see who it is, change the password, sign out. */
+static int password_change_allows(const struct req *r)
+{
+	static const struct {
+		const char *method, *path;
+	} allowed[] = {
+		{"GET", "/api/v1/me"},
+		{"POST", "/api/v1/me/password"},
+		{"DELETE", "/api/v1/session"},
+		{"POST", "/api/v1/session"},
+	};
+	if (!r->who.must_change_password || (r->route->flags & ROUTE_PUBLIC))
+		return 1;
+	for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++)
+		if (strcmp(r->route->method, allowed[i].method) == 0 &&
+		    strcmp(r->route->path, allowed[i].path) == 0)
+			return 1;
+	return 0;
+}
+
+static int resolve_principal(struct req *r);
+
 int accounts_resolve_principal(struct req *r)
+{
+	if (resolve_principal(r) != 0)
+		return -1;
+	if (!password_change_allows(r))
+		return error_set(&r->c.err, E_FORBIDDEN, "accounts.password_change_required");
+	return 0;
+}
+
+static int resolve_principal(struct req *r)
 {
 	const char *auth = req_header(r, "Authorization");
 	if (auth && strncasecmp(auth, "Bearer ", 7) == 0) {
@@ -156,6 +188,8 @@ const struct route accounts_routes[] = {
 };
 
 const struct msg accounts_messages[] = {
+	{"accounts.password_change_required", "管理员已重置您的密码，请先设置自己的新密码",
+	 "An administrator reset your password; choose your own new password first"},
 	{"accounts.session_expired", "登录已过期，请重新登录",
 	 "Your session has expired; please sign in again"},
 	{"accounts.no_such_user", "没有这个用户", "No such user"},

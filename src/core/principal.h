@@ -43,6 +43,7 @@ struct principal {
 	int64_t session_id;      /* 0 unless signed in with a cookie */
 	int64_t token_id;        /* 0 unless signed in with an API token */
 	char csrf_token[64];     /* expected X-CSRF-Token for cookie-authenticated writes */
+	int must_change_password; /* after an administrator's reset: only /me and the change */
 };
 
 /* "admin", "staff", "liaison", "org_admin", "org_member", "expert", "mediator",

@@ -70,10 +70,15 @@ test("an administrator's reset: old password refused, sessions end, a change is 
   const after = await signIn('cat', 'Reset2026q');
   assert.equal(after.status, 200);
   assert.equal(after.body.user.must_change_password, true);
-  // changing it clears the flag
+  // until then the account can do nothing but see itself and change the password
   const c = await srv.login('cat', 'Reset2026q');
+  const blocked = await c.get('/api/v1/orgs');
+  assert.equal(blocked.status, 403);
+  assert.equal(blocked.body.detail, '管理员已重置您的密码，请先设置自己的新密码');
+  // changing it clears the flag
   assert.equal((await c.post('/api/v1/me/password', { current_password: 'Reset2026q', new_password: 'Mine2026r' })).status, 204);
   assert.equal((await c.get('/api/v1/me')).body.must_change_password, false);
+  assert.equal((await c.get('/api/v1/orgs')).status, 200);
 });
 
 test('a reset checks the new password and the user, and only administrators may do it', async () => {

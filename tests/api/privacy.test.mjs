@@ -81,3 +81,15 @@ test('an organization administrator cannot change the department\'s registration
   const bystaff = await staff.patch(`/api/v1/orgs/${own}`, { version: ok.body.version, status: 'suspended' });
   assert.equal(bystaff.status, 200, bystaff.text);
 });
+
+test('an administrator\'s password reset also revokes the account\'s API tokens', async () => {
+  const expert = await srv.login('expert');
+  const tok = await expert.post('/api/v1/me/tokens', { name: '集成测试', role: 'expert' });
+  assert.equal(tok.status, 201, tok.text);
+  const bearer = srv.client();
+  bearer.token = tok.body.token;
+  assert.equal((await bearer.get('/api/v1/me')).status, 200);
+  const reset = await admin.post(`/api/v1/users/${expert.me.id}/password`, { new_password: 'Reset2026q' });
+  assert.equal(reset.status, 204, reset.text);
+  assert.equal((await bearer.get('/api/v1/me')).status, 401);
+});
