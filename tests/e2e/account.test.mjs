@@ -184,3 +184,29 @@ test('an administrator creates, disables and resets a user; a stale version is e
   assert.equal((await admin.get(`/api/v1/users/${created.id}`)).body.must_change_password, true);
   assert.deepEqual(page.errors, []);
 });
+
+test('the new pages fit a 375 px phone and switch to English', async () => {
+  const page = await app.page({ width: 375 });
+  await signIn(page, 'admin', PASSWORD);
+  const pages = [
+    ['/people', '人员', 'People'],
+    ['/imports', '批量导入组织', 'Import organizations'],
+    ['/users', '用户管理', 'Users'],
+    ['/audit', '审计日志', 'Audit trail'],
+    ['/account', '我的账户', 'My account'],
+  ];
+  for (const [path, zh] of pages) {
+    await page.goto(path);
+    await page.getByRole('heading', { name: zh, exact: true }).waitFor();
+    await settle(page);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${path} is ${overflow}px wider than the phone`);
+    await shot(page, `7${pages.findIndex((p) => p[0] === path)}-phone${path.replace('/', '-')}`);
+  }
+  await page.getByRole('button', { name: /English/ }).click();
+  for (const [path, , en] of pages) {
+    await page.goto(path);
+    await page.getByRole('heading', { name: en, exact: true }).waitFor();
+  }
+  assert.deepEqual(page.errors, []);
+});

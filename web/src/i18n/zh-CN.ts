@@ -104,7 +104,7 @@ export default {
     figures: { people: '登记人员', grades: '等级评估记录' },
     overviewEmpty: '暂无概况数据',
     notFound: '该组织不存在，或您无权查看',
-    addPerson: '登记人员',
+    addPerson: '添加人员',
   },
   orgForm: {
     createTitle: '登记组织',

@@ -91,6 +91,8 @@ router.beforeEach(async (to) => {
   const session = useSession();
   await session.load();
   if (!session.me) return { name: 'sign-in', query: { redirect: to.fullPath } };
+  // after an administrator's reset the server allows nothing but choosing a new password
+  if (session.me.must_change_password && to.name !== 'account') return { name: 'account' };
   if (to.meta.roles && !session.hasRole(...to.meta.roles)) return { name: 'home' };
   return true;
 });
