@@ -4,7 +4,7 @@ import type { Component } from 'vue';
 import { Document, House, OfficeBuilding, Setting, Upload, User, UserFilled } from '@element-plus/icons-vue';
 
 /** Who may read the people of the registry (policy ACT_PERSON_READ). */
-export const PEOPLE_READERS = ['admin', 'staff', 'liaison', 'org_admin', 'org_member', 'supervisor'];
+export const PEOPLE_READERS = ['admin', 'staff', 'org_admin', 'org_member', 'supervisor'];
 /** Who may register and edit people (ACT_PERSON_WRITE; org_admin for their own organization). */
 export const PEOPLE_WRITERS = ['admin', 'staff', 'org_admin'];
 
