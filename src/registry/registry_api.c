@@ -7,6 +7,7 @@
 #include "app/app.h"
 #include "core/validate.h"
 #include "registry/org.h"
+#include "registry/org_stats.h"
 #include "registry/registry_api.h"
 
 #define ROLES_WRITE_STAFF (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_STAFF))
@@ -215,6 +216,23 @@ static int options_route(struct req *r)
 	return body ? reply_json(r, 200, body) : -1;
 }
 
+/* GET /api/v1/stats/registry — any signed-in user. No parameters. 200 {total, by_type,
+ * by_street, by_grade, by_status, by_field, by_month} of non-archived organizations, read from
+ * counters (org_stats.h), labels in the caller's language. */
+static int stats_route(struct req *r)
+{
+	json_t *body = org_stats_json(&r->c);
+	return body ? reply_json(r, 200, body) : -1;
+}
+
+/* GET /api/v1/stats/registry/verify — admins. Recounts with GROUP BY (a full scan: not for
+ * dashboards) and compares with the counters. 200 {consistent, checked, differences}. */
+static int stats_verify_route(struct req *r)
+{
+	json_t *body = org_stats_verify_json(&r->c);
+	return body ? reply_json(r, 200, body) : -1;
+}
+
 const struct route registry_routes[] = {
 	{"GET", "/api/v1/orgs", orgs_list, ROLES_ALL, 0, "组织名录：筛选、全文检索、排序、分页"},
 	{"POST", "/api/v1/orgs", org_create_route, ROLES_WRITE_STAFF, 0, "新建组织"},
@@ -234,6 +252,8 @@ const struct route registry_routes[] = {
 	{"DELETE", "/api/v1/people/{id}/orgs/{org_id}", person_unlink_route, ROLES_WRITE_ORG, 0, "解除人员与组织的关联"},
 	{"GET", "/api/v1/divisions", divisions_route, ROLES_ALL, 0, "辖区的街道与社区"},
 	{"GET", "/api/v1/registry/options", options_route, ROLES_ALL, 0, "名录选项：类型、领域、状态、等级、统战类别"},
+	{"GET", "/api/v1/stats/registry", stats_route, ROLES_ALL, 0, "名录统计：按类型、街道、等级、状态、领域、月份"},
+	{"GET", "/api/v1/stats/registry/verify", stats_verify_route, ROLE_BIT(ROLE_ADMIN), 0, "核对名录统计计数"},
 	{NULL},
 };
 
