@@ -46,6 +46,11 @@ test('staff searches a two-character word, opens an organization, edits it and s
   console.log(`# sign-in + home with charts (demo data): ${kib} KiB on the wire`);
   assert.ok(kib < 800, `first page after sign-in: ${kib} KiB`);
   await shot(page, '09-home-demo');
+  // the dashboard: one statistics call, four charts, the server's total
+  for (const name of ['按街道分布', '按评估等级分布', '每月新登记']) await page.getByRole('img', { name }).waitFor();
+  const stats = await staff.get('/api/v1/stats/registry');
+  assert.equal(await page.getByTestId('home-total').innerText().then((s) => Number(s.replace(/\D/g, ''))), stats.body.total);
+  assert.equal(page.net.filter((r) => r.url.includes('/api/v1/orgs?')).length, 0, 'no list calls to count');
   await page.getByRole('navigation').getByText('组织', { exact: true }).click();
   await page.getByRole('heading', { name: '社会组织' }).waitFor();
   await settle(page);

@@ -100,12 +100,16 @@ async function readProblem(res: Response): Promise<Problem> {
   return { status: res.status, code: res.status >= 500 ? 'internal_error' : 'http_error' };
 }
 
-/** Calls the API; resolves to the parsed JSON body (undefined for 204), rejects with ApiError. */
+/** Calls the API; resolves to the parsed JSON body (undefined for 204), rejects with ApiError.
+ *  A Blob body is sent as it is (a file upload) with its own type, else body goes as JSON. */
 export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': language };
   if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
-  let payload: string | undefined;
-  if (body !== undefined) {
+  let payload: string | Blob | undefined;
+  if (body instanceof Blob) {
+    headers['Content-Type'] = body.type || 'application/octet-stream';
+    payload = body;
+  } else if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
     payload = JSON.stringify(body);
   }
@@ -130,4 +134,7 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
 export const get = <T>(path: string, q?: Query) => api<T>('GET', path + queryString(q));
 export const post = <T>(path: string, body?: unknown) => api<T>('POST', path, body ?? {});
 export const patch = <T>(path: string, body: unknown) => api<T>('PATCH', path, body);
-export const del = <T>(path: string) => api<T>('DELETE', path);
+export const del = <T>(path: string, body?: unknown) => api<T>('DELETE', path, body);
+/** Uploads a file as the raw request body (e.g. the import's CSV, as text/csv). */
+export const postFile = <T>(path: string, file: Blob, type: string) =>
+  api<T>('POST', path, file.type === type ? file : new Blob([file], { type }));

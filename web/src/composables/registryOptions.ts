@@ -1,5 +1,5 @@
-// The choices of the registry's filters and form (types, fields of work, statuses, grades,
-// streets and communities), from GET /api/v1/registry/options and GET /api/v1/divisions, in
+// The choices of the registry's filters and forms (types, fields of work, statuses, grades,
+// united-front categories and genders of people, streets and communities), from GET /api/v1/registry/options and GET /api/v1/divisions, in
 // the current language. Loaded once per language and shared by every page.
 import { computed, ref } from 'vue';
 import { get } from '@/api/client';
@@ -15,6 +15,8 @@ export interface RegistryOptions {
   fields: Option[];
   statuses: Option[];
   grades: Option[];
+  ufCategories: Option[];
+  genders: Option[];
   streets: Division[];
   communities: Division[];
 }
@@ -50,6 +52,8 @@ const state = computed<RegistryOptions | null>(() => {
     fields: toOptions(opts.fields, en),
     statuses: toOptions(opts.statuses, en),
     grades: toOptions(opts.grades, en),
+    ufCategories: toOptions(opts.uf_categories, en),
+    genders: toOptions(opts.genders, en),
     streets: streets.map((d) => ({ code: d.code, label: d.name || d.code })),
     communities: streets.flatMap((st) =>
       (st.communities || []).map((d) => ({ code: d.code, label: d.name || d.code, parent: st.code })),

@@ -3,6 +3,7 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import { onUnauthenticated } from '@/api/client';
 import { i18n } from '@/i18n';
+import { PEOPLE_READERS, PEOPLE_WRITERS } from '@/layouts/nav';
 import { useSession } from '@/stores/session';
 
 declare module 'vue-router' {
@@ -44,6 +45,35 @@ const routes: RouteRecordRaw[] = [
         component: () => import('@/views/OrgFormPage.vue'),
         meta: { title: 'org.edit' },
       },
+      { path: 'people', name: 'people', component: () => import('@/views/PeopleListPage.vue'), meta: { title: 'people.title', roles: PEOPLE_READERS } },
+      {
+        path: 'people/new',
+        name: 'person-new',
+        component: () => import('@/views/PersonFormPage.vue'),
+        meta: { title: 'person.createTitle', roles: PEOPLE_WRITERS },
+      },
+      {
+        path: 'people/:id(\\d+)',
+        name: 'person',
+        component: () => import('@/views/PersonDetailPage.vue'),
+        meta: { title: 'person.title', roles: PEOPLE_READERS },
+      },
+      {
+        path: 'people/:id(\\d+)/edit',
+        name: 'person-edit',
+        component: () => import('@/views/PersonFormPage.vue'),
+        meta: { title: 'person.editTitle', roles: PEOPLE_WRITERS },
+      },
+      { path: 'imports', name: 'imports', component: () => import('@/views/ImportPage.vue'), meta: { title: 'imports.title', roles: ['admin', 'staff'] } },
+      { path: 'users', name: 'users', component: () => import('@/views/UsersPage.vue'), meta: { title: 'users.title', roles: ['admin'] } },
+      { path: 'users/new', name: 'user-new', component: () => import('@/views/UserFormPage.vue'), meta: { title: 'users.createTitle', roles: ['admin'] } },
+      {
+        path: 'users/:id(\\d+)',
+        name: 'user',
+        component: () => import('@/views/UserFormPage.vue'),
+        meta: { title: 'users.editTitle', roles: ['admin'] },
+      },
+      { path: 'audit', name: 'audit', component: () => import('@/views/AuditPage.vue'), meta: { title: 'audit.title', roles: ['admin', 'supervisor'] } },
       { path: 'account', name: 'account', component: () => import('@/views/AccountPage.vue'), meta: { title: 'account.title' } },
       { path: ':rest(.*)*', name: 'not-found', component: () => import('@/views/NotFoundPage.vue'), meta: { title: 'notFound.title' } },
     ],
@@ -61,6 +91,8 @@ router.beforeEach(async (to) => {
   const session = useSession();
   await session.load();
   if (!session.me) return { name: 'sign-in', query: { redirect: to.fullPath } };
+  // after an administrator's reset the server allows nothing but choosing a new password
+  if (session.me.must_change_password && to.name !== 'account') return { name: 'account' };
   if (to.meta.roles && !session.hasRole(...to.meta.roles)) return { name: 'home' };
   return true;
 });
