@@ -23,8 +23,8 @@ OUT=$(pwd)/bench/out
 mkdir -p "$OUT"
 make -s all >/dev/null
 # a private copy: rebuilding build/ during a run must not swap the binary under the benchmark
-cp build/tongxin "$OUT/tongxin"
-BIN=$OUT/tongxin
+BIN=$OUT/tongxin.$$
+cp build/tongxin "$BIN"
 PORT=${BENCH_PORT:-28090}
 NGINX_PORT=${BENCH_NGINX_PORT:-28091}
 PASSWORD=Tongxin@2026
@@ -43,7 +43,7 @@ cleanup() {
   [ -n "${SERVER:-}" ] && kill "$SERVER" 2>/dev/null || true
   [ -f "$OUT/nginx.pid" ] && nginx -c "$OUT/nginx.conf" -s stop 2>/dev/null || true
 }
-trap cleanup EXIT
+trap 'cleanup; rm -f "$BIN"' EXIT
 
 for ENGINE in $ENGINES; do
   R="$OUT/results-$ENGINE.md"
