@@ -211,7 +211,7 @@ static int64_t counted_total(struct ctx *c, const struct org_list_query *q)
 /* Totals of a search are exact up to this many; beyond, the answer says "at least" (a common
  * two-character word matches most of a district, and counting every match of it costs more
  * than the page itself). */
-enum { SEARCH_COUNT_CAP = 10000 };
+enum { SEARCH_COUNT_CAP = 1000 };
 
 static int64_t count_rows(struct ctx *c, struct list_sql *l)
 {
