@@ -51,6 +51,8 @@ export class ApiError extends Error {
 export interface Page<T> {
   items: T[];
   total: number;
+  /** false when a search matched more than the server counts exactly (total is a lower bound) */
+  total_exact?: boolean;
   page: number;
   per_page: number;
 }
