@@ -100,8 +100,11 @@ test('codes come with labels in the caller\'s language, streets with names, 24 m
   assert.equal(zh.by_month.length, 24);
   assert.equal(zh.by_month[23].month, thisMonth());
   assert.ok(zh.by_month.every((e, i) => i === 0 || e.month > zh.by_month[i - 1].month), 'oldest first');
-  assert.equal(zh.by_month[23].n, zh.total, 'the demo registers everything this month');
-  assert.ok(zh.by_month.slice(0, 23).every((e) => e.n === 0));
+  // the demo spreads registrations over three years: the last 24 months hold some of them,
+  // and no month holds more than were registered in all
+  const inWindow = zh.by_month.reduce((a, e) => a + e.n, 0);
+  assert.ok(inWindow > 0 && inWindow <= zh.total, `${inWindow} of ${zh.total} in the last 24 months`);
+  assert.ok(zh.by_month.filter((e) => e.n > 0).length >= 10, 'spread over many months');
 });
 
 test('creating, changing type and fields, archiving, restoring and grading move the right counters', async () => {
