@@ -5,10 +5,12 @@ set -eu
 PGVER=$(ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -n 1)
 [ -n "$PGVER" ] || { echo "postgresql is not installed (run scripts/install-deps.sh)" >&2; exit 1; }
 if ! pg_lsclusters -h 2>/dev/null | grep -q .; then
-  pg_createcluster "$PGVER" main >/dev/null
+  pg_createcluster "$PGVER" main >&2
 fi
 if ! pg_lsclusters -h | awk '{print $4}' | grep -q online; then
-  pg_ctlcluster "$PGVER" main start
+  # only the URL may reach standard output: callers capture it, and pg_ctlcluster talks
+  # ("Removed stale pid file.")
+  pg_ctlcluster "$PGVER" main start >&2
 fi
 PORT=$(pg_lsclusters -h | awk 'NR==1{print $3}')
 for i in $(seq 1 50); do
