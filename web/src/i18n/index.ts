@@ -19,6 +19,17 @@ function savedLang(): Lang {
   return 'zh-CN';
 }
 
+// Each product part keeps its texts in features/<name>/i18n.ts under a top-level key of its own;
+// they are added to the two catalogues before vue-i18n sees them.
+const featureTexts = import.meta.glob<{ default: Record<Lang, Record<string, unknown>> }>(
+  '../features/*/i18n.ts',
+  { eager: true },
+);
+for (const mod of Object.values(featureTexts)) {
+  Object.assign(zhCN, mod.default['zh-CN']);
+  Object.assign(en, mod.default.en);
+}
+
 export const i18n = createI18n({
   legacy: false,
   locale: savedLang(),

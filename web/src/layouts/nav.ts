@@ -13,14 +13,23 @@ export interface NavItem {
   label: string; // i18n key
   icon: Component;
   roles?: string[]; // shown only to these roles (none: everyone signed in)
+  order?: number; // position in the menu (the registry's entries are 10, 20, ...)
 }
 
-export const navItems: NavItem[] = [
-  { path: '/', label: 'nav.home', icon: House },
-  { path: '/orgs', label: 'nav.orgs', icon: OfficeBuilding },
-  { path: '/people', label: 'nav.people', icon: UserFilled, roles: PEOPLE_READERS },
-  { path: '/imports', label: 'nav.imports', icon: Upload, roles: ['admin', 'staff'] },
-  { path: '/users', label: 'nav.users', icon: Setting, roles: ['admin'] },
-  { path: '/audit', label: 'nav.audit', icon: Document, roles: ['admin', 'supervisor'] },
-  { path: '/account', label: 'nav.account', icon: User },
+const coreItems: NavItem[] = [
+  { path: '/', label: 'nav.home', icon: House, order: 10 },
+  { path: '/orgs', label: 'nav.orgs', icon: OfficeBuilding, order: 20 },
+  { path: '/people', label: 'nav.people', icon: UserFilled, roles: PEOPLE_READERS, order: 30 },
+  { path: '/imports', label: 'nav.imports', icon: Upload, roles: ['admin', 'staff'], order: 40 },
+  { path: '/users', label: 'nav.users', icon: Setting, roles: ['admin'], order: 900 },
+  { path: '/audit', label: 'nav.audit', icon: Document, roles: ['admin', 'supervisor'], order: 910 },
+  { path: '/account', label: 'nav.account', icon: User, order: 990 },
 ];
+
+// Product parts add their entries in features/<name>/routes.ts (`export const nav`).
+const featureNav = import.meta.glob<{ nav?: NavItem[] }>('../features/*/routes.ts', { eager: true });
+
+export const navItems: NavItem[] = [
+  ...coreItems,
+  ...Object.values(featureNav).flatMap((m) => m.nav ?? []),
+].sort((a, b) => (a.order ?? 500) - (b.order ?? 500));

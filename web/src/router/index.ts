@@ -14,6 +14,12 @@ declare module 'vue-router' {
   }
 }
 
+// Product parts add their pages in features/<name>/routes.ts (`export const routes`).
+const featureRoutes = import.meta.glob<{ routes: RouteRecordRaw[] }>('../features/*/routes.ts', {
+  eager: true,
+});
+const featurePages = Object.values(featureRoutes).flatMap((m) => m.routes);
+
 const routes: RouteRecordRaw[] = [
   {
     path: '/sign-in',
@@ -75,6 +81,7 @@ const routes: RouteRecordRaw[] = [
       },
       { path: 'audit', name: 'audit', component: () => import('@/views/AuditPage.vue'), meta: { title: 'audit.title', roles: ['admin', 'supervisor'] } },
       { path: 'account', name: 'account', component: () => import('@/views/AccountPage.vue'), meta: { title: 'account.title' } },
+      ...featurePages,
       { path: ':rest(.*)*', name: 'not-found', component: () => import('@/views/NotFoundPage.vue'), meta: { title: 'notFound.title' } },
     ],
   },
