@@ -16,7 +16,7 @@ OPT = -O2
 endif
 
 CC ?= cc
-PKGS = libmicrohttpd jansson sqlite3 libpq libsodium icu-uc icu-i18n xlsxwriter liboath
+PKGS = libmicrohttpd jansson sqlite3 libpq libsodium icu-uc icu-i18n xlsxwriter liboath libqrencode libical libcmark libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \

@@ -4,8 +4,8 @@
 set -eu
 PKGS="build-essential pkg-config ca-certificates curl
 libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libpq-dev libsodium-dev libicu-dev
-libxlsxwriter-dev liboath-dev libqrencode-dev libcmocka-dev time unzip clang libclang-rt-14-dev fonts-noto-cjk
-postgresql postgresql-client nginx-light wrk
+libxlsxwriter-dev liboath-dev libqrencode-dev libical-dev libcmark-dev libcurl4-openssl-dev libcmocka-dev time unzip clang libclang-rt-14-dev fonts-noto-cjk
+postgresql postgresql-client nginx-light wrk python3 python3-networkx python3-scipy
 nodejs npm chromium"
 missing=""
 for p in $PKGS; do

@@ -31,6 +31,7 @@ static const struct {
 	{"export", cli_export, "导出组织（CSV/Excel）  export organizations"},
 	{"audit", cli_audit, "审计链校验与查询  verify the audit chain"},
 	{"backup", cli_backup, "在线备份数据库  online backup"},
+	{"tasks", cli_tasks, "定期任务：list/run  list or run the periodic tasks"},
 	{"routes", cli_routes, "列出全部接口路由（JSON）  list every API route"},
 	{"version", cli_version, "显示版本  print the version"},
 };

@@ -42,5 +42,6 @@ int cli_export(int argc, char **argv);
 int cli_audit(int argc, char **argv);
 int cli_backup(int argc, char **argv);
 int cli_routes(int argc, char **argv);
+int cli_tasks(int argc, char **argv);
 
 #endif

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 #include "app/app.h"
+#include "app/tasks.h"
 #include "cli/cli.h"
 
 static const char serve_help[] =
@@ -61,11 +62,17 @@ int cli_serve(int argc, char **argv)
 	cfg.resolve_principal = accounts_resolve_principal;
 	if (server_start(&cfg) != 0)
 		return 1;
+	if (tasks_start(o.database) != 0) {
+		fputs("tongxin: 无法启动定期任务线程 cannot start the task thread\n", stderr);
+		server_stop();
+		return 1;
+	}
 	struct timespec t1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
 	fprintf(stderr, "tongxin: serving http://%s/ (database %s, ready in %.1f ms)\n", o.listen,
 		db_is_postgres_url(o.database) ? "postgresql" : o.database, ms);
 	server_wait();
+	tasks_stop();
 	return 0;
 }

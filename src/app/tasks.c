@@ -1,0 +1,109 @@
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "app/tasks.h"
+#include "core/principal.h"
+
+/* Every feature's periodic work. Add a line when a feature brings one. */
+const struct task app_tasks[] = {
+	{NULL, 0, NULL, NULL},
+};
+
+const struct task *tasks_find(const char *name)
+{
+	for (const struct task *t = app_tasks; t->name; t++)
+		if (strcmp(t->name, name) == 0)
+			return t;
+	return NULL;
+}
+
+int tasks_run(struct ctx *c, const struct task *t)
+{
+	c->now = (int64_t)time(NULL);
+	error_clear(&c->err);
+	int n = t->run(c);
+	if (db_in_transaction(c->db))
+		db_rollback(c->db); /* a task that failed half-way leaves nothing behind */
+	return n;
+}
+
+static pthread_t thread;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
+static int running, stopping;
+
+static void run_due(struct db *db, int64_t *last_run, int64_t now)
+{
+	for (int i = 0; app_tasks[i].name; i++) {
+		const struct task *t = &app_tasks[i];
+		if (now - last_run[i] < t->interval_seconds)
+			continue;
+		last_run[i] = now;
+		struct principal who;
+		principal_system(&who);
+		struct ctx c = {.arena = arena_new(), .db = db, .who = &who, .lang = LANG_ZH,
+				.remote_addr = "task", .user_agent = "tongxin-task"};
+		int n = tasks_run(&c, t);
+		if (n < 0)
+			fprintf(stderr, "tongxin: task %s failed: %s\n", t->name,
+				c.err.log[0] ? c.err.log : error_code(c.err.kind));
+		else if (n > 0)
+			fprintf(stderr, "tongxin: task %s: %d done\n", t->name, n);
+		arena_free(c.arena);
+	}
+}
+
+static void *task_thread(void *arg)
+{
+	(void)arg;
+	int64_t last_run[64];
+	int64_t start = (int64_t)time(NULL);
+	for (int i = 0; i < 64; i++)
+		last_run[i] = start;
+	pthread_mutex_lock(&lock);
+	while (!stopping) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 1;
+		pthread_cond_timedwait(&wake, &lock, &until);
+		if (stopping)
+			break;
+		pthread_mutex_unlock(&lock);
+		struct error err = {0};
+		struct db *db = db_thread(&err);
+		if (db)
+			run_due(db, last_run, (int64_t)time(NULL));
+		pthread_mutex_lock(&lock);
+	}
+	pthread_mutex_unlock(&lock);
+	return NULL;
+}
+
+int tasks_start(const char *database_url)
+{
+	int n = 0;
+	while (app_tasks[n].name)
+		n++;
+	if (n > 64 || running)
+		return -1;
+	(void)database_url; /* db_thread() uses the URL the server set with db_thread_init() */
+	stopping = 0;
+	if (pthread_create(&thread, NULL, task_thread, NULL) != 0)
+		return -1;
+	running = 1;
+	return 0;
+}
+
+void tasks_stop(void)
+{
+	if (!running)
+		return;
+	pthread_mutex_lock(&lock);
+	stopping = 1;
+	pthread_cond_signal(&wake);
+	pthread_mutex_unlock(&lock);
+	pthread_join(thread, NULL);
+	running = 0;
+}
