@@ -118,6 +118,12 @@ int org_grade_add_in_tx(struct ctx *c, int64_t org_id, const struct org_grade_in
 			int64_t *grade_id);
 int org_grade_add(struct ctx *c, int64_t org_id, const struct org_grade_input *in,
 		  int64_t *grade_id);
+/* The periodic task "registry.grades": organizations whose current grade has lapsed (its
+ * validity ended) get their current grade recomputed — the next still-valid grade or none —
+ * with the counters, the search facets and an audit record ("org.grade_lapsed"), in batches
+ * of 200 per transaction. Needs ACT_ORG_GRADE (the task runs as the system). Idempotent.
+ * Returns the number of organizations changed, or -1. */
+int org_grade_lapse_task(struct ctx *c);
 /* The grade history, newest first (ACT_ORG_READ). New reference or NULL. */
 json_t *org_grades_json(struct ctx *c, int64_t org_id);
 

@@ -127,6 +127,15 @@ export async function startServer(opts = {}) {
     log: () => log,
     client: () => new Client(base),
     cli: (args, o) => runCli(db.url, args, o),
+    /** Runs SQL behind the program's back, through the sqlite3 / psql command line: for tests
+     * that simulate time passing (a validity that ended) or tampering. Returns its output. */
+    sql(text) {
+      const r = ENGINE === 'postgres'
+        ? spawnSync('psql', [db.url, '-qtAc', text], { encoding: 'utf8' })
+        : spawnSync('sqlite3', ['-cmd', '.timeout 5000', db.url, text], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`sql failed: ${r.stderr}`);
+      return r.stdout.trim();
+    },
     async login(username, password = DEMO_PASSWORD, extra = {}) {
       const c = new Client(base);
       const res = await c.post('/api/v1/session', { username, password, ...extra });

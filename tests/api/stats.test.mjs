@@ -239,6 +239,39 @@ test('verify: consistent after a mix of writes, finds a tampered counter, admins
   assert.equal((await srv.client().get('/api/v1/stats/registry')).status, 401);
 });
 
+test('a lapsed grade: the daily task recomputes the current grade, counters and search, audited', async () => {
+  const org = await createOrg();
+  let res = await staff.post(`/api/v1/orgs/${org.id}/grades`, { grade: '3A', announced_on: '2023-04-01' });
+  assert.equal(res.status, 201, res.text);
+  res = await staff.post(`/api/v1/orgs/${org.id}/grades`, { grade: '5A', announced_on: '2025-04-01' });
+  assert.equal(res.status, 201, res.text);
+  assert.equal((await admin.get(`/api/v1/orgs/${org.id}`)).body.current_grade, '5A');
+  const before = flat(await stats());
+  const with5A = await listTotal('grade=5A');
+
+  // time passes: the 5A's validity ended yesterday (the 3A is still valid until 2028)
+  const id = org.id;
+  srv.sql(`UPDATE org_grade SET valid_to = '2020-12-31' WHERE org_id = ${id} AND grade = '5A'`);
+  const run = srv.cli(['tasks', 'run', 'registry.grades']);
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /registry\.grades: [1-9]/);
+
+  const now = (await admin.get(`/api/v1/orgs/${org.id}`)).body;
+  assert.equal(now.current_grade, '3A');
+  const after = flat(await stats());
+  assert.equal(after.grade['5A'], before.grade['5A'] - 1);
+  assert.equal(after.grade['3A'], before.grade['3A'] + 1);
+  assert.equal(await listTotal('grade=5A'), with5A - 1);
+  assert.equal((await verify()).consistent, true);
+  const trail = (await admin.get(`/api/v1/audit?object_type=org&object_id=${org.id}`)).body.items;
+  const lapse = trail.find((r) => r.action === 'org.grade_lapsed');
+  assert.ok(lapse, JSON.stringify(trail.map((r) => r.action)));
+  assert.deepEqual([lapse.before.current_grade, lapse.after.current_grade], ['5A', '3A']);
+
+  // a second run finds nothing more to do
+  assert.match(srv.cli(['tasks', 'run', 'registry.grades']).stdout, /registry\.grades: 0/);
+});
+
 test('the migration counts the organizations an existing database already has', async () => {
   const old = await startServer({ demo: 25 });
   try {
