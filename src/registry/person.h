@@ -39,7 +39,12 @@ int person_link_in_tx(struct ctx *c, int64_t person_id, int64_t org_id, const ch
 		      const char *since);
 int person_unlink(struct ctx *c, int64_t person_id, int64_t org_id);
 
-/* One person as c->who may see them. New reference or NULL with c->err. */
+/* The person's full ID number (ACT_PERSON_READ_PII), for one look: the access is written to the
+ * audit trail in the same transaction (DOMAIN.md: ID numbers are masked, access logged).
+ * *id_number is an arena string. 404 when the person has none. Returns 0 or -1. */
+int person_reveal_id_number(struct ctx *c, int64_t id, const char **id_number);
+/* One person as c->who may see them (the ID number always masked). New reference or NULL with
+ * c->err. */
 json_t *person_get_json(struct ctx *c, int64_t id);
 
 struct person_list_query {

@@ -51,6 +51,18 @@ int person_create_route(struct req *r)
 	return reply_json(r, 201, body);
 }
 
+/* POST /api/v1/people/{id}/id-number — ACT_PERSON_READ_PII (staff in jurisdiction, the
+ * organization's admin, supervisor, admin). No body. 200 {id_number}; the look is audited.
+ * 403; 404 no person or no ID number. A POST because it writes the audit record. */
+int person_reveal_route(struct req *r)
+{
+	int64_t id;
+	const char *idn;
+	if (req_param_id(r, "id", &id) != 0 || person_reveal_id_number(&r->c, id, &idn) != 0)
+		return -1;
+	return reply_json(r, 200, json_pack("{s:s}", "id_number", idn));
+}
+
 /* GET /api/v1/people/{id} — ACT_PERSON_READ. 200 the person (masked without PII rights); 404. */
 int person_get_route(struct req *r)
 {

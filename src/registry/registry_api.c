@@ -12,6 +12,10 @@
 
 #define ROLES_WRITE_STAFF (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_STAFF))
 #define ROLES_WRITE_ORG (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_STAFF) | ROLE_BIT(ROLE_ORG_ADMIN))
+/* who may hold ACT_PERSON_READ_PII for someone (the policy decides for whom) */
+#define ROLES_READ_PII                                                                             \
+	(ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_STAFF) | ROLE_BIT(ROLE_LIAISON) | ROLE_BIT(ROLE_ORG_ADMIN) | \
+	 ROLE_BIT(ROLE_SUPERVISOR))
 
 /* A query parameter that must be one of `codes` (NULL when absent or empty). */
 static const char *query_choice(struct req *r, const char *name, const char *const *codes)
@@ -248,6 +252,7 @@ const struct route registry_routes[] = {
 	{"POST", "/api/v1/people", person_create_route, ROLES_WRITE_ORG, 0, "新建人员"},
 	{"GET", "/api/v1/people/{id}", person_get_route, ROLES_ALL, 0, "人员详情"},
 	{"PATCH", "/api/v1/people/{id}", person_patch_route, ROLES_WRITE_ORG, 0, "修改人员（需带 version）"},
+	{"POST", "/api/v1/people/{id}/id-number", person_reveal_route, ROLES_READ_PII, 0, "查看完整身份证号（记入审计）"},
 	{"POST", "/api/v1/people/{id}/orgs", person_link_route, ROLES_WRITE_ORG, 0, "把人员关联到组织"},
 	{"DELETE", "/api/v1/people/{id}/orgs/{org_id}", person_unlink_route, ROLES_WRITE_ORG, 0, "解除人员与组织的关联"},
 	{"GET", "/api/v1/divisions", divisions_route, ROLES_ALL, 0, "辖区的街道与社区"},
@@ -282,6 +287,7 @@ const struct msg registry_messages[] = {
 	 "The database already has organizations; the demo was not loaded"},
 	{"person.not_found", "未找到该人员", "No such person"},
 	{"person.bad_id_number", "身份证号码不正确", "Not a valid ID number"},
+	{"person.no_id_number", "该人员没有登记身份证号", "No ID number is recorded for this person"},
 	{"person.already_linked", "该人员已关联到此组织", "The person is already linked to this organization"},
 	{"person.not_linked", "该人员未关联到此组织", "The person is not linked to this organization"},
 	{NULL, NULL, NULL},

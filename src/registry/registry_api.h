@@ -10,6 +10,7 @@ int person_create_route(struct req *r);
 int person_get_route(struct req *r);
 int person_patch_route(struct req *r);
 int person_link_route(struct req *r);
+int person_reveal_route(struct req *r);
 int person_unlink_route(struct req *r);
 
 /* page (1..100000, default 1) and per_page (1..100, default 20); field errors on bad values. */

@@ -212,7 +212,19 @@ test('phones are masked for those who may not see them and full for those who ma
   assert.equal(p.body.phone, '13912345678');
   const seen = async (client) => (await client.get(`/api/v1/people/${p.body.id}`)).body;
   assert.equal((await seen(orgadmin)).phone, '13912345678');
-  assert.equal((await seen(staff)).id_number, '330602199001011231');
+  // ID numbers are masked even for those who may see them; one look is a POST, audited
+  assert.equal((await seen(staff)).id_number, '330***********1231');
+  const look = await staff.post(`/api/v1/people/${p.body.id}/id-number`);
+  assert.equal(look.status, 200, look.text);
+  assert.equal(look.body.id_number, '330602199001011231');
+  const trail = (await admin.get(`/api/v1/audit?action=person.reveal_id_number&object_id=${p.body.id}`)).body.items;
+  assert.equal(trail.length, 1);
+  assert.equal(trail[0].actor_name, staff.me.username);
+  assert.ok(!JSON.stringify(trail[0]).includes('199001011231'), 'the number stays out of the trail');
+  const created = (await admin.get(`/api/v1/audit?action=person.create&object_id=${p.body.id}`)).body.items[0];
+  assert.ok(!JSON.stringify(created).includes('199001011231'), 'the create record keeps it masked');
+  assert.equal((await member.post(`/api/v1/people/${p.body.id}/id-number`)).status, 403);
+  assert.equal((await orgadmin.post(`/api/v1/people/${p.body.id}/id-number`)).body.id_number, '330602199001011231');
   const masked = await seen(member);
   assert.equal(masked.phone, '139****5678');
   assert.equal(masked.id_number, '330***********1231');
