@@ -165,7 +165,7 @@ test('people: search, masked phones for those without the right, detail, edit, l
   await settle(page);
   await shot(page, '20-people-list');
   const list = (await staff.get('/api/v1/people?per_page=100')).body.items;
-  const person = list.find((p) => p.orgs.length === 1);
+  const person = list.find((p) => p.orgs.length === 1 && p.id_number);
   const first = person.name.slice(0, 1);
   const count = (await staff.get(`/api/v1/people?q=${encodeURIComponent(first)}&per_page=1`)).body.total;
   await page.getByRole('textbox', { name: '搜索人员' }).fill(first);
@@ -177,6 +177,18 @@ test('people: search, masked phones for those without the right, detail, edit, l
   const shown = (await staff.get(`/api/v1/people/${id}`)).body;
   await page.getByTestId('person-orgs').getByRole('link', { name: shown.orgs[0].org_name }).waitFor();
   await shot(page, '21-person-detail');
+
+  // the ID number is masked; one look shows it in full and is written to the audit trail
+  {
+    await page.getByTestId('person-field-id_number').filter({ hasText: shown.id_number }).waitFor();
+    const looksBefore = (await admin.get(`/api/v1/audit?action=person.reveal_id_number&object_id=${id}`)).body.total;
+    await page.getByTestId('reveal-id').click();
+    await page.getByText('本次查看已记入审计日志').waitFor();
+    const full = (await page.getByTestId('person-field-id_number').textContent()).trim();
+    assert.match(full, /^\d{17}[\dX]$/);
+    assert.equal(full.slice(-4), shown.id_number.slice(-4));
+    assert.equal((await admin.get(`/api/v1/audit?action=person.reveal_id_number&object_id=${id}`)).body.total, looksBefore + 1);
+  }
 
   // edit: a bad e-mail is refused on its field, then a note saves
   await page.getByRole('button', { name: '编辑' }).click();

@@ -232,6 +232,8 @@ const en: typeof zhCN = {
     unlinked: 'Unlinked',
     notFound: 'This person does not exist, or you may not see them',
     masked: 'You may not see this person\'s full contact details; the phone and others are partly hidden.',
+    revealId: 'Show the full number',
+    revealLogged: 'This look is recorded in the audit trail',
     firstOrg: 'Organization',
     created: 'Person added',
     stale: 'Someone else changed this person while you were editing. Reload the latest version, then edit again.',

@@ -230,6 +230,8 @@ export default {
     unlinked: '已解除关联',
     notFound: '该人员不存在，或您无权查看',
     masked: '您无权查看此人的完整联系方式，电话等已部分隐藏。',
+    revealId: '查看完整号码',
+    revealLogged: '本次查看已记入审计日志',
     firstOrg: '所在组织',
     created: '人员已登记',
     stale: '您编辑期间，其他人已修改了此人员。请重新载入最新内容后再修改。',
