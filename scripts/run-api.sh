@@ -6,7 +6,7 @@ BIN=$(realpath "$1")
 ENGINES=${TONGXIN_TEST_ENGINES:-"sqlite postgres"}
 status=0
 for engine in $ENGINES; do
-  echo "==> API tests on $engine"
+  echo "==> API tests on $engine ($(date +%T))"
   if [ "$engine" = postgres ]; then
     TONGXIN_TEST_PG_URL=$(scripts/pg-test.sh)
     export TONGXIN_TEST_PG_URL

@@ -17,5 +17,5 @@ if [ ! -f tests/e2e/node_modules/.package-lock.json ] ||
   (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi
 export TONGXIN_BIN="$BIN"
-echo "==> browser tests (${TONGXIN_TEST_ENGINE:-sqlite}) against $BIN"
+echo "==> browser tests (${TONGXIN_TEST_ENGINE:-sqlite}) against $BIN ($(date +%T))"
 exec node --test --test-concurrency=1 tests/e2e/
