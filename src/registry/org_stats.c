@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include "audit/audit.h"
 #include "core/policy.h"
+#include "registry/org_internal.h"
 #include "registry/org.h"
 #include "registry/org_stats.h"
 
@@ -294,11 +296,11 @@ json_t *org_stats_json(struct ctx *c)
 
 /* ------------------------------------------------------------------ verification */
 
-/* What the counters should hold (tag 0), then what they hold (tag 1), in one statement so
- * both come from one snapshot. The grouping is migration 0007's; only the month expression
- * differs between the engines. */
-#define VERIFY_SQL(MONTH)                                                                     \
-	"SELECT 0, 'all', '', archived, COUNT(*) FROM org GROUP BY archived "                 \
+/* What the counters should hold: migration 0007's grouping, each row tagged 0; only the month
+ * expression differs between the engines. */
+#define EXPECTED_SQL(MONTH)                                                                   \
+	"SELECT 0 AS t, 'all' AS d, '' AS k, archived AS a, COUNT(*) AS n FROM org "          \
+	"GROUP BY archived "                                                                  \
 	"UNION ALL SELECT 0, 'type', type, archived, COUNT(*) FROM org GROUP BY type, archived " \
 	"UNION ALL SELECT 0, 'street', street_code, archived, COUNT(*) FROM org "             \
 	"GROUP BY street_code, archived "                                                     \
@@ -309,12 +311,23 @@ json_t *org_stats_json(struct ctx *c)
 	"UNION ALL SELECT 0, 'field', f.field, o.archived, COUNT(*) FROM org_field f "        \
 	"JOIN org o ON o.id = f.org_id GROUP BY f.field, o.archived "                         \
 	"UNION ALL SELECT 0, 'month', " MONTH ", archived, COUNT(*) FROM org "                \
-	"GROUP BY " MONTH ", archived "                                                       \
-	"UNION ALL SELECT 1, dimension, key, archived, n FROM org_counter"
+	"GROUP BY " MONTH ", archived "
+#define MONTH_SQLITE "strftime('%Y-%m', created_at + 28800, 'unixepoch')"
+#define MONTH_POSTGRES "to_char(to_timestamp(created_at + 28800) AT TIME ZONE 'UTC', 'YYYY-MM')"
+
+/* Expected (tag 0) and held (tag 1) in one statement, so both come from one snapshot. */
 static const char verify_sqlite[] =
-	VERIFY_SQL("strftime('%Y-%m', created_at + 28800, 'unixepoch')");
+	EXPECTED_SQL(MONTH_SQLITE) "UNION ALL SELECT 1, dimension, key, archived, n FROM org_counter";
 static const char verify_postgres[] =
-	VERIFY_SQL("to_char(to_timestamp(created_at + 28800) AT TIME ZONE 'UTC', 'YYYY-MM')");
+	EXPECTED_SQL(MONTH_POSTGRES) "UNION ALL SELECT 1, dimension, key, archived, n FROM org_counter";
+
+/* Repair: the counters recounted from the organizations, inside a write transaction. */
+static const char repair_sqlite[] =
+	"INSERT INTO org_counter (dimension, key, archived, n) SELECT d, k, a, n FROM ("
+	EXPECTED_SQL(MONTH_SQLITE) ") AS expected";
+static const char repair_postgres[] =
+	"INSERT INTO org_counter (dimension, key, archived, n) SELECT d, k, a, n FROM ("
+	EXPECTED_SQL(MONTH_POSTGRES) ") AS expected";
 
 /* {"dimension\x1fkey\x1farchived": [expected, counted, dimension, key, archived]} or NULL
  * with c->err. */
@@ -382,4 +395,37 @@ int org_stats_verify(struct ctx *c, int *ok)
 	*ok = json_is_true(json_object_get(result, "consistent"));
 	json_decref(result);
 	return 0;
+}
+
+static int repair_step(struct ctx *c, void *arg)
+{
+	json_t **result = arg;
+	json_t *found = org_stats_verify_json(c);
+	if (!found)
+		return -1;
+	json_t *differences = json_object_get(found, "differences");
+	int rc = 0;
+	if (json_array_size(differences) > 0) {
+		if (db_run(c->db, "DELETE FROM org_counter", "") < 0 ||
+		    db_run(c->db, db_engine(c->db) == DB_SQLITE ? repair_sqlite : repair_postgres,
+			   "") < 0)
+			rc = ctx_db_error(c);
+		json_t *after = json_pack("{s:O}", "differences", differences);
+		if (rc == 0)
+			rc = audit_append(c, "stats.repair", "org_counter", 0, NULL, after);
+		json_decref(after);
+	}
+	if (rc == 0)
+		json_object_set_new(found, "repaired", json_boolean(json_array_size(differences) > 0));
+	if (rc != 0)
+		json_decref(found);
+	else
+		*result = found;
+	return rc;
+}
+
+json_t *org_stats_repair_json(struct ctx *c)
+{
+	json_t *result = NULL;
+	return org_in_tx(c, repair_step, &result) == 0 ? result : NULL;
 }

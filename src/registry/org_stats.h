@@ -70,5 +70,9 @@ json_t *org_stats_json(struct ctx *c);
 json_t *org_stats_verify_json(struct ctx *c);
 /* The same, as a flag: *ok = 1 when every counter matches. Returns 0, or -1 with c->err. */
 int org_stats_verify(struct ctx *c, int *ok);
+/* Verifies and, when a counter is wrong, recounts every counter from the organizations in one
+ * write transaction, audited as "stats.repair" with the differences found (ACT_SYSTEM). The
+ * verify result plus "repaired": true|false. New reference, or NULL with c->err. */
+json_t *org_stats_repair_json(struct ctx *c);
 
 #endif

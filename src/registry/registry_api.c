@@ -229,6 +229,15 @@ static int stats_route(struct req *r)
 	return body ? reply_json(r, 200, body) : -1;
 }
 
+/* POST /api/v1/stats/registry/repair — admins. Verifies, and when a counter is wrong recounts
+ * them all from the organizations in one transaction (audited "stats.repair"). No body.
+ * 200 {consistent, checked, differences, repaired}; 401/403. */
+static int stats_repair_route(struct req *r)
+{
+	json_t *body = org_stats_repair_json(&r->c);
+	return body ? reply_json(r, 200, body) : -1;
+}
+
 /* GET /api/v1/stats/registry/verify — admins. Recounts with GROUP BY (a full scan: not for
  * dashboards) and compares with the counters. 200 {consistent, checked, differences}. */
 static int stats_verify_route(struct req *r)
@@ -259,6 +268,7 @@ const struct route registry_routes[] = {
 	{"GET", "/api/v1/registry/options", options_route, ROLES_ALL, 0, "名录选项：类型、领域、状态、等级、统战类别"},
 	{"GET", "/api/v1/stats/registry", stats_route, ROLES_ALL, 0, "名录统计：按类型、街道、等级、状态、领域、月份"},
 	{"GET", "/api/v1/stats/registry/verify", stats_verify_route, ROLE_BIT(ROLE_ADMIN), 0, "核对名录统计计数"},
+	{"POST", "/api/v1/stats/registry/repair", stats_repair_route, ROLE_BIT(ROLE_ADMIN), 0, "核对并修复名录统计计数"},
 	{NULL},
 };
 

@@ -233,6 +233,24 @@ test('verify: consistent after a mix of writes, finds a tampered counter, admins
   }
   assert.equal((await verify()).consistent, true);
 
+  // repair: a lying counter and a lost one are recounted, in one audited transaction
+  const good0 = flat(await stats());
+  sql(srv, "UPDATE org_counter SET n = n + 5 WHERE dimension = 'street' AND key = '330602001000' AND archived = 0");
+  sql(srv, "DELETE FROM org_counter WHERE dimension = 'field' AND key = 'health' AND archived = 0");
+  assert.equal((await verify()).differences.length, 2);
+  const fixed = await admin.post('/api/v1/stats/registry/repair');
+  assert.equal(fixed.status, 200, fixed.text);
+  assert.equal(fixed.body.repaired, true);
+  assert.equal(fixed.body.differences.length, 2);
+  assert.equal((await verify()).consistent, true);
+  assert.deepEqual(flat(await stats()), good0);
+  const record = (await admin.get('/api/v1/audit?action=stats.repair')).body.items[0];
+  assert.equal(record.after.differences.length, 2);
+  const again = await admin.post('/api/v1/stats/registry/repair');
+  assert.equal(again.body.repaired, false);
+  assert.equal((await admin.get('/api/v1/audit?action=stats.repair')).body.total, 1, 'nothing to repair, nothing recorded');
+  assert.equal((await staff.post('/api/v1/stats/registry/repair')).status, 403);
+
   for (const who of [staff, resident]) {
     assert.equal((await who.get('/api/v1/stats/registry/verify')).status, 403);
   }
