@@ -5,9 +5,12 @@
 #include <time.h>
 #include "app/tasks.h"
 #include "core/principal.h"
+#include "liaison/liaison.h"
 
 /* Every feature's periodic work. Add a line when a feature brings one. */
 const struct task app_tasks[] = {
+	{"liaison.reminders", 3600, liaison_reminders_run,
+	 "提醒联络员超期组织与逾期跟进 remind officers of overdue organizations and follow-ups"},
 	{NULL, 0, NULL, NULL},
 };
 
