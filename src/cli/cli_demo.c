@@ -107,6 +107,9 @@ int cli_demo(int argc, char **argv)
 	printf("已载入演示辖区 demo district loaded: %d 个组织 organizations (%lds)\n", scale,
 	       (long)(time(NULL) - t0));
 	accounts_demo_print(stdout);
+	if (scale > 0)
+		printf("  liaison2    liaison    联络员 黄磊（第二个街道）\n"
+		       "  liaison3    liaison    联络员 林芳（全区）\n");
 	status = 0;
 out:
 	cli_ctx_free(&c);

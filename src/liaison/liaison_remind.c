@@ -154,6 +154,14 @@ int liaison_reminders_run(struct ctx *c)
 	char today[11];
 	liaison_today(c, today);
 	int total = 0;
+	if (db_begin(c->db) != 0)
+		return ctx_db_error(c);
+	if (liaison_refresh_changed_in_tx(c) < 0) {
+		db_rollback(c->db);
+		return -1;
+	}
+	if (db_commit(c->db) != 0)
+		return ctx_db_error(c);
 	for (int followups = 0; followups <= 1; followups++) {
 		int n;
 		do {

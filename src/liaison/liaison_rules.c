@@ -354,3 +354,28 @@ int liaison_rule_delete(struct ctx *c, int64_t id)
 		return -1;
 	return liaison_in_tx(c, rule_delete_step, &id);
 }
+
+int liaison_refresh_changed_in_tx(struct ctx *c)
+{
+	struct rule *rules = arena_alloc(c->arena, sizeof(struct rule) * RULES_MAX);
+	int n;
+	if (rules_load(c, rules, &n) != 0)
+		return -1;
+	int64_t count = db_int(c->db, 0, "SELECT COUNT(*) FROM liaison_org", "");
+	int64_t *ids = arena_alloc(c->arena, sizeof(int64_t) * (size_t)(count + 1));
+	int64_t k = 0;
+	struct db_stmt *st = db_query(c->db,
+				      "SELECT lo.org_id FROM liaison_org lo JOIN org o ON o.id = "
+				      "lo.org_id WHERE o.updated_at >= lo.updated_at ORDER BY lo.org_id",
+				      "");
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW && k < count)
+		ids[k++] = db_col_int(st, 0);
+	db_done(st);
+	if (rc == DB_ERROR)
+		return ctx_db_error(c);
+	for (int64_t i = 0; i < k; i++)
+		if (refresh_with(c, rules, n, ids[i], NULL) != 0)
+			return -1;
+	return (int)k;
+}

@@ -153,6 +153,21 @@ test('overdue organizations follow the last contact, the key flag and rule chang
   assert.equal((await staff.get(`/api/v1/liaison/orgs/${org}`)).body.interval_days, 90);
 });
 
+test('a new grade moves the organization to the 4A rule once the reminders task has run', async () => {
+  const org = await newOrg();
+  await assign(org, liaison, 'primary', day(-100));
+  await contact(liaison, org, { contact_on: day(-70) });
+  assert.ok(!(await overdueOrgIds(staff)).includes(org), 'quarterly: not yet due');
+  const year = Number(day().slice(0, 4)) - 1;
+  const grade = await staff.post(`/api/v1/orgs/${org}/grades`, { grade: '4A', announced_on: `${year}-06-01` });
+  assert.equal(grade.status, 201, grade.text);
+  assert.equal(srv.cli(['tasks', 'run', 'liaison.reminders']).status, 0);
+  const s = (await staff.get(`/api/v1/liaison/orgs/${org}`)).body;
+  assert.equal(s.interval_days, 60);
+  assert.equal(s.due_on, day(-10));
+  assert.ok((await overdueOrgIds(staff)).includes(org));
+});
+
 test('rules are validated, unique by conditions, and the district default stays', async () => {
   const before = await auditTotal();
   const bad = await staff.post('/api/v1/liaison/rules', { name: '', org_type: 'club', min_grade: '6A', interval_days: 0 });
