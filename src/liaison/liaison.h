@@ -26,8 +26,8 @@
 #include "core/ctx.h"
 #include "core/policy.h"
 
-extern const char *const liaison_kind_codes[];  /* visit, call, meeting, online, other */
-extern const char *const liaison_role_codes[];  /* primary, deputy */
+extern const char *const liaison_kind_codes[]; /* visit, call, meeting, online, other */
+extern const char *const liaison_role_codes[]; /* primary, deputy */
 
 /* ---- rules (liaison_rules.c) */
 struct liaison_rule_input {
@@ -68,9 +68,9 @@ int liaison_assign_from_json(struct ctx *c, json_t *obj, struct liaison_assign_i
  * (field error user_id); one open assignment per user and organization (E_DUPLICATE); one
  * open primary (E_CONFLICT). Tells the officer. */
 int liaison_assign_in_tx(struct ctx *c, int64_t org_id, const struct liaison_assign_input *in,
-			 int64_t *id);
+                         int64_t *id);
 int liaison_assign(struct ctx *c, int64_t org_id, const struct liaison_assign_input *in,
-		   int64_t *id);
+                   int64_t *id);
 /* Ends an open assignment today (E_CONFLICT when already ended). */
 int liaison_assignment_end(struct ctx *c, int64_t id);
 /* Flags or unflags a key organization (ACT_LIAISON_ASSIGN); recomputes its due date. */
@@ -95,9 +95,9 @@ int liaison_contact_from_json(struct ctx *c, json_t *obj, struct liaison_contact
 /* ACT_LIAISON_CONTACT on the organization (its officers, staff in jurisdiction, admins).
  * Updates last contact and due date; a follow-up's owner is told. */
 int liaison_contact_create_in_tx(struct ctx *c, int64_t org_id,
-				 const struct liaison_contact_input *in, int64_t *id);
+                                 const struct liaison_contact_input *in, int64_t *id);
 int liaison_contact_create(struct ctx *c, int64_t org_id, const struct liaison_contact_input *in,
-			   int64_t *id);
+                           int64_t *id);
 json_t *liaison_contact_get_json(struct ctx *c, int64_t id);
 json_t *liaison_contacts_json(struct ctx *c, int64_t org_id, int64_t page, int64_t per_page);
 /* Closes an open follow-up with a note (its organization's officers, its owner, staff). */

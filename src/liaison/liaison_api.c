@@ -8,41 +8,44 @@
 #include "core/validate.h"
 #include "liaison/liaison.h"
 
-#define READERS (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_STAFF) | ROLE_BIT(ROLE_LIAISON) | ROLE_BIT(ROLE_SUPERVISOR))
+#define READERS                                                                                    \
+	(ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_STAFF) | ROLE_BIT(ROLE_LIAISON) |                    \
+	 ROLE_BIT(ROLE_SUPERVISOR))
 #define WRITERS (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_STAFF) | ROLE_BIT(ROLE_LIAISON))
 #define MANAGERS (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_STAFF))
 
 const struct msg liaison_messages[] = {
-	{"liaison.org_not_found", "找不到该组织", "No such organization"},
-	{"liaison.rule_not_found", "找不到该联络频次规则", "No such contact-frequency rule"},
-	{"liaison.rule_duplicate", "已有条件相同的规则", "A rule with the same conditions exists"},
-	{"liaison.rule_default_kept", "区默认规则（无条件）不能删除或加条件",
-	 "The district default rule (no conditions) cannot be deleted or given conditions"},
-	{"liaison.ends_before_start", "结束日期早于开始日期", "The end date is before the start date"},
-	{"liaison.not_officer", "该用户不是在用的联络员或统战干部",
-	 "The user is not an active liaison officer or staff member"},
-	{"liaison.already_assigned", "该联络员已负责此组织", "This officer already looks after the organization"},
-	{"liaison.primary_taken", "该组织已有主联络员，请先结束或改为副联络员",
-	 "The organization already has a primary officer; end it first or assign a deputy"},
-	{"liaison.assignment_not_found", "找不到该联络员分工", "No such assignment"},
-	{"liaison.assignment_ended", "该分工已结束", "The assignment has ended"},
-	{"liaison.officer_not_found", "找不到该联络员", "No such officer"},
-	{"liaison.contact_not_found", "找不到该联络记录", "No such contact"},
-	{"liaison.followup_not_found", "找不到该跟进事项", "No such follow-up"},
-	{"liaison.followup_closed", "该跟进事项已办结", "The follow-up is already closed"},
-	{"liaison.date_in_future", "日期不能晚于今天", "The date cannot be in the future"},
-	{"liaison.date_too_old", "日期太早", "The date is too early"},
-	{"liaison.due_before_contact", "期限早于联络日期", "The due date is before the contact date"},
-	{"liaison.owner_unknown", "找不到该负责人", "No such user"},
-	{"notify.liaison.assigned", "您已被指派为「{org}」的{role}",
-	 "You are now the liaison officer ({role}) of {org}"},
-	{"notify.liaison.followup_assigned", "新的跟进事项：{what}（期限 {due}）",
-	 "New follow-up for you: {what} (due {due})"},
-	{"notify.liaison.org_overdue", "「{org}」已超过联络周期（应于 {due} 前联络）",
-	 "{org} is overdue for contact (due {due})"},
-	{"notify.liaison.followup_overdue", "「{org}」的跟进事项已逾期：{what}（期限 {due}）",
-	 "A follow-up of {org} is overdue: {what} (due {due})"},
-	{NULL, NULL, NULL},
+    {"liaison.org_not_found", "找不到该组织", "No such organization"},
+    {"liaison.rule_not_found", "找不到该联络频次规则", "No such contact-frequency rule"},
+    {"liaison.rule_duplicate", "已有条件相同的规则", "A rule with the same conditions exists"},
+    {"liaison.rule_default_kept", "区默认规则（无条件）不能删除或加条件",
+     "The district default rule (no conditions) cannot be deleted or given conditions"},
+    {"liaison.ends_before_start", "结束日期早于开始日期", "The end date is before the start date"},
+    {"liaison.not_officer", "该用户不是在用的联络员或统战干部",
+     "The user is not an active liaison officer or staff member"},
+    {"liaison.already_assigned", "该联络员已负责此组织",
+     "This officer already looks after the organization"},
+    {"liaison.primary_taken", "该组织已有主联络员，请先结束或改为副联络员",
+     "The organization already has a primary officer; end it first or assign a deputy"},
+    {"liaison.assignment_not_found", "找不到该联络员分工", "No such assignment"},
+    {"liaison.assignment_ended", "该分工已结束", "The assignment has ended"},
+    {"liaison.officer_not_found", "找不到该联络员", "No such officer"},
+    {"liaison.contact_not_found", "找不到该联络记录", "No such contact"},
+    {"liaison.followup_not_found", "找不到该跟进事项", "No such follow-up"},
+    {"liaison.followup_closed", "该跟进事项已办结", "The follow-up is already closed"},
+    {"liaison.date_in_future", "日期不能晚于今天", "The date cannot be in the future"},
+    {"liaison.date_too_old", "日期太早", "The date is too early"},
+    {"liaison.due_before_contact", "期限早于联络日期", "The due date is before the contact date"},
+    {"liaison.owner_unknown", "找不到该负责人", "No such user"},
+    {"notify.liaison.assigned", "您已被指派为「{org}」的{role}",
+     "You are now the liaison officer ({role}) of {org}"},
+    {"notify.liaison.followup_assigned", "新的跟进事项：{what}（期限 {due}）",
+     "New follow-up for you: {what} (due {due})"},
+    {"notify.liaison.org_overdue", "「{org}」已超过联络周期（应于 {due} 前联络）",
+     "{org} is overdue for contact (due {due})"},
+    {"notify.liaison.followup_overdue", "「{org}」的跟进事项已逾期：{what}（期限 {due}）",
+     "A follow-up of {org} is overdue: {what} (due {due})"},
+    {NULL, NULL, NULL},
 };
 
 static int paging(struct req *r, int64_t *page, int64_t *per_page)
@@ -97,7 +100,8 @@ static int rule_update(struct req *r)
 	struct liaison_rule_input in;
 	int64_t id;
 	if (req_param_id(r, "id", &id) != 0 || req_json_object(r, &obj) != 0 ||
-	    liaison_rule_from_json(&r->c, obj, &in) != 0 || liaison_rule_update(&r->c, id, &in) != 0)
+	    liaison_rule_from_json(&r->c, obj, &in) != 0 ||
+	    liaison_rule_update(&r->c, id, &in) != 0)
 		return -1;
 	return reply_or_fail(r, 200, liaison_rule_get_json(&r->c, id));
 }
@@ -106,7 +110,8 @@ static int rule_update(struct req *r)
 static int rule_delete(struct req *r)
 {
 	int64_t id;
-	if (req_param_id(r, "id", &id) != 0 || no_body(r) != 0 || liaison_rule_delete(&r->c, id) != 0)
+	if (req_param_id(r, "id", &id) != 0 || no_body(r) != 0 ||
+	    liaison_rule_delete(&r->c, id) != 0)
 		return -1;
 	return reply_no_content(r);
 }
@@ -186,8 +191,8 @@ static int contact_create(struct req *r)
 	    liaison_contact_from_json(&r->c, obj, &in) != 0 ||
 	    liaison_contact_create(&r->c, org_id, &in, &id) != 0)
 		return -1;
-	reply_header(r, "Location", arena_printf(r->c.arena, "/api/v1/liaison/contacts/%lld",
-						 (long long)id));
+	reply_header(r, "Location",
+	             arena_printf(r->c.arena, "/api/v1/liaison/contacts/%lld", (long long)id));
 	return reply_or_fail(r, 201, liaison_contact_get_json(&r->c, id));
 }
 
@@ -278,24 +283,25 @@ static int candidates(struct req *r)
 }
 
 const struct route liaison_routes[] = {
-	{"GET", "/api/v1/liaison/rules", rules_list, READERS, 0, "联络频次规则 contact-frequency rules"},
-	{"POST", "/api/v1/liaison/rules", rule_create, MANAGERS, 0, "新建联络频次规则"},
-	{"PUT", "/api/v1/liaison/rules/{id}", rule_update, MANAGERS, 0, "修改联络频次规则"},
-	{"DELETE", "/api/v1/liaison/rules/{id}", rule_delete, MANAGERS, 0, "删除联络频次规则"},
-	{"GET", "/api/v1/liaison/me", officer_me, READERS, 0, "我的联络工作量与组织"},
-	{"GET", "/api/v1/liaison/candidates", candidates, MANAGERS, 0, "可指派的联络员"},
-	{"GET", "/api/v1/liaison/officers", officers_list,
-	 MANAGERS | ROLE_BIT(ROLE_SUPERVISOR), 0, "联络员及工作量"},
-	{"GET", "/api/v1/liaison/officers/{id}", officer_get, READERS, 0, "联络员的工作量与组织"},
-	{"GET", "/api/v1/liaison/overdue/orgs", overdue_orgs, READERS, 0, "超期未联络的组织"},
-	{"GET", "/api/v1/liaison/overdue/followups", overdue_followups, READERS, 0, "逾期的跟进事项"},
-	{"GET", "/api/v1/liaison/orgs/{id}", org_get, READERS, 0, "组织的联络概况"},
-	{"PATCH", "/api/v1/liaison/orgs/{id}", org_patch, MANAGERS, 0, "标记重点组织"},
-	{"POST", "/api/v1/liaison/orgs/{id}/officers", officer_assign, MANAGERS, 0, "指派联络员"},
-	{"GET", "/api/v1/liaison/orgs/{id}/contacts", contacts_list, READERS, 0, "组织的联络记录"},
-	{"POST", "/api/v1/liaison/orgs/{id}/contacts", contact_create, WRITERS, 0, "登记联络记录"},
-	{"GET", "/api/v1/liaison/contacts/{id}", contact_get, READERS, 0, "一条联络记录"},
-	{"POST", "/api/v1/liaison/assignments/{id}/end", assignment_end, MANAGERS, 0, "结束联络员分工"},
-	{"POST", "/api/v1/liaison/followups/{id}/close", followup_close, WRITERS, 0, "办结跟进事项"},
-	{NULL, NULL, NULL, 0, 0, NULL},
+    {"GET", "/api/v1/liaison/rules", rules_list, READERS, 0,
+     "联络频次规则 contact-frequency rules"},
+    {"POST", "/api/v1/liaison/rules", rule_create, MANAGERS, 0, "新建联络频次规则"},
+    {"PUT", "/api/v1/liaison/rules/{id}", rule_update, MANAGERS, 0, "修改联络频次规则"},
+    {"DELETE", "/api/v1/liaison/rules/{id}", rule_delete, MANAGERS, 0, "删除联络频次规则"},
+    {"GET", "/api/v1/liaison/me", officer_me, READERS, 0, "我的联络工作量与组织"},
+    {"GET", "/api/v1/liaison/candidates", candidates, MANAGERS, 0, "可指派的联络员"},
+    {"GET", "/api/v1/liaison/officers", officers_list, MANAGERS | ROLE_BIT(ROLE_SUPERVISOR), 0,
+     "联络员及工作量"},
+    {"GET", "/api/v1/liaison/officers/{id}", officer_get, READERS, 0, "联络员的工作量与组织"},
+    {"GET", "/api/v1/liaison/overdue/orgs", overdue_orgs, READERS, 0, "超期未联络的组织"},
+    {"GET", "/api/v1/liaison/overdue/followups", overdue_followups, READERS, 0, "逾期的跟进事项"},
+    {"GET", "/api/v1/liaison/orgs/{id}", org_get, READERS, 0, "组织的联络概况"},
+    {"PATCH", "/api/v1/liaison/orgs/{id}", org_patch, MANAGERS, 0, "标记重点组织"},
+    {"POST", "/api/v1/liaison/orgs/{id}/officers", officer_assign, MANAGERS, 0, "指派联络员"},
+    {"GET", "/api/v1/liaison/orgs/{id}/contacts", contacts_list, READERS, 0, "组织的联络记录"},
+    {"POST", "/api/v1/liaison/orgs/{id}/contacts", contact_create, WRITERS, 0, "登记联络记录"},
+    {"GET", "/api/v1/liaison/contacts/{id}", contact_get, READERS, 0, "一条联络记录"},
+    {"POST", "/api/v1/liaison/assignments/{id}/end", assignment_end, MANAGERS, 0, "结束联络员分工"},
+    {"POST", "/api/v1/liaison/followups/{id}/close", followup_close, WRITERS, 0, "办结跟进事项"},
+    {NULL, NULL, NULL, 0, 0, NULL},
 };

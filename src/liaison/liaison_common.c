@@ -38,7 +38,8 @@ int liaison_org_object(struct ctx *c, int64_t org_id, struct policy_object *obj)
 {
 	char today[11];
 	liaison_today(c, today);
-	struct db_stmt *st = db_query(c->db, "SELECT street_code FROM org WHERE id = $1", "l", org_id);
+	struct db_stmt *st =
+	    db_query(c->db, "SELECT street_code FROM org WHERE id = $1", "l", org_id);
 	int rc = db_step(st);
 	const char *street = rc == DB_ROW ? arena_strdup(c->arena, db_col_text(st, 0)) : NULL;
 	db_done(st);
@@ -47,9 +48,9 @@ int liaison_org_object(struct ctx *c, int64_t org_id, struct policy_object *obj)
 	if (!street)
 		return error_set(&c->err, E_NOT_FOUND, "liaison.org_not_found");
 	int mine = db_exists(c->db,
-			     "SELECT 1 FROM liaison_assignment WHERE org_id = $1 AND user_id = $2 "
-			     "AND (end_on IS NULL OR end_on >= $3)",
-			     "lls", org_id, c->who->user_id, today);
+	                     "SELECT 1 FROM liaison_assignment WHERE org_id = $1 AND user_id = $2 "
+	                     "AND (end_on IS NULL OR end_on >= $3)",
+	                     "lls", org_id, c->who->user_id, today);
 	if (mine < 0)
 		return ctx_db_error(c);
 	*obj = (struct policy_object){.org_id = org_id, .street_code = street, .responsible = mine};

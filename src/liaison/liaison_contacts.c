@@ -9,9 +9,9 @@
 #include "lib/markdown.h"
 #include "notify/notify.h"
 
-static const char *const contact_fields[] = {"kind", "contact_on", "summary", "issues",
-					     "followup", "followup_due_on", "followup_owner_id",
-					     NULL};
+static const char *const contact_fields[] = {
+    "kind",     "contact_on",      "summary",           "issues",
+    "followup", "followup_due_on", "followup_owner_id", NULL};
 
 int liaison_contact_from_json(struct ctx *c, json_t *obj, struct liaison_contact_input *in)
 {
@@ -42,21 +42,22 @@ int liaison_contact_from_json(struct ctx *c, json_t *obj, struct liaison_contact
 }
 
 static int insert_followup(struct ctx *c, int64_t contact_id, int64_t org_id, const char *street,
-			   const struct liaison_contact_input *in)
+                           const struct liaison_contact_input *in)
 {
 	int64_t owner = in->followup_owner_id ? in->followup_owner_id : c->who->user_id;
 	int ok = db_exists(c->db, "SELECT 1 FROM app_user WHERE id = $1 AND status = 'active'", "l",
-			   owner);
+	                   owner);
 	if (ok != 1) {
 		error_field(&c->err, "followup_owner_id", "liaison.owner_unknown", 0);
 		return error_check(&c->err);
 	}
-	struct db_stmt *st = db_query(c->db,
-				      "INSERT INTO liaison_followup (contact_id, org_id, street_code, "
-				      "description, due_on, owner_id, created_at) VALUES ($1, $2, $3, "
-				      "$4, $5, $6, $7) RETURNING id",
-				      "llsssll", contact_id, org_id, street, in->followup,
-				      in->followup_due_on, owner, c->now);
+	struct db_stmt *st =
+	    db_query(c->db,
+	             "INSERT INTO liaison_followup (contact_id, org_id, street_code, "
+	             "description, due_on, owner_id, created_at) VALUES ($1, $2, $3, "
+	             "$4, $5, $6, $7) RETURNING id",
+	             "llsssll", contact_id, org_id, street, in->followup, in->followup_due_on,
+	             owner, c->now);
 	int rc = db_step(st);
 	int64_t id = rc == DB_ROW ? db_col_int(st, 0) : 0;
 	db_done(st);
@@ -64,26 +65,27 @@ static int insert_followup(struct ctx *c, int64_t contact_id, int64_t org_id, co
 		return ctx_db_error(c);
 	json_t *params = json_pack("{s:s, s:s}", "what", in->followup, "due", in->followup_due_on);
 	struct notice n = {"liaison.followup_assigned", params,
-			   arena_printf(c->arena, "/liaison/orgs/%lld", (long long)org_id),
-			   "liaison_followup", id};
+	                   arena_printf(c->arena, "/liaison/orgs/%lld", (long long)org_id),
+	                   "liaison_followup", id};
 	rc = notify_user(c, owner, &n);
 	json_decref(params);
 	return rc;
 }
 
 int liaison_contact_create_in_tx(struct ctx *c, int64_t org_id,
-				 const struct liaison_contact_input *in, int64_t *id)
+                                 const struct liaison_contact_input *in, int64_t *id)
 {
 	struct policy_object obj;
 	if (liaison_org_object(c, org_id, &obj) != 0 ||
 	    policy_check(c, ACT_LIAISON_CONTACT, &obj) != 0)
 		return -1;
-	struct db_stmt *st = db_query(c->db,
-				      "INSERT INTO liaison_contact (org_id, street_code, kind, "
-				      "contact_on, summary, issues, officer_id, created_at) VALUES ($1, "
-				      "$2, $3, $4, $5, $6, $7, $8) RETURNING id",
-				      "lsssssll", org_id, obj.street_code, in->kind,
-				      in->contact_on, in->summary, in->issues, c->who->user_id, c->now);
+	struct db_stmt *st =
+	    db_query(c->db,
+	             "INSERT INTO liaison_contact (org_id, street_code, kind, "
+	             "contact_on, summary, issues, officer_id, created_at) VALUES ($1, "
+	             "$2, $3, $4, $5, $6, $7, $8) RETURNING id",
+	             "lsssssll", org_id, obj.street_code, in->kind, in->contact_on, in->summary,
+	             in->issues, c->who->user_id, c->now);
 	int rc = db_step(st);
 	if (rc == DB_ROW)
 		*id = db_col_int(st, 0);
@@ -95,15 +97,15 @@ int liaison_contact_create_in_tx(struct ctx *c, int64_t org_id,
 	/* the first contact may come before any assignment: it starts the regime then */
 	if (liaison_org_refresh_in_tx(c, org_id, in->contact_on) != 0 ||
 	    db_run(c->db,
-		   "UPDATE liaison_org SET last_contact_on = $1 WHERE org_id = $2 AND "
-		   "(last_contact_on IS NULL OR last_contact_on < $1)",
-		   "sl", in->contact_on, org_id) < 0 ||
+	           "UPDATE liaison_org SET last_contact_on = $1 WHERE org_id = $2 AND "
+	           "(last_contact_on IS NULL OR last_contact_on < $1)",
+	           "sl", in->contact_on, org_id) < 0 ||
 	    liaison_org_refresh_in_tx(c, org_id, NULL) != 0)
 		return c->err.kind ? -1 : ctx_db_error(c);
 	json_t *after = json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s?}", "org_id",
-				  (json_int_t)org_id, "kind", in->kind, "contact_on", in->contact_on,
-				  "summary", in->summary, "issues", in->issues, "followup",
-				  in->followup, "followup_due_on", in->followup_due_on);
+	                          (json_int_t)org_id, "kind", in->kind, "contact_on",
+	                          in->contact_on, "summary", in->summary, "issues", in->issues,
+	                          "followup", in->followup, "followup_due_on", in->followup_due_on);
 	rc = audit_append(c, "liaison.contact", "liaison_contact", *id, NULL, after);
 	json_decref(after);
 	return rc;
@@ -121,7 +123,7 @@ static int contact_step(struct ctx *c, void *arg)
 }
 
 int liaison_contact_create(struct ctx *c, int64_t org_id, const struct liaison_contact_input *in,
-			   int64_t *id)
+                           int64_t *id)
 {
 	struct contact_args a = {org_id, in, id};
 	return liaison_in_tx(c, contact_step, &a);
@@ -137,50 +139,51 @@ static json_t *markdown_json(const char *md)
 
 static json_t *followups_of(struct ctx *c, int64_t contact_id)
 {
-	struct db_stmt *st = db_query(c->db,
-				      "SELECT f.id, f.description, f.due_on, f.owner_id, "
-				      "u.display_name, f.status, f.close_note, f.closed_at FROM "
-				      "liaison_followup f JOIN app_user u ON u.id = f.owner_id WHERE "
-				      "f.contact_id = $1 ORDER BY f.id",
-				      "l", contact_id);
+	struct db_stmt *st =
+	    db_query(c->db,
+	             "SELECT f.id, f.description, f.due_on, f.owner_id, "
+	             "u.display_name, f.status, f.close_note, f.closed_at FROM "
+	             "liaison_followup f JOIN app_user u ON u.id = f.owner_id WHERE "
+	             "f.contact_id = $1 ORDER BY f.id",
+	             "l", contact_id);
 	json_t *items = json_array();
 	while (db_step(st) == DB_ROW)
 		json_array_append_new(
-			items, json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s?, s:O}", "id",
-					 (json_int_t)db_col_int(st, 0), "description",
-					 db_col_text(st, 1), "due_on", db_col_text(st, 2), "owner_id",
-					 (json_int_t)db_col_int(st, 3), "owner_name",
-					 db_col_text(st, 4), "status", db_col_text(st, 5), "close_note",
-					 db_col_text(st, 6), "closed_at",
-					 db_col_isnull(st, 7) ? json_null()
-							      : json_integer(db_col_int(st, 7))));
+		    items, json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s?, s:O}", "id",
+		                     (json_int_t)db_col_int(st, 0), "description",
+		                     db_col_text(st, 1), "due_on", db_col_text(st, 2), "owner_id",
+		                     (json_int_t)db_col_int(st, 3), "owner_name",
+		                     db_col_text(st, 4), "status", db_col_text(st, 5), "close_note",
+		                     db_col_text(st, 6), "closed_at",
+		                     db_col_isnull(st, 7) ? json_null()
+		                                          : json_integer(db_col_int(st, 7))));
 	db_done(st);
 	return items;
 }
 
-#define CONTACT_SELECT                                                                       \
-	"SELECT c.id, c.org_id, c.kind, c.contact_on, c.summary, c.issues, c.officer_id, "   \
-	"u.display_name, c.created_at FROM liaison_contact c LEFT JOIN app_user u ON u.id = " \
+#define CONTACT_SELECT                                                                             \
+	"SELECT c.id, c.org_id, c.kind, c.contact_on, c.summary, c.issues, c.officer_id, "         \
+	"u.display_name, c.created_at FROM liaison_contact c LEFT JOIN app_user u ON u.id = "      \
 	"c.officer_id "
 
 static json_t *contact_json(struct ctx *c, struct db_stmt *st)
 {
 	json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:o, s:s?, s:o, s:I, s:s?, s:I}", "id",
-			      (json_int_t)db_col_int(st, 0), "org_id",
-			      (json_int_t)db_col_int(st, 1), "kind", db_col_text(st, 2),
-			      "contact_on", db_col_text(st, 3), "summary", db_col_text(st, 4),
-			      "summary_html", markdown_json(db_col_text(st, 4)), "issues",
-			      db_col_text(st, 5), "issues_html", markdown_json(db_col_text(st, 5)),
-			      "officer_id", (json_int_t)db_col_int(st, 6), "officer_name",
-			      db_col_text(st, 7), "created_at", (json_int_t)db_col_int(st, 8));
+	                      (json_int_t)db_col_int(st, 0), "org_id",
+	                      (json_int_t)db_col_int(st, 1), "kind", db_col_text(st, 2),
+	                      "contact_on", db_col_text(st, 3), "summary", db_col_text(st, 4),
+	                      "summary_html", markdown_json(db_col_text(st, 4)), "issues",
+	                      db_col_text(st, 5), "issues_html", markdown_json(db_col_text(st, 5)),
+	                      "officer_id", (json_int_t)db_col_int(st, 6), "officer_name",
+	                      db_col_text(st, 7), "created_at", (json_int_t)db_col_int(st, 8));
 	(void)c;
 	return o;
 }
 
 json_t *liaison_contact_get_json(struct ctx *c, int64_t id)
 {
-	int64_t org_id = db_int(c->db, 0, "SELECT org_id FROM liaison_contact WHERE id = $1", "l",
-				id);
+	int64_t org_id =
+	    db_int(c->db, 0, "SELECT org_id FROM liaison_contact WHERE id = $1", "l", id);
 	struct policy_object obj;
 	if (!org_id) {
 		error_set(&c->err, E_NOT_FOUND, "liaison.contact_not_found");
@@ -204,12 +207,13 @@ json_t *liaison_contacts_json(struct ctx *c, int64_t org_id, int64_t page, int64
 	struct policy_object obj;
 	if (liaison_org_object(c, org_id, &obj) != 0 || policy_check(c, ACT_LIAISON_READ, &obj))
 		return NULL;
-	int64_t total = db_int(c->db, 0, "SELECT COUNT(*) FROM liaison_contact WHERE org_id = $1",
-			       "l", org_id);
-	struct db_stmt *st = db_query(c->db,
-				      CONTACT_SELECT "WHERE c.org_id = $1 ORDER BY c.contact_on DESC, "
-						     "c.id DESC LIMIT $2 OFFSET $3",
-				      "lll", org_id, per_page, (page - 1) * per_page);
+	int64_t total =
+	    db_int(c->db, 0, "SELECT COUNT(*) FROM liaison_contact WHERE org_id = $1", "l", org_id);
+	struct db_stmt *st =
+	    db_query(c->db,
+	             CONTACT_SELECT "WHERE c.org_id = $1 ORDER BY c.contact_on DESC, "
+	                            "c.id DESC LIMIT $2 OFFSET $3",
+	             "lll", org_id, per_page, (page - 1) * per_page);
 	json_t *items = json_array();
 	int rc;
 	while ((rc = db_step(st)) == DB_ROW)
@@ -222,11 +226,10 @@ json_t *liaison_contacts_json(struct ctx *c, int64_t org_id, int64_t page, int64
 	}
 	size_t i;
 	json_t *it;
-	json_array_foreach(items, i, it)
-		json_object_set_new(it, "followups",
-				    followups_of(c, json_integer_value(json_object_get(it, "id"))));
+	json_array_foreach(items, i, it) json_object_set_new(
+	    it, "followups", followups_of(c, json_integer_value(json_object_get(it, "id"))));
 	return json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total, "page",
-			 (json_int_t)page, "per_page", (json_int_t)per_page);
+	                 (json_int_t)page, "per_page", (json_int_t)per_page);
 }
 
 struct close_args {
@@ -237,9 +240,9 @@ static int close_step(struct ctx *c, void *arg)
 {
 	struct close_args *a = arg;
 	struct db_stmt *st = db_query(c->db,
-				      "SELECT org_id, owner_id, status FROM liaison_followup WHERE "
-				      "id = $1",
-				      "l", a->id);
+	                              "SELECT org_id, owner_id, status FROM liaison_followup WHERE "
+	                              "id = $1",
+	                              "l", a->id);
 	int rc = db_step(st);
 	int64_t org_id = rc == DB_ROW ? db_col_int(st, 0) : 0;
 	int64_t owner = rc == DB_ROW ? db_col_int(st, 1) : 0;
@@ -257,10 +260,11 @@ static int close_step(struct ctx *c, void *arg)
 		return -1;
 	if (closed)
 		return error_set(&c->err, E_CONFLICT, "liaison.followup_closed");
-	if (db_run(c->db,
-		   "UPDATE liaison_followup SET status = 'closed', close_note = $1, closed_at = $2, "
-		   "closed_by = $3 WHERE id = $4",
-		   "slll", a->note, c->now, c->who->user_id, a->id) < 0)
+	if (db_run(
+	        c->db,
+	        "UPDATE liaison_followup SET status = 'closed', close_note = $1, closed_at = $2, "
+	        "closed_by = $3 WHERE id = $4",
+	        "slll", a->note, c->now, c->who->user_id, a->id) < 0)
 		return ctx_db_error(c);
 	json_t *after = json_pack("{s:s, s:s}", "status", "closed", "close_note", a->note);
 	rc = audit_append(c, "liaison.followup_close", "liaison_followup", a->id, NULL, after);

@@ -16,16 +16,17 @@ struct due_row {
 /* Managers: the staff of the street, or the district's staff when the street has none. */
 static int notify_managers(struct ctx *c, const char *street, const struct notice *n)
 {
-	int has_street_staff = db_exists(c->db,
-					 "SELECT 1 FROM app_user u JOIN user_role ur ON ur.user_id = "
-					 "u.id WHERE ur.role = 'staff' AND u.status = 'active' AND "
-					 "u.jurisdiction = $1",
-					 "s", street);
+	int has_street_staff =
+	    db_exists(c->db,
+	              "SELECT 1 FROM app_user u JOIN user_role ur ON ur.user_id = "
+	              "u.id WHERE ur.role = 'staff' AND u.status = 'active' AND "
+	              "u.jurisdiction = $1",
+	              "s", street);
 	struct db_stmt *st = db_query(c->db,
-				      "SELECT DISTINCT u.id FROM app_user u JOIN user_role ur ON "
-				      "ur.user_id = u.id WHERE ur.role = 'staff' AND u.status = "
-				      "'active' AND u.jurisdiction = $1 ORDER BY u.id",
-				      "s", has_street_staff == 1 ? street : "");
+	                              "SELECT DISTINCT u.id FROM app_user u JOIN user_role ur ON "
+	                              "ur.user_id = u.id WHERE ur.role = 'staff' AND u.status = "
+	                              "'active' AND u.jurisdiction = $1 ORDER BY u.id",
+	                              "s", has_street_staff == 1 ? street : "");
 	int64_t ids[64];
 	int n_ids = 0;
 	while (db_step(st) == DB_ROW && n_ids < 64)
@@ -37,13 +38,13 @@ static int notify_managers(struct ctx *c, const char *street, const struct notic
 	return 0;
 }
 
-static int notify_officers(struct ctx *c, int64_t org_id, const char *today,
-			   const struct notice *n)
+static int notify_officers(struct ctx *c, int64_t org_id, const char *today, const struct notice *n)
 {
-	struct db_stmt *st = db_query(c->db,
-				      "SELECT user_id FROM liaison_assignment WHERE org_id = $1 AND "
-				      "(end_on IS NULL OR end_on >= $2) ORDER BY id",
-				      "ls", org_id, today);
+	struct db_stmt *st =
+	    db_query(c->db,
+	             "SELECT user_id FROM liaison_assignment WHERE org_id = $1 AND "
+	             "(end_on IS NULL OR end_on >= $2) ORDER BY id",
+	             "ls", org_id, today);
 	int64_t ids[32];
 	int n_ids = 0;
 	while (db_step(st) == DB_ROW && n_ids < 32)
@@ -75,32 +76,30 @@ static int remind_org(struct ctx *c, const struct due_row *r, const char *today)
 {
 	json_t *params = json_pack("{s:s, s:s}", "org", r->org_name, "due", r->due_on);
 	struct notice n = {"liaison.org_overdue", params,
-			   arena_printf(c->arena, "/liaison/orgs/%lld", (long long)r->org_id),
-			   "org", r->org_id};
+	                   arena_printf(c->arena, "/liaison/orgs/%lld", (long long)r->org_id),
+	                   "org", r->org_id};
 	int rc = notify_officers(c, r->org_id, today, &n) == 0 &&
-				 notify_managers(c, r->street, &n) == 0 &&
-				 db_run(c->db,
-					"UPDATE liaison_org SET reminded_at = $1 WHERE org_id = $2",
-					"ll", c->now, r->org_id) >= 0
-			 ? 0
-			 : -1;
+	                 notify_managers(c, r->street, &n) == 0 &&
+	                 db_run(c->db, "UPDATE liaison_org SET reminded_at = $1 WHERE org_id = $2",
+	                        "ll", c->now, r->org_id) >= 0
+	             ? 0
+	             : -1;
 	json_decref(params);
 	return rc;
 }
 
 static int remind_followup(struct ctx *c, const struct due_row *r, int64_t owner)
 {
-	json_t *params = json_pack("{s:s, s:s, s:s}", "org", r->org_name, "what", r->what, "due",
-				   r->due_on);
+	json_t *params =
+	    json_pack("{s:s, s:s, s:s}", "org", r->org_name, "what", r->what, "due", r->due_on);
 	struct notice n = {"liaison.followup_overdue", params,
-			   arena_printf(c->arena, "/liaison/orgs/%lld", (long long)r->org_id),
-			   "liaison_followup", r->id};
+	                   arena_printf(c->arena, "/liaison/orgs/%lld", (long long)r->org_id),
+	                   "liaison_followup", r->id};
 	int rc = notify_user(c, owner, &n) == 0 && notify_managers(c, r->street, &n) == 0 &&
-				 db_run(c->db,
-					"UPDATE liaison_followup SET reminded_at = $1 WHERE id = $2",
-					"ll", c->now, r->id) >= 0
-			 ? 0
-			 : -1;
+	                 db_run(c->db, "UPDATE liaison_followup SET reminded_at = $1 WHERE id = $2",
+	                        "ll", c->now, r->id) >= 0
+	             ? 0
+	             : -1;
 	json_decref(params);
 	return rc;
 }
@@ -113,27 +112,29 @@ static int remind_batch(struct ctx *c, const char *today, int followups)
 	if (db_begin(c->db) != 0)
 		return ctx_db_error(c);
 	struct db_stmt *st =
-		followups ? db_query(c->db,
-				     "SELECT f.id, f.org_id, o.name, f.street_code, f.due_on, "
-				     "f.description, f.owner_id FROM liaison_followup f JOIN org o ON "
-				     "o.id = f.org_id WHERE f.status = 'open' AND f.due_on < $1 AND "
-				     "(f.reminded_at IS NULL OR f.reminded_at <= $2) ORDER BY f.due_on, "
-				     "f.id LIMIT 200",
-				     "sl", today, again)
-			  : db_query(c->db,
-				     "SELECT lo.org_id, lo.org_id, o.name, lo.street_code, lo.due_on, "
-				     "'' FROM liaison_org lo JOIN org o ON o.id = lo.org_id WHERE "
-				     "lo.due_on < $1 AND o.archived = 0 AND (lo.reminded_at IS NULL OR "
-				     "lo.reminded_at <= $2) ORDER BY lo.due_on, lo.org_id LIMIT 200",
-				     "sl", today, again);
+	    followups
+	        ? db_query(c->db,
+	                   "SELECT f.id, f.org_id, o.name, f.street_code, f.due_on, "
+	                   "f.description, f.owner_id FROM liaison_followup f JOIN org o ON "
+	                   "o.id = f.org_id WHERE f.status = 'open' AND f.due_on < $1 AND "
+	                   "(f.reminded_at IS NULL OR f.reminded_at <= $2) ORDER BY f.due_on, "
+	                   "f.id LIMIT 200",
+	                   "sl", today, again)
+	        : db_query(c->db,
+	                   "SELECT lo.org_id, lo.org_id, o.name, lo.street_code, lo.due_on, "
+	                   "'' FROM liaison_org lo JOIN org o ON o.id = lo.org_id WHERE "
+	                   "lo.due_on < $1 AND o.archived = 0 AND (lo.reminded_at IS NULL OR "
+	                   "lo.reminded_at <= $2) ORDER BY lo.due_on, lo.org_id LIMIT 200",
+	                   "sl", today, again);
 	int n = load_rows(c, st, rows);
 	for (int i = 0; i < n; i++) {
-		int64_t owner = followups ? db_int(c->db, 0,
-						   "SELECT owner_id FROM liaison_followup WHERE id = $1",
-						   "l", rows[i].id)
-					  : 0;
-		if ((followups ? remind_followup(c, &rows[i], owner) : remind_org(c, &rows[i], today)) !=
-		    0) {
+		int64_t owner =
+		    followups
+		        ? db_int(c->db, 0, "SELECT owner_id FROM liaison_followup WHERE id = $1",
+		                 "l", rows[i].id)
+		        : 0;
+		if ((followups ? remind_followup(c, &rows[i], owner)
+		               : remind_org(c, &rows[i], today)) != 0) {
 			n = -1;
 			break;
 		}

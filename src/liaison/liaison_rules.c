@@ -19,8 +19,8 @@ struct rule {
 	int key_only;
 };
 
-static const char *const rule_fields[] = {"name", "org_type", "min_grade", "key_only",
-					  "interval_days", NULL};
+static const char *const rule_fields[] = {"name",     "org_type",      "min_grade",
+                                          "key_only", "interval_days", NULL};
 
 int liaison_rule_from_json(struct ctx *c, json_t *obj, struct liaison_rule_input *in)
 {
@@ -47,18 +47,21 @@ static int specificity(const struct rule *r)
 
 static int rules_load(struct ctx *c, struct rule *out, int *n)
 {
-	struct db_stmt *st = db_query(c->db,
-				      "SELECT id, name, org_type, min_grade, key_only, interval_days "
-				      "FROM liaison_rule ORDER BY id",
-				      "");
+	struct db_stmt *st =
+	    db_query(c->db,
+	             "SELECT id, name, org_type, min_grade, key_only, interval_days "
+	             "FROM liaison_rule ORDER BY id",
+	             "");
 	int rc;
 	*n = 0;
 	while ((rc = db_step(st)) == DB_ROW && *n < RULES_MAX) {
 		struct rule *r = &out[(*n)++];
 		r->id = db_col_int(st, 0);
 		r->name = arena_strdup(c->arena, db_col_text(st, 1));
-		r->org_type = db_col_isnull(st, 2) ? NULL : arena_strdup(c->arena, db_col_text(st, 2));
-		r->min_grade = db_col_isnull(st, 3) ? NULL : arena_strdup(c->arena, db_col_text(st, 3));
+		r->org_type =
+		    db_col_isnull(st, 2) ? NULL : arena_strdup(c->arena, db_col_text(st, 2));
+		r->min_grade =
+		    db_col_isnull(st, 3) ? NULL : arena_strdup(c->arena, db_col_text(st, 3));
 		r->key_only = (int)db_col_int(st, 4);
 		r->interval_days = db_col_int(st, 5);
 	}
@@ -68,7 +71,7 @@ static int rules_load(struct ctx *c, struct rule *out, int *n)
 
 /* The rule that governs an organization, or NULL (then the shipped 90-day default). */
 static const struct rule *rule_match(const struct rule *rules, int n, const char *type,
-				     const char *grade, int is_key)
+                                     const char *grade, int is_key)
 {
 	const struct rule *best = NULL;
 	for (int i = 0; i < n; i++) {
@@ -84,43 +87,44 @@ static const struct rule *rule_match(const struct rule *rules, int n, const char
 }
 
 static int refresh_with(struct ctx *c, const struct rule *rules, int n, int64_t org_id,
-			const char *since_on)
+                        const char *since_on)
 {
 	char today[11], due[11];
 	liaison_today(c, today);
 	struct db_stmt *st = db_query(c->db,
-				      "SELECT o.type, o.current_grade, o.street_code, lo.is_key, "
-				      "lo.since_on, lo.last_contact_on FROM org o LEFT JOIN "
-				      "liaison_org lo ON lo.org_id = o.id WHERE o.id = $1",
-				      "l", org_id);
+	                              "SELECT o.type, o.current_grade, o.street_code, lo.is_key, "
+	                              "lo.since_on, lo.last_contact_on FROM org o LEFT JOIN "
+	                              "liaison_org lo ON lo.org_id = o.id WHERE o.id = $1",
+	                              "l", org_id);
 	int rc = db_step(st);
 	if (rc != DB_ROW) {
 		db_done(st);
 		return rc == DB_ERROR ? ctx_db_error(c)
-				      : error_set(&c->err, E_NOT_FOUND, "liaison.org_not_found");
+		                      : error_set(&c->err, E_NOT_FOUND, "liaison.org_not_found");
 	}
 	const char *type = arena_strdup(c->arena, db_col_text(st, 0));
-	const char *grade = db_col_isnull(st, 1) ? NULL : arena_strdup(c->arena, db_col_text(st, 1));
+	const char *grade =
+	    db_col_isnull(st, 1) ? NULL : arena_strdup(c->arena, db_col_text(st, 1));
 	const char *street = arena_strdup(c->arena, db_col_text(st, 2));
 	int exists = !db_col_isnull(st, 4);
 	int is_key = exists ? (int)db_col_int(st, 3) : 0;
 	const char *since = exists ? arena_strdup(c->arena, db_col_text(st, 4))
-				   : (since_on ? since_on : arena_strdup(c->arena, today));
+	                           : (since_on ? since_on : arena_strdup(c->arena, today));
 	const char *last = db_col_isnull(st, 5) ? NULL : arena_strdup(c->arena, db_col_text(st, 5));
 	db_done(st);
 	const struct rule *r = rule_match(rules, n, type, grade, is_key);
 	int64_t interval = r ? r->interval_days : 90;
 	liaison_date_add(last ? last : since, interval, due);
 	int64_t changed =
-		exists ? db_run(c->db,
-				"UPDATE liaison_org SET rule_id = $1, interval_days = $2, due_on = $3, "
-				"street_code = $4, updated_at = $5 WHERE org_id = $6",
-				"llssll", r ? r->id : 0, interval, due, street, c->now, org_id)
-		       : db_run(c->db,
-				"INSERT INTO liaison_org (org_id, street_code, is_key, rule_id, "
-				"interval_days, since_on, due_on, updated_at) VALUES ($1, $2, 0, $3, "
-				"$4, $5, $6, $7)",
-				"lsllssl", org_id, street, r ? r->id : 0, interval, since, due, c->now);
+	    exists ? db_run(c->db,
+	                    "UPDATE liaison_org SET rule_id = $1, interval_days = $2, due_on = $3, "
+	                    "street_code = $4, updated_at = $5 WHERE org_id = $6",
+	                    "llssll", r ? r->id : 0, interval, due, street, c->now, org_id)
+	           : db_run(c->db,
+	                    "INSERT INTO liaison_org (org_id, street_code, is_key, rule_id, "
+	                    "interval_days, since_on, due_on, updated_at) VALUES ($1, $2, 0, $3, "
+	                    "$4, $5, $6, $7)",
+	                    "lsllssl", org_id, street, r ? r->id : 0, interval, since, due, c->now);
 	return changed < 0 ? ctx_db_error(c) : 0;
 }
 
@@ -159,14 +163,14 @@ static int refresh_all(struct ctx *c)
 static json_t *rule_json(struct db_stmt *st)
 {
 	return json_pack("{s:I, s:s, s:s?, s:s?, s:b, s:I, s:I}", "id",
-			 (json_int_t)db_col_int(st, 0), "name", db_col_text(st, 1), "org_type",
-			 db_col_text(st, 2), "min_grade", db_col_text(st, 3), "key_only",
-			 (int)db_col_int(st, 4), "interval_days", (json_int_t)db_col_int(st, 5),
-			 "organizations", (json_int_t)db_col_int(st, 6));
+	                 (json_int_t)db_col_int(st, 0), "name", db_col_text(st, 1), "org_type",
+	                 db_col_text(st, 2), "min_grade", db_col_text(st, 3), "key_only",
+	                 (int)db_col_int(st, 4), "interval_days", (json_int_t)db_col_int(st, 5),
+	                 "organizations", (json_int_t)db_col_int(st, 6));
 }
 
-#define RULE_SELECT                                                                          \
-	"SELECT r.id, r.name, r.org_type, r.min_grade, r.key_only, r.interval_days, "        \
+#define RULE_SELECT                                                                                \
+	"SELECT r.id, r.name, r.org_type, r.min_grade, r.key_only, r.interval_days, "              \
 	"(SELECT COUNT(*) FROM liaison_org lo WHERE lo.rule_id = r.id) FROM liaison_rule r "
 
 json_t *liaison_rules_json(struct ctx *c)
@@ -205,19 +209,19 @@ json_t *liaison_rule_get_json(struct ctx *c, int64_t id)
 static json_t *input_json(const struct liaison_rule_input *in)
 {
 	return json_pack("{s:s, s:s?, s:s?, s:b, s:I}", "name", in->name, "org_type", in->org_type,
-			 "min_grade", in->min_grade, "key_only", in->key_only, "interval_days",
-			 (json_int_t)in->interval_days);
+	                 "min_grade", in->min_grade, "key_only", in->key_only, "interval_days",
+	                 (json_int_t)in->interval_days);
 }
 
 /* Another rule with the same conditions would make the choice arbitrary. */
 static int same_conditions_exist(struct ctx *c, const struct liaison_rule_input *in, int64_t id)
 {
 	int e = db_exists(c->db,
-			  "SELECT 1 FROM liaison_rule WHERE id <> $1 AND "
-			  "COALESCE(org_type, '') = $2 AND COALESCE(min_grade, '') = $3 AND "
-			  "key_only = $4",
-			  "lssi", id, in->org_type ? in->org_type : "", in->min_grade ? in->min_grade : "",
-			  in->key_only);
+	                  "SELECT 1 FROM liaison_rule WHERE id <> $1 AND "
+	                  "COALESCE(org_type, '') = $2 AND COALESCE(min_grade, '') = $3 AND "
+	                  "key_only = $4",
+	                  "lssi", id, in->org_type ? in->org_type : "",
+	                  in->min_grade ? in->min_grade : "", in->key_only);
 	if (e < 0)
 		return ctx_db_error(c);
 	if (e) {
@@ -239,12 +243,13 @@ static int rule_create_step(struct ctx *c, void *arg)
 	struct rule_write *w = arg;
 	if (same_conditions_exist(c, w->in, 0) != 0)
 		return -1;
-	struct db_stmt *st = db_query(c->db,
-				      "INSERT INTO liaison_rule (name, org_type, min_grade, key_only, "
-				      "interval_days, created_at, updated_at) VALUES ($1, $2, $3, $4, "
-				      "$5, $6, $6) RETURNING id",
-				      "sssill", w->in->name, w->in->org_type, w->in->min_grade,
-				      w->in->key_only, w->in->interval_days, c->now);
+	struct db_stmt *st =
+	    db_query(c->db,
+	             "INSERT INTO liaison_rule (name, org_type, min_grade, key_only, "
+	             "interval_days, created_at, updated_at) VALUES ($1, $2, $3, $4, "
+	             "$5, $6, $6) RETURNING id",
+	             "sssill", w->in->name, w->in->org_type, w->in->min_grade, w->in->key_only,
+	             w->in->interval_days, c->now);
 	int rc = db_step(st);
 	if (rc == DB_ROW)
 		*w->out_id = db_col_int(st, 0);
@@ -269,15 +274,15 @@ int liaison_rule_create(struct ctx *c, const struct liaison_rule_input *in, int6
 static json_t *rule_stored(struct ctx *c, int64_t id)
 {
 	struct db_stmt *st = db_query(c->db,
-				      "SELECT name, org_type, min_grade, key_only, interval_days "
-				      "FROM liaison_rule WHERE id = $1",
-				      "l", id);
+	                              "SELECT name, org_type, min_grade, key_only, interval_days "
+	                              "FROM liaison_rule WHERE id = $1",
+	                              "l", id);
 	int rc = db_step(st);
 	json_t *out = NULL;
 	if (rc == DB_ROW) {
 		struct liaison_rule_input in = {db_col_text(st, 0), db_col_text(st, 1),
-						db_col_text(st, 2), (int)db_col_int(st, 3),
-						db_col_int(st, 4)};
+		                                db_col_text(st, 2), (int)db_col_int(st, 3),
+		                                db_col_int(st, 4)};
 		out = input_json(&in);
 	}
 	db_done(st);
@@ -299,8 +304,8 @@ static int rule_update_step(struct ctx *c, void *arg)
 		return -1;
 	}
 	int default_rule = json_is_null(json_object_get(old, "org_type")) &&
-			   json_is_null(json_object_get(old, "min_grade")) &&
-			   json_is_false(json_object_get(old, "key_only"));
+	                   json_is_null(json_object_get(old, "min_grade")) &&
+	                   json_is_false(json_object_get(old, "key_only"));
 	if (default_rule && (w->in->org_type || w->in->min_grade || w->in->key_only)) {
 		json_decref(old);
 		return error_set(&c->err, E_CONFLICT, "liaison.rule_default_kept");
@@ -308,12 +313,12 @@ static int rule_update_step(struct ctx *c, void *arg)
 	json_t *new = input_json(w->in), *before, *after;
 	audit_diff(old, new, &before, &after);
 	int rc = db_run(c->db,
-			"UPDATE liaison_rule SET name = $1, org_type = $2, min_grade = $3, "
-			"key_only = $4, interval_days = $5, updated_at = $6 WHERE id = $7",
-			"sssilll", w->in->name, w->in->org_type, w->in->min_grade, w->in->key_only,
-			w->in->interval_days, c->now, w->id) < 0
-		     ? ctx_db_error(c)
-		     : audit_append(c, "liaison.rule_update", "liaison_rule", w->id, before, after);
+	                "UPDATE liaison_rule SET name = $1, org_type = $2, min_grade = $3, "
+	                "key_only = $4, interval_days = $5, updated_at = $6 WHERE id = $7",
+	                "sssilll", w->in->name, w->in->org_type, w->in->min_grade, w->in->key_only,
+	                w->in->interval_days, c->now, w->id) < 0
+	             ? ctx_db_error(c)
+	             : audit_append(c, "liaison.rule_update", "liaison_rule", w->id, before, after);
 	json_decref(old);
 	json_decref(new);
 	json_decref(before);
@@ -364,10 +369,11 @@ int liaison_refresh_changed_in_tx(struct ctx *c)
 	int64_t count = db_int(c->db, 0, "SELECT COUNT(*) FROM liaison_org", "");
 	int64_t *ids = arena_alloc(c->arena, sizeof(int64_t) * (size_t)(count + 1));
 	int64_t k = 0;
-	struct db_stmt *st = db_query(c->db,
-				      "SELECT lo.org_id FROM liaison_org lo JOIN org o ON o.id = "
-				      "lo.org_id WHERE o.updated_at >= lo.updated_at ORDER BY lo.org_id",
-				      "");
+	struct db_stmt *st =
+	    db_query(c->db,
+	             "SELECT lo.org_id FROM liaison_org lo JOIN org o ON o.id = "
+	             "lo.org_id WHERE o.updated_at >= lo.updated_at ORDER BY lo.org_id",
+	             "");
 	int rc;
 	while ((rc = db_step(st)) == DB_ROW && k < count)
 		ids[k++] = db_col_int(st, 0);
