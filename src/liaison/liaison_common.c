@@ -76,3 +76,18 @@ int liaison_officer_only(struct ctx *c)
 	return principal_has(p, ROLE_LIAISON) && !principal_has(p, ROLE_ADMIN) &&
 	       !principal_has(p, ROLE_STAFF) && !principal_has(p, ROLE_SUPERVISOR);
 }
+
+json_t *liaison_rows_json(struct ctx *c, struct db_stmt *st, json_t *(*row)(struct db_stmt *))
+{
+	json_t *items = json_array();
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW)
+		json_array_append_new(items, row(st));
+	db_done(st);
+	if (rc == DB_ERROR) {
+		json_decref(items);
+		ctx_db_error(c);
+		return NULL;
+	}
+	return items;
+}

@@ -166,7 +166,7 @@ static json_t *followups_of(struct ctx *c, int64_t contact_id)
 	"u.display_name, c.created_at FROM liaison_contact c LEFT JOIN app_user u ON u.id = "      \
 	"c.officer_id "
 
-static json_t *contact_json(struct ctx *c, struct db_stmt *st)
+static json_t *contact_json(struct db_stmt *st)
 {
 	json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:o, s:s?, s:o, s:I, s:s?, s:I}", "id",
 	                      (json_int_t)db_col_int(st, 0), "org_id",
@@ -176,7 +176,6 @@ static json_t *contact_json(struct ctx *c, struct db_stmt *st)
 	                      db_col_text(st, 5), "issues_html", markdown_json(db_col_text(st, 5)),
 	                      "officer_id", (json_int_t)db_col_int(st, 6), "officer_name",
 	                      db_col_text(st, 7), "created_at", (json_int_t)db_col_int(st, 8));
-	(void)c;
 	return o;
 }
 
@@ -192,7 +191,7 @@ json_t *liaison_contact_get_json(struct ctx *c, int64_t id)
 	if (liaison_org_object(c, org_id, &obj) != 0 || policy_check(c, ACT_LIAISON_READ, &obj))
 		return NULL;
 	struct db_stmt *st = db_query(c->db, CONTACT_SELECT "WHERE c.id = $1", "l", id);
-	json_t *out = db_step(st) == DB_ROW ? contact_json(c, st) : NULL;
+	json_t *out = db_step(st) == DB_ROW ? contact_json(st) : NULL;
 	db_done(st);
 	if (!out) {
 		ctx_db_error(c);
@@ -214,16 +213,9 @@ json_t *liaison_contacts_json(struct ctx *c, int64_t org_id, int64_t page, int64
 	             CONTACT_SELECT "WHERE c.org_id = $1 ORDER BY c.contact_on DESC, "
 	                            "c.id DESC LIMIT $2 OFFSET $3",
 	             "lll", org_id, per_page, (page - 1) * per_page);
-	json_t *items = json_array();
-	int rc;
-	while ((rc = db_step(st)) == DB_ROW)
-		json_array_append_new(items, contact_json(c, st));
-	db_done(st);
-	if (rc == DB_ERROR) {
-		json_decref(items);
-		ctx_db_error(c);
+	json_t *items = liaison_rows_json(c, st, contact_json);
+	if (!items)
 		return NULL;
-	}
 	size_t i;
 	json_t *it;
 	json_array_foreach(items, i, it) json_object_set_new(

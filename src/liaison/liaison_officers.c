@@ -279,6 +279,19 @@ json_t *liaison_org_json(struct ctx *c, int64_t org_id)
 	return out;
 }
 
+static json_t *candidate_row(struct db_stmt *st)
+{
+	return json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)db_col_int(st, 0),
+	                 "username", db_col_text(st, 1), "display_name", db_col_text(st, 2),
+	                 "jurisdiction", db_col_text(st, 3), "role", db_col_text(st, 4));
+}
+
+static json_t *officer_row(struct db_stmt *st)
+{
+	return json_pack("{s:I, s:s, s:s}", "user_id", (json_int_t)db_col_int(st, 0),
+	                 "display_name", db_col_text(st, 1), "jurisdiction", db_col_text(st, 2));
+}
+
 json_t *liaison_candidates_json(struct ctx *c)
 {
 	/* who may be assigned is no secret to anyone who reads liaison data */
@@ -292,15 +305,8 @@ json_t *liaison_candidates_json(struct ctx *c)
 	             "'staff') GROUP BY u.id, u.username, u.display_name, "
 	             "u.jurisdiction ORDER BY MIN(ur.role), u.id",
 	             "");
-	json_t *items = json_array();
-	while (db_step(st) == DB_ROW)
-		json_array_append_new(
-		    items,
-		    json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)db_col_int(st, 0),
-		              "username", db_col_text(st, 1), "display_name", db_col_text(st, 2),
-		              "jurisdiction", db_col_text(st, 3), "role", db_col_text(st, 4)));
-	db_done(st);
-	return json_pack("{s:o}", "items", items);
+	json_t *items = liaison_rows_json(c, st, candidate_row);
+	return items ? json_pack("{s:o}", "items", items) : NULL;
 }
 
 /* Workload numbers of one officer, added to `out`. */
@@ -360,19 +366,9 @@ json_t *liaison_officers_json(struct ctx *c)
 	    "(a.end_on IS NULL OR a.end_on >= $1))) AND (CAST($3 AS BIGINT) = 0 OR u.id = $4) "
 	    "ORDER BY u.id",
 	    "ssil", today, j, liaison_officer_only(c), c->who->user_id);
-	json_t *items = json_array();
-	int rc;
-	while ((rc = db_step(st)) == DB_ROW)
-		json_array_append_new(items, json_pack("{s:I, s:s, s:s}", "user_id",
-		                                       (json_int_t)db_col_int(st, 0),
-		                                       "display_name", db_col_text(st, 1),
-		                                       "jurisdiction", db_col_text(st, 2)));
-	db_done(st);
-	if (rc == DB_ERROR) {
-		json_decref(items);
-		ctx_db_error(c);
+	json_t *items = liaison_rows_json(c, st, officer_row);
+	if (!items)
 		return NULL;
-	}
 	size_t i;
 	json_t *it;
 	json_array_foreach(items, i, it)

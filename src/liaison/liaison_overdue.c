@@ -47,7 +47,30 @@ static const char *officers_of(struct ctx *c, int64_t org_id, const char *today)
 	return out;
 }
 
-json_t *liaison_overdue_orgs_json(struct ctx *c, const struct liaison_overdue_query *q)
+static json_t *org_row(struct db_stmt *st)
+{
+	return json_pack("{s:I, s:s, s:s, s:s?, s:s, s:I, s:b}", "org_id",
+	                 (json_int_t)db_col_int(st, 0), "org_name", db_col_text(st, 1),
+	                 "street_code", db_col_text(st, 2), "last_contact_on", db_col_text(st, 3),
+	                 "due_on", db_col_text(st, 4), "interval_days",
+	                 (json_int_t)db_col_int(st, 5), "is_key", (int)db_col_int(st, 6));
+}
+
+static json_t *followup_row(struct db_stmt *st)
+{
+	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:I}", "id",
+	                 (json_int_t)db_col_int(st, 0), "org_id", (json_int_t)db_col_int(st, 1),
+	                 "org_name", db_col_text(st, 2), "street_code", db_col_text(st, 3),
+	                 "description", db_col_text(st, 4), "due_on", db_col_text(st, 5),
+	                 "owner_id", (json_int_t)db_col_int(st, 6), "owner_name",
+	                 db_col_text(st, 7), "contact_id", (json_int_t)db_col_int(st, 8));
+}
+
+/* One page of an overdue list: count_sql and list_sql take $1 today, $2 street, $3 officer
+ * (list_sql also $4 limit, $5 offset). */
+static json_t *overdue_page(struct ctx *c, const struct liaison_overdue_query *q,
+                            const char *count_sql, const char *list_sql,
+                            json_t *(*row)(struct db_stmt *), int with_officers)
 {
 	if (policy_check(c, ACT_LIAISON_READ, NULL) != 0)
 		return NULL;
@@ -56,40 +79,32 @@ json_t *liaison_overdue_orgs_json(struct ctx *c, const struct liaison_overdue_qu
 	const char *street;
 	int64_t officer;
 	scope(c, q, &street, &officer);
-	int64_t total =
-	    db_int(c->db, 0, "SELECT COUNT(*) " ORGS_WHERE, "ssl", today, street, officer);
-	struct db_stmt *st =
-	    db_query(c->db,
-	             "SELECT o.id, o.name, lo.street_code, lo.last_contact_on, "
-	             "lo.due_on, lo.interval_days, lo.is_key " ORGS_WHERE
-	             "ORDER BY lo.due_on, o.id LIMIT $4 OFFSET $5",
-	             "ssll"
-	             "l",
-	             today, street, officer, q->per_page, (q->page - 1) * q->per_page);
-	json_t *items = json_array();
-	int rc;
-	while ((rc = db_step(st)) == DB_ROW)
-		json_array_append_new(
-		    items,
-		    json_pack("{s:I, s:s, s:s, s:s?, s:s, s:I, s:b}", "org_id",
-		              (json_int_t)db_col_int(st, 0), "org_name", db_col_text(st, 1),
-		              "street_code", db_col_text(st, 2), "last_contact_on",
-		              db_col_text(st, 3), "due_on", db_col_text(st, 4), "interval_days",
-		              (json_int_t)db_col_int(st, 5), "is_key", (int)db_col_int(st, 6)));
-	db_done(st);
-	if (rc == DB_ERROR) {
-		json_decref(items);
-		ctx_db_error(c);
+	int64_t total = db_int(c->db, 0, count_sql, "ssl", today, street, officer);
+	json_t *items = liaison_rows_json(c,
+	                                  db_query(c->db, list_sql, "sslll", today, street, officer,
+	                                           q->per_page, (q->page - 1) * q->per_page),
+	                                  row);
+	if (!items)
 		return NULL;
-	}
 	size_t i;
 	json_t *it;
-	json_array_foreach(items, i, it) json_object_set_new(
-	    it, "officers",
-	    json_string(officers_of(c, json_integer_value(json_object_get(it, "org_id")), today)));
+	if (with_officers)
+		json_array_foreach(items, i, it) json_object_set_new(
+		    it, "officers",
+		    json_string(
+		        officers_of(c, json_integer_value(json_object_get(it, "org_id")), today)));
 	return json_pack("{s:o, s:I, s:I, s:I, s:s}", "items", items, "total", (json_int_t)total,
 	                 "page", (json_int_t)q->page, "per_page", (json_int_t)q->per_page, "today",
 	                 today);
+}
+
+json_t *liaison_overdue_orgs_json(struct ctx *c, const struct liaison_overdue_query *q)
+{
+	return overdue_page(c, q, "SELECT COUNT(*) " ORGS_WHERE,
+	                    "SELECT o.id, o.name, lo.street_code, lo.last_contact_on, lo.due_on, "
+	                    "lo.interval_days, lo.is_key " ORGS_WHERE
+	                    "ORDER BY lo.due_on, o.id LIMIT $4 OFFSET $5",
+	                    org_row, 1);
 }
 
 #define FOLLOWUPS_WHERE                                                                            \
@@ -99,42 +114,10 @@ json_t *liaison_overdue_orgs_json(struct ctx *c, const struct liaison_overdue_qu
 
 json_t *liaison_overdue_followups_json(struct ctx *c, const struct liaison_overdue_query *q)
 {
-	if (policy_check(c, ACT_LIAISON_READ, NULL) != 0)
-		return NULL;
-	char today[11];
-	liaison_today(c, today);
-	const char *street;
-	int64_t officer;
-	scope(c, q, &street, &officer);
-	int64_t total =
-	    db_int(c->db, 0, "SELECT COUNT(*) " FOLLOWUPS_WHERE, "ssl", today, street, officer);
-	struct db_stmt *st =
-	    db_query(c->db,
-	             "SELECT f.id, f.org_id, o.name, f.street_code, f.description, "
-	             "f.due_on, f.owner_id, u.display_name, f.contact_id " FOLLOWUPS_WHERE
-	             "ORDER BY f.due_on, f.id LIMIT $4 OFFSET $5",
-	             "ssll"
-	             "l",
-	             today, street, officer, q->per_page, (q->page - 1) * q->per_page);
-	json_t *items = json_array();
-	int rc;
-	while ((rc = db_step(st)) == DB_ROW)
-		json_array_append_new(
-		    items,
-		    json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:I}", "id",
-		              (json_int_t)db_col_int(st, 0), "org_id",
-		              (json_int_t)db_col_int(st, 1), "org_name", db_col_text(st, 2),
-		              "street_code", db_col_text(st, 3), "description", db_col_text(st, 4),
-		              "due_on", db_col_text(st, 5), "owner_id",
-		              (json_int_t)db_col_int(st, 6), "owner_name", db_col_text(st, 7),
-		              "contact_id", (json_int_t)db_col_int(st, 8)));
-	db_done(st);
-	if (rc == DB_ERROR) {
-		json_decref(items);
-		ctx_db_error(c);
-		return NULL;
-	}
-	return json_pack("{s:o, s:I, s:I, s:I, s:s}", "items", items, "total", (json_int_t)total,
-	                 "page", (json_int_t)q->page, "per_page", (json_int_t)q->per_page, "today",
-	                 today);
+	return overdue_page(
+	    c, q, "SELECT COUNT(*) " FOLLOWUPS_WHERE,
+	    "SELECT f.id, f.org_id, o.name, f.street_code, f.description, f.due_on, "
+	    "f.owner_id, u.display_name, f.contact_id " FOLLOWUPS_WHERE
+	    "ORDER BY f.due_on, f.id LIMIT $4 OFFSET $5",
+	    followup_row, 0);
 }

@@ -13,20 +13,10 @@ struct due_row {
 	const char *org_name, *street, *due_on, *what;
 };
 
-/* Managers: the staff of the street, or the district's staff when the street has none. */
-static int notify_managers(struct ctx *c, const char *street, const struct notice *n)
+/* Tells every user the statement lists (first column: user id; at most 64). The ids are
+ * read first: notify_user writes while no statement is open. */
+static int notify_listed(struct ctx *c, struct db_stmt *st, const struct notice *n)
 {
-	int has_street_staff =
-	    db_exists(c->db,
-	              "SELECT 1 FROM app_user u JOIN user_role ur ON ur.user_id = "
-	              "u.id WHERE ur.role = 'staff' AND u.status = 'active' AND "
-	              "u.jurisdiction = $1",
-	              "s", street);
-	struct db_stmt *st = db_query(c->db,
-	                              "SELECT DISTINCT u.id FROM app_user u JOIN user_role ur ON "
-	                              "ur.user_id = u.id WHERE ur.role = 'staff' AND u.status = "
-	                              "'active' AND u.jurisdiction = $1 ORDER BY u.id",
-	                              "s", has_street_staff == 1 ? street : "");
 	int64_t ids[64];
 	int n_ids = 0;
 	while (db_step(st) == DB_ROW && n_ids < 64)
@@ -38,22 +28,33 @@ static int notify_managers(struct ctx *c, const char *street, const struct notic
 	return 0;
 }
 
+/* Managers: the staff of the street, or the district's staff when the street has none. */
+static int notify_managers(struct ctx *c, const char *street, const struct notice *n)
+{
+	int has_street_staff =
+	    db_exists(c->db,
+	              "SELECT 1 FROM app_user u JOIN user_role ur ON ur.user_id = "
+	              "u.id WHERE ur.role = 'staff' AND u.status = 'active' AND "
+	              "u.jurisdiction = $1",
+	              "s", street);
+	return notify_listed(c,
+	                     db_query(c->db,
+	                              "SELECT DISTINCT u.id FROM app_user u JOIN user_role ur ON "
+	                              "ur.user_id = u.id WHERE ur.role = 'staff' AND u.status = "
+	                              "'active' AND u.jurisdiction = $1 ORDER BY u.id",
+	                              "s", has_street_staff == 1 ? street : ""),
+	                     n);
+}
+
 static int notify_officers(struct ctx *c, int64_t org_id, const char *today, const struct notice *n)
 {
-	struct db_stmt *st =
+	return notify_listed(
+	    c,
 	    db_query(c->db,
 	             "SELECT user_id FROM liaison_assignment WHERE org_id = $1 AND "
 	             "(end_on IS NULL OR end_on >= $2) ORDER BY id",
-	             "ls", org_id, today);
-	int64_t ids[32];
-	int n_ids = 0;
-	while (db_step(st) == DB_ROW && n_ids < 32)
-		ids[n_ids++] = db_col_int(st, 0);
-	db_done(st);
-	for (int i = 0; i < n_ids; i++)
-		if (notify_user(c, ids[i], n) != 0)
-			return -1;
-	return 0;
+	             "ls", org_id, today),
+	    n);
 }
 
 static int load_rows(struct ctx *c, struct db_stmt *st, struct due_row *rows)

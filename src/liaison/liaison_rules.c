@@ -137,8 +137,10 @@ int liaison_org_refresh_in_tx(struct ctx *c, int64_t org_id, const char *since_o
 	return refresh_with(c, rules, n, org_id, since_on);
 }
 
-/* After a rule change: every organization under the regime gets its due date again. */
-static int refresh_all(struct ctx *c)
+/* Recomputes the organizations listed by `sql` (one column: org_id, no parameters; static
+ * text). Returns how many, or -1. The ids are read first: no statement stays open while the
+ * rows it walks are updated. */
+static int refresh_listed(struct ctx *c, const char *sql)
 {
 	struct rule *rules = arena_alloc(c->arena, sizeof(struct rule) * RULES_MAX);
 	int n;
@@ -147,7 +149,7 @@ static int refresh_all(struct ctx *c)
 	int64_t count = db_int(c->db, 0, "SELECT COUNT(*) FROM liaison_org", "");
 	int64_t *ids = arena_alloc(c->arena, sizeof(int64_t) * (size_t)(count + 1));
 	int64_t k = 0;
-	struct db_stmt *st = db_query(c->db, "SELECT org_id FROM liaison_org ORDER BY org_id", "");
+	struct db_stmt *st = db_query(c->db, sql, "");
 	int rc;
 	while ((rc = db_step(st)) == DB_ROW && k < count)
 		ids[k++] = db_col_int(st, 0);
@@ -157,7 +159,20 @@ static int refresh_all(struct ctx *c)
 	for (int64_t i = 0; i < k; i++)
 		if (refresh_with(c, rules, n, ids[i], NULL) != 0)
 			return -1;
-	return 0;
+	return (int)k;
+}
+
+/* After a rule change: every organization under the regime gets its due date again. */
+static int refresh_all(struct ctx *c)
+{
+	return refresh_listed(c, "SELECT org_id FROM liaison_org ORDER BY org_id") < 0 ? -1 : 0;
+}
+
+int liaison_refresh_changed_in_tx(struct ctx *c)
+{
+	return refresh_listed(c,
+	                      "SELECT lo.org_id FROM liaison_org lo JOIN org o ON o.id = "
+	                      "lo.org_id WHERE o.updated_at >= lo.updated_at ORDER BY lo.org_id");
 }
 
 static json_t *rule_json(struct db_stmt *st)
@@ -177,17 +192,10 @@ json_t *liaison_rules_json(struct ctx *c)
 {
 	if (policy_check(c, ACT_LIAISON_READ, NULL) != 0)
 		return NULL;
-	struct db_stmt *st = db_query(c->db, RULE_SELECT "ORDER BY r.interval_days, r.id", "");
-	json_t *items = json_array();
-	int rc;
-	while ((rc = db_step(st)) == DB_ROW)
-		json_array_append_new(items, rule_json(st));
-	db_done(st);
-	if (rc == DB_ERROR) {
-		json_decref(items);
-		ctx_db_error(c);
+	json_t *items = liaison_rows_json(
+	    c, db_query(c->db, RULE_SELECT "ORDER BY r.interval_days, r.id", ""), rule_json);
+	if (!items)
 		return NULL;
-	}
 	return json_pack("{s:o, s:I}", "items", items, "default_interval_days", (json_int_t)90);
 }
 
@@ -358,30 +366,4 @@ int liaison_rule_delete(struct ctx *c, int64_t id)
 	if (policy_check(c, ACT_LIAISON_RULES, NULL) != 0)
 		return -1;
 	return liaison_in_tx(c, rule_delete_step, &id);
-}
-
-int liaison_refresh_changed_in_tx(struct ctx *c)
-{
-	struct rule *rules = arena_alloc(c->arena, sizeof(struct rule) * RULES_MAX);
-	int n;
-	if (rules_load(c, rules, &n) != 0)
-		return -1;
-	int64_t count = db_int(c->db, 0, "SELECT COUNT(*) FROM liaison_org", "");
-	int64_t *ids = arena_alloc(c->arena, sizeof(int64_t) * (size_t)(count + 1));
-	int64_t k = 0;
-	struct db_stmt *st =
-	    db_query(c->db,
-	             "SELECT lo.org_id FROM liaison_org lo JOIN org o ON o.id = "
-	             "lo.org_id WHERE o.updated_at >= lo.updated_at ORDER BY lo.org_id",
-	             "");
-	int rc;
-	while ((rc = db_step(st)) == DB_ROW && k < count)
-		ids[k++] = db_col_int(st, 0);
-	db_done(st);
-	if (rc == DB_ERROR)
-		return ctx_db_error(c);
-	for (int64_t i = 0; i < k; i++)
-		if (refresh_with(c, rules, n, ids[i], NULL) != 0)
-			return -1;
-	return (int)k;
 }
