@@ -5,12 +5,15 @@
 #include <time.h>
 #include "app/tasks.h"
 #include "core/principal.h"
+#include "liaison/liaison.h"
 #include "registry/org.h"
 
 /* Every feature's periodic work. Add a line when a feature brings one. */
 const struct task app_tasks[] = {
 	{"registry.grades", 6 * 3600, org_grade_lapse_task,
 	 "等级过期后重算当前等级  recompute current grades after a grade lapses"},
+	{"liaison.reminders", 3600, liaison_reminders_run,
+	 "提醒联络员超期组织与逾期跟进 remind officers of overdue organizations and follow-ups"},
 	{NULL, 0, NULL, NULL},
 };
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "accounts/accounts.h"
 #include "cli/cli.h"
+#include "liaison/liaison.h"
 #include "registry/registry_demo.h"
 
 static const char demo_help[] =
@@ -99,9 +100,16 @@ int cli_demo(int argc, char **argv)
 			db_rollback(db);
 		goto out;
 	}
+	if (liaison_demo_load(&c, seed) != 0) {
+		cli_print_error(&c.err);
+		goto out;
+	}
 	printf("已载入演示辖区 demo district loaded: %d 个组织 organizations (%lds)\n", scale,
 	       (long)(time(NULL) - t0));
 	accounts_demo_print(stdout);
+	if (scale > 0)
+		printf("  liaison2    liaison    联络员 黄磊（第二个街道）\n"
+		       "  liaison3    liaison    联络员 林芳（全区）\n");
 	status = 0;
 out:
 	cli_ctx_free(&c);

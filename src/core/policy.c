@@ -17,6 +17,10 @@ static const char *const action_names[ACT__MAX] = {
 	[ACT_USER_ADMIN] = "user.admin",
 	[ACT_AUDIT_READ] = "audit.read",
 	[ACT_SYSTEM] = "system",
+	[ACT_LIAISON_READ] = "liaison.read",
+	[ACT_LIAISON_CONTACT] = "liaison.contact",
+	[ACT_LIAISON_ASSIGN] = "liaison.assign",
+	[ACT_LIAISON_RULES] = "liaison.rules",
 };
 
 const char *action_name(enum action a)
@@ -37,7 +41,8 @@ int policy_in_jurisdiction(const struct principal *p, const char *street_code)
 static int is_read(enum action a)
 {
 	return a == ACT_ORG_READ || a == ACT_ORG_READ_PRIVATE || a == ACT_PERSON_READ ||
-	       a == ACT_PERSON_READ_PII || a == ACT_AUDIT_READ || a == ACT_ORG_EXPORT;
+	       a == ACT_PERSON_READ_PII || a == ACT_AUDIT_READ || a == ACT_ORG_EXPORT ||
+	       a == ACT_LIAISON_READ;
 }
 
 /* Staff rights: the directory everywhere, the rest inside the jurisdiction. */
@@ -59,9 +64,28 @@ static int staff_allows(const struct principal *p, enum action a, const struct p
 	case ACT_PERSON_READ_PII:
 	case ACT_PERSON_WRITE:
 		return o && policy_in_jurisdiction(p, o->street_code);
+	case ACT_LIAISON_READ:
+	case ACT_LIAISON_CONTACT: /* staff may also act as an assigned officer elsewhere */
+		return o ? o->responsible || policy_in_jurisdiction(p, o->street_code)
+			 : a == ACT_LIAISON_READ;
+	case ACT_LIAISON_ASSIGN:
+		return o && policy_in_jurisdiction(p, o->street_code);
+	case ACT_LIAISON_RULES:
+		return p->jurisdiction[0] == 0; /* district-wide settings: district staff only */
 	default:
 		return 0;
 	}
+}
+
+/* Liaison officers: read inside their jurisdiction or where assigned; write only where
+ * assigned (staff assign them, so an officer may look after an organization of any street). */
+static int liaison_allows(const struct principal *p, enum action a, const struct policy_object *o)
+{
+	if (a == ACT_LIAISON_READ)
+		return !o || o->responsible || policy_in_jurisdiction(p, o->street_code);
+	if (a == ACT_LIAISON_CONTACT)
+		return o && o->responsible;
+	return 0;
 }
 
 static int org_role_allows(const struct principal *p, enum action a, const struct policy_object *o)
@@ -93,6 +117,8 @@ int policy_allows(const struct principal *p, enum action a, const struct policy_
 	if (principal_has(p, ROLE_STAFF) && staff_allows(p, a, obj))
 		return 1;
 	if (principal_has(p, ROLE_LIAISON)) {
+		if (liaison_allows(p, a, obj))
+			return 1;
 		if (a == ACT_ORG_READ)
 			return 1;
 		/* people and private data: inside the liaison's jurisdiction (a list with no

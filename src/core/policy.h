@@ -35,12 +35,20 @@ enum action {
 	ACT_USER_ADMIN,       /* accounts, roles, password resets */
 	ACT_AUDIT_READ,       /* list and verify the audit trail */
 	ACT_SYSTEM,           /* backups, configuration */
+	ACT_LIAISON_READ,     /* an organization's officers, contacts, follow-ups (obj NULL: lists,
+			       * which the domain filters to the reader's jurisdiction or own orgs) */
+	ACT_LIAISON_CONTACT,  /* log a contact, close a follow-up (obj.responsible: assigned officer
+			       * of the organization, or the follow-up's owner) */
+	ACT_LIAISON_ASSIGN,   /* assign and end officers, flag key organizations */
+	ACT_LIAISON_RULES,    /* contact-frequency rules: district-wide configuration */
 	ACT__MAX
 };
 
 struct policy_object {
 	int64_t org_id;          /* 0 when the action is not about one organization */
 	const char *street_code; /* the object's street (12 digits) or NULL when unknown/none */
+	int responsible;         /* liaison: the principal is an assigned officer of org_id (or owns
+				  * the follow-up); filled by the liaison domain, 0 elsewhere */
 };
 
 /* 1 if the principal may do the action on the object (obj may be NULL for actions that are
