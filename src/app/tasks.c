@@ -5,9 +5,14 @@
 #include <time.h>
 #include "app/tasks.h"
 #include "core/principal.h"
+#include "meetings/meetings.h"
 
 /* Every feature's periodic work. Add a line when a feature brings one. */
 const struct task app_tasks[] = {
+	{"meetings.horizon", 86400, meetings_task_horizon,
+	 "会议：把重复会议的场次延展到未来一年 meetings: materialize series a year ahead"},
+	{"meetings.overdue", 3600, meetings_task_overdue,
+	 "会议：决议事项逾期时提醒负责方（每项一次） meetings: tell owners once when an action item is overdue"},
 	{NULL, 0, NULL, NULL},
 };
 

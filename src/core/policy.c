@@ -17,6 +17,8 @@ static const char *const action_names[ACT__MAX] = {
 	[ACT_USER_ADMIN] = "user.admin",
 	[ACT_AUDIT_READ] = "audit.read",
 	[ACT_SYSTEM] = "system",
+	[ACT_MEETING_MANAGE] = "meeting.manage",
+	[ACT_MEETING_READ_ALL] = "meeting.read_all",
 };
 
 const char *action_name(enum action a)
@@ -37,7 +39,8 @@ int policy_in_jurisdiction(const struct principal *p, const char *street_code)
 static int is_read(enum action a)
 {
 	return a == ACT_ORG_READ || a == ACT_ORG_READ_PRIVATE || a == ACT_PERSON_READ ||
-	       a == ACT_PERSON_READ_PII || a == ACT_AUDIT_READ || a == ACT_ORG_EXPORT;
+	       a == ACT_PERSON_READ_PII || a == ACT_AUDIT_READ || a == ACT_ORG_EXPORT ||
+	       a == ACT_MEETING_READ_ALL;
 }
 
 /* Staff rights: the directory everywhere, the rest inside the jurisdiction. */
@@ -48,6 +51,7 @@ static int staff_allows(const struct principal *p, enum action a, const struct p
 	case ACT_PERSON_READ:
 	case ACT_ORG_EXPORT:
 	case ACT_ORG_IMPORT:
+	case ACT_MEETING_READ_ALL:
 		return 1; /* import and export check each row's street themselves */
 	case ACT_ORG_CREATE:
 		return !o || !o->street_code || policy_in_jurisdiction(p, o->street_code);
@@ -58,6 +62,7 @@ static int staff_allows(const struct principal *p, enum action a, const struct p
 	case ACT_CREDIT_OVERRIDE:
 	case ACT_PERSON_READ_PII:
 	case ACT_PERSON_WRITE:
+	case ACT_MEETING_MANAGE:
 		return o && policy_in_jurisdiction(p, o->street_code);
 	default:
 		return 0;
@@ -93,7 +98,7 @@ int policy_allows(const struct principal *p, enum action a, const struct policy_
 	if (principal_has(p, ROLE_STAFF) && staff_allows(p, a, obj))
 		return 1;
 	if (principal_has(p, ROLE_LIAISON)) {
-		if (a == ACT_ORG_READ)
+		if (a == ACT_ORG_READ || a == ACT_MEETING_READ_ALL)
 			return 1;
 		/* people and private data: inside the liaison's jurisdiction (a list with no
 		 * object: only a liaison for the whole district) */

@@ -35,6 +35,8 @@ enum action {
 	ACT_USER_ADMIN,       /* accounts, roles, password resets */
 	ACT_AUDIT_READ,       /* list and verify the audit trail */
 	ACT_SYSTEM,           /* backups, configuration */
+	ACT_MEETING_MANAGE,   /* meetings: create, edit, invite, minutes, check-in by staff (jurisdiction) */
+	ACT_MEETING_READ_ALL, /* meetings: see every meeting, its invitations and attendance */
 	ACT__MAX
 };
 
