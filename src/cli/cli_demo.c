@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "accounts/accounts.h"
 #include "cli/cli.h"
+#include "meetings/meetings.h"
 #include "registry/registry_demo.h"
 
 static const char demo_help[] =
@@ -97,6 +98,10 @@ int cli_demo(int argc, char **argv)
 		cli_print_error(&c.err);
 		if (db_in_transaction(db))
 			db_rollback(db);
+		goto out;
+	}
+	if (meetings_demo_load(&c, seed) != 0) {
+		cli_print_error(&c.err);
 		goto out;
 	}
 	printf("已载入演示辖区 demo district loaded: %d 个组织 organizations (%lds)\n", scale,

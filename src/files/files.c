@@ -261,6 +261,7 @@ int files_download_request(struct req *r, int64_t id)
 		free(data);
 		return error_internal(&r->c.err, "files: %s short read", path);
 	}
+	/* (the server adds X-Content-Type-Options: nosniff to every reply) */
 	/* filename*: RFC 5987 percent-encoding of the UTF-8 name; filename: an ASCII fallback */
 	struct buf v = {0};
 	buf_printf(&v, "attachment; filename=\"attachment-%lld\"; filename*=UTF-8''", (long long)a.id);
@@ -272,7 +273,6 @@ int files_download_request(struct req *r, int64_t id)
 	}
 	reply_bytes(r, 200, a.mime, data, got);
 	reply_header(r, "Content-Disposition", v.data);
-	reply_header(r, "X-Content-Type-Options", "nosniff");
 	buf_free(&v);
 	free(data);
 	return 0;

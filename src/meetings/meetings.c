@@ -579,7 +579,10 @@ json_t *occurrence_get_json(struct ctx *c, int64_t occ_id)
 	json_t *out = occurrence_row_json(&o);
 	json_object_set_new(out, "meeting_title", json_string(m.title));
 	json_object_set_new(out, "meeting_kind", json_string(m.kind));
-	json_object_set_new(out, "can_manage", json_boolean(meeting_may_manage(c, &m)));
+	int manage = meeting_may_manage(c, &m);
+	json_object_set_new(out, "can_manage", json_boolean(manage));
+	if (manage) /* the secret check-in link, for the organizer's printable QR page */
+		json_object_set_new(out, "checkin_path", json_string(arena_printf(c->arena, "/checkin/%s", o.token)));
 	if (minutes_attach_json(c, &o, out) != 0) {
 		json_decref(out);
 		return NULL;
