@@ -153,13 +153,14 @@ int files_store(struct ctx *c, const char *object_type, int64_t object_id, const
 	return 0;
 }
 
-/* Decodes %XX in place; returns NULL for a name with control characters or path separators. */
-static char *decode_name(struct ctx *c, const char *raw)
+/* Decodes %XX (when `encoded`); returns NULL for a name with control characters or path
+ * separators. */
+static char *decode_name(struct ctx *c, const char *raw, int encoded)
 {
 	char *out = arena_strdup(c->arena, raw), *w = out;
 	for (const char *p = raw; *p; p++) {
 		unsigned v;
-		if (*p == '%' && p[1] && p[2] && sscanf(p + 1, "%2x", &v) == 1) {
+		if (encoded && *p == '%' && p[1] && p[2] && sscanf(p + 1, "%2x", &v) == 1) {
 			*w++ = (char)v;
 			p += 2;
 		} else {
@@ -179,8 +180,10 @@ int files_upload_request(struct req *r, const char *object_type, int64_t object_
 		r->c.err.arg = FILES_MAX_BYTES;
 		return error_set(&r->c.err, E_TOO_LARGE, "files.too_large");
 	}
+	/* the name: X-Filename (percent-encoded), or ?filename= (decoded by the server already) */
 	const char *raw = req_header(r, "X-Filename");
-	char *name = raw ? decode_name(&r->c, raw) : NULL;
+	const char *query = req_query(r, "filename");
+	char *name = raw ? decode_name(&r->c, raw, 1) : query ? decode_name(&r->c, query, 0) : NULL;
 	if (!name) {
 		error_field(&r->c.err, "X-Filename", "files.bad_name", 0);
 		return error_check(&r->c.err);

@@ -35,8 +35,8 @@ const char *files_sniff(const char *name, const unsigned char *data, size_t n);
 /* Stores `data` for the object after the owner's write check; *id gets the attachment id. */
 int files_store(struct ctx *c, const char *object_type, int64_t object_id, const char *filename,
 		const void *data, size_t n, int64_t *id);
-/* Reads the request body as a file named by the X-Filename header (percent-encoded UTF-8) and
- * stores it. */
+/* Reads the request body as a file named by the X-Filename header (percent-encoded UTF-8) or
+ * the `filename` query parameter, and stores it. */
 int files_upload_request(struct req *r, const char *object_type, int64_t object_id, int64_t *id);
 /* The attachment's metadata; read check of the owner. */
 json_t *files_get_json(struct ctx *c, int64_t id);
