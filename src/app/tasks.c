@@ -6,6 +6,7 @@
 #include "app/tasks.h"
 #include "core/principal.h"
 #include "liaison/liaison.h"
+#include "meetings/meetings.h"
 #include "registry/org.h"
 
 /* Every feature's periodic work. Add a line when a feature brings one. */
@@ -14,6 +15,10 @@ const struct task app_tasks[] = {
 	 "等级过期后重算当前等级  recompute current grades after a grade lapses"},
 	{"liaison.reminders", 3600, liaison_reminders_run,
 	 "提醒联络员超期组织与逾期跟进 remind officers of overdue organizations and follow-ups"},
+	{"meetings.horizon", 86400, meetings_task_horizon,
+	 "会议：把重复会议的场次延展到未来一年 meetings: materialize series a year ahead"},
+	{"meetings.overdue", 3600, meetings_task_overdue,
+	 "会议：决议事项逾期时提醒负责方（每项一次） meetings: tell owners once when an action item is overdue"},
 	{NULL, 0, NULL, NULL},
 };
 

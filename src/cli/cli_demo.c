@@ -11,6 +11,7 @@
 #include "accounts/accounts.h"
 #include "cli/cli.h"
 #include "liaison/liaison.h"
+#include "meetings/meetings.h"
 #include "registry/registry_demo.h"
 
 static const char demo_help[] =
@@ -100,7 +101,7 @@ int cli_demo(int argc, char **argv)
 			db_rollback(db);
 		goto out;
 	}
-	if (liaison_demo_load(&c, seed) != 0) {
+	if (liaison_demo_load(&c, seed) != 0 || meetings_demo_load(&c, seed) != 0) {
 		cli_print_error(&c.err);
 		goto out;
 	}

@@ -31,5 +31,6 @@ extern const struct msg registry_messages[];
 extern const struct msg audit_messages[];
 extern const struct msg io_messages[];
 extern const struct msg liaison_messages[];
+extern const struct msg meetings_messages[];
 
 #endif

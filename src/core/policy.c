@@ -21,6 +21,8 @@ static const char *const action_names[ACT__MAX] = {
 	[ACT_LIAISON_CONTACT] = "liaison.contact",
 	[ACT_LIAISON_ASSIGN] = "liaison.assign",
 	[ACT_LIAISON_RULES] = "liaison.rules",
+	[ACT_MEETING_MANAGE] = "meeting.manage",
+	[ACT_MEETING_READ_ALL] = "meeting.read_all",
 };
 
 const char *action_name(enum action a)
@@ -42,7 +44,7 @@ static int is_read(enum action a)
 {
 	return a == ACT_ORG_READ || a == ACT_ORG_READ_PRIVATE || a == ACT_PERSON_READ ||
 	       a == ACT_PERSON_READ_PII || a == ACT_AUDIT_READ || a == ACT_ORG_EXPORT ||
-	       a == ACT_LIAISON_READ;
+	       a == ACT_LIAISON_READ || a == ACT_MEETING_READ_ALL;
 }
 
 /* Staff rights: the directory everywhere, the rest inside the jurisdiction. */
@@ -53,6 +55,7 @@ static int staff_allows(const struct principal *p, enum action a, const struct p
 	case ACT_PERSON_READ:
 	case ACT_ORG_EXPORT:
 	case ACT_ORG_IMPORT:
+	case ACT_MEETING_READ_ALL:
 		return 1; /* import and export check each row's street themselves */
 	case ACT_ORG_CREATE:
 		return !o || !o->street_code || policy_in_jurisdiction(p, o->street_code);
@@ -63,6 +66,7 @@ static int staff_allows(const struct principal *p, enum action a, const struct p
 	case ACT_CREDIT_OVERRIDE:
 	case ACT_PERSON_READ_PII:
 	case ACT_PERSON_WRITE:
+	case ACT_MEETING_MANAGE:
 		return o && policy_in_jurisdiction(p, o->street_code);
 	case ACT_LIAISON_READ:
 	case ACT_LIAISON_CONTACT: /* staff may also act as an assigned officer elsewhere */
@@ -119,7 +123,7 @@ int policy_allows(const struct principal *p, enum action a, const struct policy_
 	if (principal_has(p, ROLE_LIAISON)) {
 		if (liaison_allows(p, a, obj))
 			return 1;
-		if (a == ACT_ORG_READ)
+		if (a == ACT_ORG_READ || a == ACT_MEETING_READ_ALL)
 			return 1;
 		/* people and private data: inside the liaison's jurisdiction (a list with no
 		 * object: only a liaison for the whole district) */

@@ -41,6 +41,8 @@ enum action {
 			       * of the organization, or the follow-up's owner) */
 	ACT_LIAISON_ASSIGN,   /* assign and end officers, flag key organizations */
 	ACT_LIAISON_RULES,    /* contact-frequency rules: district-wide configuration */
+	ACT_MEETING_MANAGE,   /* meetings: create, edit, invite, minutes, check-in by staff (jurisdiction) */
+	ACT_MEETING_READ_ALL, /* meetings: see every meeting, its invitations and attendance */
 	ACT__MAX
 };
 
