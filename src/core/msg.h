@@ -30,5 +30,7 @@ extern const struct msg accounts_messages[];
 extern const struct msg registry_messages[];
 extern const struct msg audit_messages[];
 extern const struct msg io_messages[];
+extern const struct msg announce_messages[];
+extern const struct msg boards_messages[];
 
 #endif
