@@ -88,12 +88,13 @@ int post_index_in_tx(struct ctx *c, int64_t post_id)
 	return n < 0 ? ctx_db_error(c) : 0;
 }
 
-/* FTS5: "a" "b" ("xqb1" OR "xqb2") "xqlive"; tsquery: 'a' & 'b' & ('xqb1' | 'xqb2') & 'xqlive'.
+/* FTS5: "a" AND "b" AND ("xqb1" OR "xqb2") AND "xqlive" (FTS5 has no implicit AND before
+ * a parenthesized group); tsquery: 'a' & 'b' & ('xqb1' | 'xqb2') & 'xqlive'.
  * Tokens hold only letters, digits and Han (text.h), so quoting is safe. */
 static void put_term(struct buf *b, const char *t, size_t n, int pg)
 {
 	if (b->len)
-		buf_puts(b, pg ? " & " : " ");
+		buf_puts(b, pg ? " & " : " AND ");
 	buf_putc(b, pg ? '\'' : '"');
 	buf_append(b, t, n);
 	buf_putc(b, pg ? '\'' : '"');
@@ -101,7 +102,7 @@ static void put_term(struct buf *b, const char *t, size_t n, int pg)
 
 static void put_boards(struct buf *b, const int64_t *ids, int n, int pg)
 {
-	buf_puts(b, pg ? " & (" : " (");
+	buf_puts(b, pg ? " & (" : " AND (");
 	for (int i = 0; i < n; i++)
 		buf_printf(b, "%s%cxqb%lld%c", i ? (pg ? " | " : " OR ") : "", pg ? '\'' : '"',
 			   (long long)ids[i], pg ? '\'' : '"');
