@@ -620,4 +620,3 @@ json_t *announce_receipts_json(struct ctx *c, int64_t id, const char *state, con
 	json_object_set_new(o, "read_count", json_integer(row.reads));
 	return o;
 }
-int announce_demo_load(struct ctx *c, unsigned seed) { (void)c; (void)seed; return 0; }
