@@ -296,17 +296,6 @@ int thread_set_hidden(struct ctx *c, int64_t thread_id, int hide, const char *re
 	if (db_run(c->db, "UPDATE thread SET hidden = $2, hidden_reason = $3 WHERE id = $1", "lis",
 		   thread_id, hide, hide ? reason : NULL) < 0)
 		return boards_fail(c);
-	/* the thread's posts leave (or rejoin) the public search with it */
-	int64_t ids[2000];
-	int n = 0;
-	struct db_stmt *st = db_query(c->db, "SELECT id FROM post WHERE thread_id = $1 LIMIT 2000",
-				      "l", thread_id);
-	while (db_step(st) == DB_ROW)
-		ids[n++] = db_col_int(st, 0);
-	db_done(st);
-	for (int i = 0; i < n; i++)
-		if (post_index_in_tx(c, ids[i]) != 0)
-			return boards_fail(c);
 	return boards_commit_audit(c, hide ? "thread.hide" : "thread.unhide", "thread", thread_id,
 				   hide ? json_pack("{s:s}", "reason", reason) : json_object());
 }
