@@ -9,17 +9,20 @@
 #include <time.h>
 #include <unistd.h>
 #include "accounts/accounts.h"
+#include "announce/announce.h"
+#include "boards/boards.h"
 #include "cli/cli.h"
 #include "liaison/liaison.h"
 #include "meetings/meetings.h"
 #include "registry/registry_demo.h"
 
 static const char demo_help[] =
-	"用法 usage: tongxin demo [--scale N] [--seed S] [--if-empty] [--database URL]\n\n"
+	"用法 usage: tongxin demo [--scale N] [--seed S] [--board-posts N] [--if-empty] [--database URL]\n\n"
 	"载入演示辖区：街道、社区、各类社会组织（有效的统一社会信用代码）、人员、等级评估，\n"
 	"以及每种角色一个演示账户（密码见下）。--scale N 生成 N 个组织（默认 320，压测可用 100000；0 = 只建街道社区与账户）。\n"
 	"--if-empty：数据库中已有组织时什么也不做（make run 用它）。\n"
-	"Loads the demo district and one account per role; --scale N organizations (default 320).\n";
+	"Loads the demo district and one account per role; --scale N organizations (default 320).\n"
+	"--board-posts N 另生成 N 个交流帖子（检索压测用） generates N more board posts (search benchmark).\n";
 
 static int show_progress;
 
@@ -36,12 +39,15 @@ int cli_demo(int argc, char **argv)
 	if (cli_parse_common(&o, &argc, argv) != 0)
 		return 2;
 	int scale = 320, if_empty = 0;
+	long board_posts = 0;
 	unsigned seed = 2026;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--scale") == 0 && i + 1 < argc)
 			scale = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc)
 			seed = (unsigned)strtoul(argv[++i], NULL, 10);
+		else if (strcmp(argv[i], "--board-posts") == 0 && i + 1 < argc)
+			board_posts = strtol(argv[++i], NULL, 10);
 		else if (strcmp(argv[i], "--if-empty") == 0)
 			if_empty = 1;
 		else {
@@ -101,7 +107,12 @@ int cli_demo(int argc, char **argv)
 			db_rollback(db);
 		goto out;
 	}
-	if (liaison_demo_load(&c, seed) != 0 || meetings_demo_load(&c, seed) != 0) {
+	/* the features' demo data need the accounts and organizations above */
+	if (liaison_demo_load(&c, seed) != 0 || meetings_demo_load(&c, seed) != 0 ||
+	    (scale > 0 && (announce_demo_load(&c, seed) != 0 ||
+			   boards_demo_load(&c, seed, board_posts) != 0))) {
+		if (c.err.kind == E_NONE)
+			ctx_db_error(&c);
 		cli_print_error(&c.err);
 		goto out;
 	}

@@ -7,6 +7,7 @@ static const struct msg *const catalogues[] = {
 	core_messages, accounts_messages, registry_messages, audit_messages, io_messages,
 	liaison_messages,
 	meetings_messages,
+	announce_messages, boards_messages,
 };
 
 const struct msg core_messages[] = {

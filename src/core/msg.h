@@ -32,5 +32,7 @@ extern const struct msg audit_messages[];
 extern const struct msg io_messages[];
 extern const struct msg liaison_messages[];
 extern const struct msg meetings_messages[];
+extern const struct msg announce_messages[];
+extern const struct msg boards_messages[];
 
 #endif

@@ -23,6 +23,16 @@ static const char *const action_names[ACT__MAX] = {
 	[ACT_LIAISON_RULES] = "liaison.rules",
 	[ACT_MEETING_MANAGE] = "meeting.manage",
 	[ACT_MEETING_READ_ALL] = "meeting.read_all",
+	[ACT_ANNOUNCE_WRITE] = "announce.write",
+	[ACT_ANNOUNCE_STATS] = "announce.stats",
+	[ACT_ANNOUNCE_INBOX] = "announce.inbox",
+	[ACT_BOARD_MANAGE] = "board.manage",
+	[ACT_BOARD_MODERATE] = "board.moderate",
+	[ACT_BOARD_READ_ALL] = "board.read_all",
+	[ACT_BOARD_POST] = "board.post",
+	[ACT_DM_STAFF] = "dm.staff",
+	[ACT_DM_ORG] = "dm.org",
+	[ACT_DM_ANY] = "dm.any",
 };
 
 const char *action_name(enum action a)
@@ -44,7 +54,8 @@ static int is_read(enum action a)
 {
 	return a == ACT_ORG_READ || a == ACT_ORG_READ_PRIVATE || a == ACT_PERSON_READ ||
 	       a == ACT_PERSON_READ_PII || a == ACT_AUDIT_READ || a == ACT_ORG_EXPORT ||
-	       a == ACT_LIAISON_READ || a == ACT_MEETING_READ_ALL;
+	       a == ACT_LIAISON_READ || a == ACT_MEETING_READ_ALL || a == ACT_ANNOUNCE_STATS ||
+	       a == ACT_BOARD_READ_ALL;
 }
 
 /* Staff rights: the directory everywhere, the rest inside the jurisdiction. */
@@ -76,6 +87,37 @@ static int staff_allows(const struct principal *p, enum action a, const struct p
 		return o && policy_in_jurisdiction(p, o->street_code);
 	case ACT_LIAISON_RULES:
 		return p->jurisdiction[0] == 0; /* district-wide settings: district staff only */
+	case ACT_ANNOUNCE_STATS:
+	case ACT_BOARD_MANAGE:
+	case ACT_BOARD_READ_ALL:
+	case ACT_DM_ANY:
+		return 1;
+	case ACT_ANNOUNCE_WRITE:
+	case ACT_BOARD_MODERATE: /* district boards (no street): district staff only */
+		return !o || policy_in_jurisdiction(p, o->street_code ? o->street_code : "");
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Who may message whom (direct messages): anyone may write to staff, liaison officers and
+ * administrators; organization users may also write to each other; staff, liaison officers and
+ * administrators may write to anyone. Everyone else (experts, residents, ...) writes only to
+ * staff. A reply in an existing conversation is always allowed (src/boards/dm.c).
+ */
+static int communication_allows(const struct principal *p, enum action a)
+{
+	switch (a) {
+	case ACT_DM_STAFF:
+		return 1;
+	case ACT_DM_ORG:
+		return principal_has(p, ROLE_ORG_ADMIN) || principal_has(p, ROLE_ORG_MEMBER) ||
+		       principal_has(p, ROLE_LIAISON);
+	case ACT_DM_ANY:
+		return principal_has(p, ROLE_LIAISON);
+	case ACT_BOARD_POST:
+		return p->roles != ROLE_BIT(ROLE_SUPERVISOR); /* a supervisor only reads */
 	default:
 		return 0;
 	}
@@ -105,6 +147,8 @@ static int org_role_allows(const struct principal *p, enum action a, const struc
 	case ACT_PERSON_WRITE:
 	case ACT_PERSON_READ_PII:
 		return org && principal_has(p, ROLE_ORG_ADMIN) && principal_administers(p, org);
+	case ACT_ANNOUNCE_INBOX:
+		return !org || principal_member_of(p, org) || principal_administers(p, org);
 	default:
 		return 0;
 	}
@@ -134,6 +178,8 @@ int policy_allows(const struct principal *p, enum action a, const struct policy_
 	}
 	if ((principal_has(p, ROLE_ORG_ADMIN) || principal_has(p, ROLE_ORG_MEMBER)) &&
 	    org_role_allows(p, a, obj))
+		return 1;
+	if (communication_allows(p, a))
 		return 1;
 	/* every signed-in user may read the public directory */
 	return a == ACT_ORG_READ;

@@ -43,6 +43,17 @@ enum action {
 	ACT_LIAISON_RULES,    /* contact-frequency rules: district-wide configuration */
 	ACT_MEETING_MANAGE,   /* meetings: create, edit, invite, minutes, check-in by staff (jurisdiction) */
 	ACT_MEETING_READ_ALL, /* meetings: see every meeting, its invitations and attendance */
+	/* announcements and boards (src/announce, src/boards) */
+	ACT_ANNOUNCE_WRITE,   /* draft, publish, remind; obj street = the announcement's scope */
+	ACT_ANNOUNCE_STATS,   /* who has and has not read */
+	ACT_ANNOUNCE_INBOX,   /* an organization's inbox and acknowledgement; obj org = that org */
+	ACT_BOARD_MANAGE,     /* create boards, invite users */
+	ACT_BOARD_MODERATE,   /* hide, lock; see hidden content; obj street = a street board's */
+	ACT_BOARD_READ_ALL,   /* every board whatever its visibility */
+	ACT_BOARD_POST,       /* write threads and replies (the board's visibility is checked too) */
+	ACT_DM_STAFF,         /* message a staff member, liaison or administrator */
+	ACT_DM_ORG,           /* message an organization user */
+	ACT_DM_ANY,           /* message anyone */
 	ACT__MAX
 };
 
