@@ -5,9 +5,12 @@
 #include <time.h>
 #include "app/tasks.h"
 #include "core/principal.h"
+#include "resources/resources.h"
 
 /* Every feature's periodic work. Add a line when a feature brings one. */
 const struct task app_tasks[] = {
+	{"resources.expire", 600, res_item_expire,
+	 "资源与需求的时间窗口结束后标为已过期 expire resources and needs past their window"},
 	{NULL, 0, NULL, NULL},
 };
 

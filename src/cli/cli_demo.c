@@ -11,6 +11,7 @@
 #include "accounts/accounts.h"
 #include "cli/cli.h"
 #include "registry/registry_demo.h"
+#include "resources/resources.h"
 
 static const char demo_help[] =
 	"用法 usage: tongxin demo [--scale N] [--seed S] [--if-empty] [--database URL]\n\n"
@@ -97,6 +98,10 @@ int cli_demo(int argc, char **argv)
 		cli_print_error(&c.err);
 		if (db_in_transaction(db))
 			db_rollback(db);
+		goto out;
+	}
+	if (resources_demo_load(&c, seed) != 0) {
+		cli_print_error(&c.err);
 		goto out;
 	}
 	printf("已载入演示辖区 demo district loaded: %d 个组织 organizations (%lds)\n", scale,
