@@ -226,7 +226,7 @@ static const char *joined(struct ctx *c, const char **list)
 	"i.updated_at, i.version FROM res_item i JOIN org o ON o.id = i.org_id "                  \
 	"LEFT JOIN division ds ON ds.code = i.street_code "                                       \
 	"LEFT JOIN division dc ON dc.code = i.community_code "
-#define ITEM_SPEC "lslssslllsssssfflllllsssssssslll"
+#define ITEM_SPEC "lslsssllsssssfflllllsssssssslll"
 
 static json_t *hhmm(int64_t minutes)
 {

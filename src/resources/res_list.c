@@ -24,7 +24,7 @@
 	"SELECT i.id, i.kind, i.org_id, o.name AS org_name, i.title, i.category, i.quantity, "   \
 	"i.remaining, i.unit, i.street_code, ds.name AS street_name, i.community_code, "         \
 	"i.visibility, i.status, i.start_at, i.end_at, i.created_at "
-#define L_SPEC "lslsssllssssssllll"
+#define L_SPEC "lslsssllsssssslll"
 #define L_FROM                                                                                \
 	"FROM res_item i JOIN org o ON o.id = i.org_id "                                         \
 	"LEFT JOIN division ds ON ds.code = i.street_code "
