@@ -196,11 +196,12 @@ static const char *const export_headers[EXPORT_COLS] = {
 	"i.contact_phone, i.description, i.org_id, i.street_code FROM res_item i "                \
 	"JOIN org o ON o.id = i.org_id LEFT JOIN division ds ON ds.code = i.street_code "         \
 	"LEFT JOIN division dc ON dc.code = i.community_code "
-#define X_PAGE " AND i.id > $13 ORDER BY i.id LIMIT 500"
+/* the last id read is the parameter after the filters: $12 plain, $13 after a search's $12 */
+#define X_PAGE(n) " AND i.id > $" n " ORDER BY i.id LIMIT 500"
 static const char *const export_sql[3] = {
-	X_COLS L_WHERE X_PAGE,
-	X_COLS L_WHERE L_FTS X_PAGE,
-	X_COLS L_WHERE L_TSQ X_PAGE,
+	X_COLS L_WHERE X_PAGE("12"),
+	X_COLS L_WHERE L_FTS X_PAGE("13"),
+	X_COLS L_WHERE L_TSQ X_PAGE("13"),
 };
 
 struct res_export {
@@ -329,7 +330,7 @@ static int next_page(struct res_export *e)
 	e->page = arena_alloc(e->c.arena, EXPORT_PAGE * sizeof *e->page);
 	struct db_stmt *st = db_prepare(e->c.db, export_sql[e->mode]);
 	bind_filters(&e->c, st, &e->q, e->match);
-	db_bind_int(st, 13, e->last_id);
+	db_bind_int(st, e->match ? 13 : 12, e->last_id);
 	int rc = DB_DONE;
 	while (e->npage < EXPORT_PAGE && (rc = db_step(st)) == DB_ROW)
 		read_export_row(e, st, e->page[e->npage++]);
