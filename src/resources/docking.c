@@ -72,17 +72,6 @@ static int tell(struct ctx *c, int64_t id, const char *kind, const struct side_i
 	return rc;
 }
 
-static int finish(struct ctx *c, int rc)
-{
-	if (rc == 0 && db_commit(c->db) == 0)
-		return 0;
-	if (rc == 0)
-		ctx_db_error(c);
-	if (db_in_transaction(c->db))
-		db_rollback(c->db);
-	return -1;
-}
-
 /* ------------------------------------------------------------------ reading */
 
 #define D_COLS                                                                                \
@@ -319,7 +308,7 @@ int docking_create(struct ctx *c, json_t *body, int64_t *id)
 		return error_set(&c->err, E_CONFLICT, "resources.item_not_open");
 	if (db_begin(c->db) != 0)
 		return ctx_db_error(c);
-	return finish(c, propose_in_tx(c, &need, &res, quantity, note, id));
+	return res_finish_tx(c, propose_in_tx(c, &need, &res, quantity, note, id));
 }
 
 /* ------------------------------------------------------------------ steps */
@@ -605,5 +594,5 @@ int docking_step(struct ctx *c, int64_t id, const char *step, json_t *body)
 		return -1;
 	if (db_begin(c->db) != 0)
 		return ctx_db_error(c);
-	return finish(c, step_in_tx(c, id, step, &in));
+	return res_finish_tx(c, step_in_tx(c, id, step, &in));
 }

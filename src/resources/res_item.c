@@ -418,17 +418,6 @@ static void bind_item(struct ctx *c, struct db_stmt *st, const struct item_input
 	db_bind_int(st, 23, c->now);
 }
 
-static int finish_tx(struct ctx *c, int rc)
-{
-	if (rc == 0 && db_commit(c->db) == 0)
-		return 0;
-	if (rc == 0)
-		ctx_db_error(c);
-	if (db_in_transaction(c->db))
-		db_rollback(c->db);
-	return -1;
-}
-
 static int create_in_tx(struct ctx *c, const char *kind, struct item_input *in, int64_t *id)
 {
 	struct db_stmt *st = db_prepare(
@@ -479,7 +468,7 @@ int res_item_create(struct ctx *c, const char *kind, json_t *body, int64_t *id)
 		return -1;
 	if (db_begin(c->db) != 0)
 		return ctx_db_error(c);
-	return finish_tx(c, create_in_tx(c, kind, &in, id));
+	return res_finish_tx(c, create_in_tx(c, kind, &in, id));
 }
 
 /* The status a close/reopen request leads to, or NULL with E_CONFLICT. */
@@ -619,7 +608,7 @@ int res_item_update(struct ctx *c, const char *kind, int64_t id, json_t *body)
 	}
 	if (db_begin(c->db) != 0)
 		return ctx_db_error(c);
-	return finish_tx(c, update_in_tx(c, kind, id, body));
+	return res_finish_tx(c, update_in_tx(c, kind, id, body));
 }
 
 /* ------------------------------------------------------------------ expiry */
@@ -658,7 +647,7 @@ int res_item_expire(struct ctx *c)
 			rc = audit_append(c, "resource.expire", "res_item", id, before, after);
 		json_decref(before);
 		json_decref(after);
-		if (finish_tx(c, rc) != 0)
+		if (res_finish_tx(c, rc) != 0)
 			return -1;
 		n++;
 	}

@@ -322,17 +322,6 @@ static void bind_talent(struct ctx *c, struct db_stmt *st, const struct talent_i
 	db_bind_int(st, 17, c->now);
 }
 
-static int commit_or_rollback(struct ctx *c, int rc)
-{
-	if (rc == 0 && db_commit(c->db) == 0)
-		return 0;
-	if (rc == 0)
-		ctx_db_error(c);
-	if (db_in_transaction(c->db))
-		db_rollback(c->db);
-	return -1;
-}
-
 int talent_create(struct ctx *c, json_t *body, int64_t *id)
 {
 	struct talent_input in;
@@ -364,7 +353,7 @@ int talent_create(struct ctx *c, json_t *body, int64_t *id)
 		rc = after ? audit_append(c, "talent.create", "talent", *id, NULL, after) : -1;
 		json_decref(after);
 	}
-	return commit_or_rollback(c, rc);
+	return res_finish_tx(c, rc);
 }
 
 static int talent_update_in_tx(struct ctx *c, int64_t id, json_t *body, json_t *old)
@@ -432,5 +421,5 @@ int talent_update(struct ctx *c, int64_t id, json_t *body)
 	json_t *old = talent_load(c, id);
 	int rc = old ? talent_update_in_tx(c, id, body, old) : -1;
 	json_decref(old);
-	return commit_or_rollback(c, rc);
+	return res_finish_tx(c, rc);
 }
