@@ -8,6 +8,7 @@
 #include "liaison/liaison.h"
 #include "meetings/meetings.h"
 #include "registry/org.h"
+#include "resources/resources.h"
 
 /* Every feature's periodic work. Add a line when a feature brings one. */
 const struct task app_tasks[] = {
@@ -19,6 +20,8 @@ const struct task app_tasks[] = {
 	 "会议：把重复会议的场次延展到未来一年 meetings: materialize series a year ahead"},
 	{"meetings.overdue", 3600, meetings_task_overdue,
 	 "会议：决议事项逾期时提醒负责方（每项一次） meetings: tell owners once when an action item is overdue"},
+	{"resources.expire", 600, res_item_expire,
+	 "资源与需求的时间窗口结束后标为已过期 expire resources and needs past their window"},
 	{NULL, 0, NULL, NULL},
 };
 

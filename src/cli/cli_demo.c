@@ -15,6 +15,7 @@
 #include "liaison/liaison.h"
 #include "meetings/meetings.h"
 #include "registry/registry_demo.h"
+#include "resources/resources.h"
 
 static const char demo_help[] =
 	"用法 usage: tongxin demo [--scale N] [--seed S] [--board-posts N] [--if-empty] [--database URL]\n\n"
@@ -109,6 +110,7 @@ int cli_demo(int argc, char **argv)
 	}
 	/* the features' demo data need the accounts and organizations above */
 	if (liaison_demo_load(&c, seed) != 0 || meetings_demo_load(&c, seed) != 0 ||
+	    resources_demo_load(&c, seed) != 0 ||
 	    (scale > 0 && (announce_demo_load(&c, seed) != 0 ||
 			   boards_demo_load(&c, seed, board_posts) != 0))) {
 		if (c.err.kind == E_NONE)

@@ -8,6 +8,7 @@ static const struct msg *const catalogues[] = {
 	liaison_messages,
 	meetings_messages,
 	announce_messages, boards_messages,
+	resources_messages,
 };
 
 const struct msg core_messages[] = {

@@ -34,5 +34,6 @@ extern const struct msg liaison_messages[];
 extern const struct msg meetings_messages[];
 extern const struct msg announce_messages[];
 extern const struct msg boards_messages[];
+extern const struct msg resources_messages[];
 
 #endif

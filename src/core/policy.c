@@ -33,6 +33,16 @@ static const char *const action_names[ACT__MAX] = {
 	[ACT_DM_STAFF] = "dm.staff",
 	[ACT_DM_ORG] = "dm.org",
 	[ACT_DM_ANY] = "dm.any",
+	[ACT_RES_WRITE] = "resource.write",
+	[ACT_RES_READ_DISTRICT] = "resource.read_district",
+	[ACT_RES_READ_RESTRICTED] = "resource.read_restricted",
+	[ACT_RES_READ_CONTACT] = "resource.read_contact",
+	[ACT_RES_EXPORT] = "resource.export",
+	[ACT_TALENT_WRITE] = "talent.write",
+	[ACT_TALENT_EDIT_SELF] = "talent.edit_self",
+	[ACT_TALENT_READ_CONTACT] = "talent.read_contact",
+	[ACT_DOCKING_WRITE] = "docking.write",
+	[ACT_DOCKING_READ] = "docking.read",
 };
 
 const char *action_name(enum action a)
@@ -55,7 +65,44 @@ static int is_read(enum action a)
 	return a == ACT_ORG_READ || a == ACT_ORG_READ_PRIVATE || a == ACT_PERSON_READ ||
 	       a == ACT_PERSON_READ_PII || a == ACT_AUDIT_READ || a == ACT_ORG_EXPORT ||
 	       a == ACT_LIAISON_READ || a == ACT_MEETING_READ_ALL || a == ACT_ANNOUNCE_STATS ||
-	       a == ACT_BOARD_READ_ALL;
+	       a == ACT_BOARD_READ_ALL || a == ACT_RES_READ_DISTRICT || a == ACT_RES_READ_RESTRICTED ||
+	       a == ACT_RES_READ_CONTACT || a == ACT_RES_EXPORT || a == ACT_TALENT_READ_CONTACT ||
+	       a == ACT_DOCKING_READ;
+}
+
+/* Resources, needs, talent and dockings (issue 5). Staff: reads everywhere, writes inside
+ * their jurisdiction; liaison: reads, contacts inside their jurisdiction; organization roles:
+ * their own organization's items and dockings (writes: org_admin only); an expert edits the
+ * talent entry linked to their account (the domain checks the link). */
+static int resources_allows(const struct principal *p, enum action a,
+			    const struct policy_object *o)
+{
+	int staff = principal_has(p, ROLE_STAFF), liaison = principal_has(p, ROLE_LIAISON);
+	int inside = o ? policy_in_jurisdiction(p, o->street_code) : !p->jurisdiction[0];
+	int64_t org = o ? o->org_id : 0;
+	int member = org && (principal_member_of(p, org) || principal_administers(p, org));
+	int org_admin = org && principal_has(p, ROLE_ORG_ADMIN) && principal_administers(p, org);
+	switch (a) {
+	case ACT_RES_READ_DISTRICT: /* everyone signed in but a resident without other roles */
+		return (p->roles & ~ROLE_BIT(ROLE_RESIDENT)) != 0;
+	case ACT_RES_READ_RESTRICTED:
+	case ACT_DOCKING_READ:
+		return staff || liaison || member;
+	case ACT_RES_READ_CONTACT:
+		return ((staff || liaison) && inside) || member;
+	case ACT_RES_EXPORT:
+	case ACT_TALENT_WRITE:
+		return staff;
+	case ACT_TALENT_READ_CONTACT:
+		return staff || liaison;
+	case ACT_TALENT_EDIT_SELF:
+		return principal_has(p, ROLE_EXPERT);
+	case ACT_RES_WRITE:
+	case ACT_DOCKING_WRITE:
+		return (staff && o && inside) || org_admin;
+	default:
+		return 0;
+	}
 }
 
 /* Staff rights: the directory everywhere, the rest inside the jurisdiction. */
@@ -164,6 +211,8 @@ int policy_allows(const struct principal *p, enum action a, const struct policy_
 		return 1;
 	if (principal_has(p, ROLE_STAFF) && staff_allows(p, a, obj))
 		return 1;
+	if (a >= ACT_RES_WRITE && a <= ACT_DOCKING_READ)
+		return resources_allows(p, a, obj);
 	if (principal_has(p, ROLE_LIAISON)) {
 		if (liaison_allows(p, a, obj))
 			return 1;

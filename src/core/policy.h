@@ -54,6 +54,17 @@ enum action {
 	ACT_DM_STAFF,         /* message a staff member, liaison or administrator */
 	ACT_DM_ORG,           /* message an organization user */
 	ACT_DM_ANY,           /* message anyone */
+	/* resources, needs, talent pool, dockings (src/resources) */
+	ACT_RES_WRITE,           /* post/edit a resource or need of obj's organization */
+	ACT_RES_READ_DISTRICT,   /* items visible "within the district" (not residents) */
+	ACT_RES_READ_RESTRICTED, /* items visible to staff only (or to obj's organization) */
+	ACT_RES_READ_CONTACT,    /* an item's contact unmasked */
+	ACT_RES_EXPORT,          /* export the lists */
+	ACT_TALENT_WRITE,        /* add/edit any talent pool entry */
+	ACT_TALENT_EDIT_SELF,    /* an expert edits the entry linked to their own account */
+	ACT_TALENT_READ_CONTACT, /* talent phone/e-mail unmasked */
+	ACT_DOCKING_WRITE,       /* propose/accept/progress/close a docking for obj's org */
+	ACT_DOCKING_READ,        /* a docking involving obj's organization */
 	ACT__MAX
 };
 

@@ -1,0 +1,38 @@
+// The code lists of resources, needs and dockings (the server's enums), and shared types.
+export const CATEGORIES = ['funds', 'materials', 'venue', 'volunteers', 'expertise', 'information', 'training', 'equipment', 'other'];
+export const UNITS = ['yuan', 'people', 'hours', 'm2', 'items'];
+export const STATUSES = ['open', 'partly_matched', 'fulfilled', 'closed', 'expired'];
+export const VISIBILITIES = ['public', 'district', 'staff'];
+export const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+export const DOCKING_STATUSES = ['proposed', 'accepted', 'in_progress', 'fulfilled', 'failed'];
+/** Units that fit each category (the server checks the same). */
+export const UNIT_FITS: Record<string, string[]> = {
+  funds: ['yuan'], materials: ['items'], venue: ['m2', 'hours'], volunteers: ['people', 'hours'],
+  expertise: ['hours', 'people'], information: ['items'], training: ['hours', 'people'], equipment: ['items', 'hours'], other: UNITS,
+};
+export type Kind = 'resource' | 'need';
+export const other = (k: Kind): Kind => (k === 'need' ? 'resource' : 'need');
+export const base = (k: Kind) => (k === 'need' ? '/api/v1/needs' : '/api/v1/resources');
+
+export interface Item {
+  id: number; kind: Kind; org_id: number; org_name: string; title: string; category: string; fields?: string[];
+  quantity: number; remaining: number; unit: string; street_code: string; street_name?: string | null;
+  community_code?: string | null; community_name?: string | null; lat?: number | null; lon?: number | null;
+  start_at?: number | null; end_at?: number | null; weekly_days?: string[]; daily_from?: string | null; daily_to?: string | null;
+  eligible_types?: string[]; min_grade?: string | null; other_conditions?: string | null; description?: string | null;
+  contact_name?: string | null; contact_phone?: string | null; visibility: string; status: string; version: number;
+  created_at: number; contact_visible?: boolean; can_edit?: boolean;
+}
+export interface Docking {
+  id: number; need_id: number; resource_id: number; need_org_id: number; resource_org_id: number; quantity: number;
+  unit: string; status: string; note?: string | null; need_accepted_at?: number | null; resource_accepted_at?: number | null;
+  started_at?: number | null; closed_at?: number | null; fulfilled_quantity?: number | null; fail_reason?: string | null;
+  need_rating?: number | null; need_feedback?: string | null; resource_rating?: number | null; resource_feedback?: string | null;
+  need_title: string; resource_title: string; need_org_name: string; resource_org_name: string; version: number;
+  created_at: number; my_sides?: string[];
+}
+/** YYYY-MM-DD in the district (UTC+8) of Unix seconds. */
+export function day(s?: number | null): string {
+  if (!s) return '';
+  return new Date((s + 8 * 3600) * 1000).toISOString().slice(0, 10);
+}
