@@ -1,0 +1,85 @@
+/*
+ * flow.h — the global allocation of the matching engine: how much of each open resource goes to
+ * each open need, so that the total score is as large as possible under the quantity limits.
+ *
+ * The problem is a min-cost flow on the sparse candidate graph (see docs/architecture.md,
+ * "Matching engine"):
+ *
+ *   source --(need quantity, cost 0)--> need --(edge capacity, cost -score)--> resource
+ *          --(resource quantity, cost 0)--> sink --(unbounded, cost 0)--> source
+ *
+ * The closing arc sink -> source turns it into a min-cost CIRCULATION: the solver does not have
+ * to push a fixed amount, it sends exactly as much as raises the total score. Quantity on an
+ * edge whose score is <= 0 has no gain and is left unallocated (a score of 0 may carry flow or
+ * not; the total is the same).
+ *
+ * Algorithm: Goldberg's cost-scaling push-relabel (refine with FIFO discharge, alpha 8,
+ * look-ahead relabelling). Costs are multiplied by (nodes + 1) so that the last phase (epsilon 1)
+ * proves exact optimality for integer scores. Time O(n^2 m log(nC)) in theory; in practice about
+ * linear in the edges per phase. Memory: 24 bytes per arc, two arcs per edge.
+ *
+ * Scores are integers per unit of quantity: a candidate score in [0, 1] (score.h) becomes
+ * llround(score * MATCHING_SCORE_SCALE) per unit; see matching_edge_score().
+ *
+ * Pure C over arrays: no database, no globals, safe from any thread (one call per input).
+ */
+#ifndef TONGXIN_MATCHING_FLOW_H
+#define TONGXIN_MATCHING_FLOW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Integer score units per 1.0 of a candidate score (4 decimals survive the rounding). */
+#define MATCHING_SCORE_SCALE 10000
+/* Limits the solver accepts, so that no intermediate value can overflow 64 bits. */
+#define MATCHING_SCORE_MAX 1000000         /* |score per unit| */
+#define MATCHING_QUANTITY_MAX 1000000000LL /* one need, one resource or one edge */
+#define MATCHING_NODES_MAX 20000000        /* needs + resources */
+#define MATCHING_EDGES_MAX 200000000
+
+/* One candidate edge: `capacity` units of resource `resource` may go to need `need` (indexes into
+ * the quantity arrays), each unit worth `score`. Several edges between one pair are allowed. */
+struct matching_edge {
+	uint32_t need;
+	uint32_t resource;
+	int64_t score;
+	int64_t capacity;
+};
+
+struct matching_flow_input {
+	size_t n_needs;
+	size_t n_resources;
+	const int64_t *need_quantity;     /* n_needs remaining quantities, >= 0 */
+	const int64_t *resource_quantity; /* n_resources remaining quantities, >= 0 */
+	const struct matching_edge *edges;
+	size_t n_edges;
+};
+
+struct matching_allocation {
+	int64_t *flow;          /* n_edges units allocated per input edge (malloc'd; caller frees
+	                           with matching_allocation_free) */
+	int64_t total_score;    /* sum of flow[e] * edges[e].score: the maximum */
+	int64_t total_quantity; /* sum of flow[e] */
+	/* statistics, for benchmarks */
+	int phases;
+	int64_t pushes;
+	int64_t relabels;
+};
+
+/*
+ * Computes an allocation of maximum total score: flow[e] in [0, capacity], per need at most its
+ * quantity, per resource at most its quantity. Needs nothing else; allocates working memory of
+ * about 24 bytes x 2 x (edges + needs + resources) and frees it before returning.
+ * Returns 0 with *out filled (free with matching_allocation_free), or -1 with *out zeroed when the
+ * input is invalid (an index out of range, a negative or too large quantity or capacity, |score|
+ * above MATCHING_SCORE_MAX, sizes above the limits) — nothing is allocated then.
+ */
+int matching_allocate(const struct matching_flow_input *in, struct matching_allocation *out);
+
+/* Frees out->flow and zeroes *out. Safe on a zeroed or already freed allocation. */
+void matching_allocation_free(struct matching_allocation *out);
+
+/* The integer score per unit for a candidate score in [0, 1] (clamped): llround(s * SCALE). */
+int64_t matching_edge_score(double score);
+
+#endif
