@@ -20,7 +20,7 @@
 #include <string.h>
 #include "matching/flow.h"
 
-#define ALPHA 8 /* epsilon shrinks by this factor per phase */
+#define ALPHA 16 /* epsilon shrinks by this factor per phase */
 
 struct residual {
 	int32_t n;         /* nodes: 0 source, 1 sink, 2.. needs, then resources */
@@ -36,6 +36,10 @@ struct residual {
 	int32_t q_head, q_len;
 	int64_t eps;
 	int64_t pushes, relabels;
+	int64_t relabels_since_update;
+	/* price update (a Dijkstra with buckets from the deficits): per node, and per level */
+	int32_t *dist, *b_next, *b_prev, *bucket;
+	uint8_t *done;
 };
 
 int64_t matching_edge_score(double score)
@@ -133,6 +137,11 @@ static void residual_free(struct residual *g)
 	free(g->price);
 	free(g->current);
 	free(g->queue);
+	free(g->dist);
+	free(g->b_next);
+	free(g->b_prev);
+	free(g->bucket);
+	free(g->done);
 }
 
 static int residual_alloc(struct residual *g, int32_t n, size_t arcs)
@@ -148,7 +157,12 @@ static int residual_alloc(struct residual *g, int32_t n, size_t arcs)
 	g->price = calloc((size_t)n, sizeof *g->price);
 	g->current = malloc((size_t)n * sizeof *g->current);
 	g->queue = malloc((size_t)n * sizeof *g->queue);
-	if (!g->first || !g->head || !g->rev || !g->res || !g->cost || !g->excess || !g->price ||
+	g->dist = malloc((size_t)n * sizeof *g->dist);
+	g->b_next = malloc((size_t)n * sizeof *g->b_next);
+	g->b_prev = malloc((size_t)n * sizeof *g->b_prev);
+	g->bucket = malloc(((size_t)n + 1) * sizeof *g->bucket);
+	g->done = malloc((size_t)n);
+	if (!g->dist || !g->b_next || !g->b_prev || !g->bucket || !g->done || !g->first || !g->head || !g->rev || !g->res || !g->cost || !g->excess || !g->price ||
 	    !g->current || !g->queue) {
 		residual_free(g);
 		return -1;
@@ -205,6 +219,85 @@ static int residual_build(struct residual *g, const struct matching_flow_input *
 	return 0;
 }
 
+/* ---- price update --------------------------------------------------------------------------- */
+
+/*
+ * Why: without it, prices creep down one relabel at a time and bipartite graphs start "price
+ * wars" (hundreds of relabels per node per phase). This is Goldberg's global price update: the
+ * distance of every node to the nearest deficit in the residual graph, with arc lengths
+ * floor(rc / eps) + 1 (0 for admissible arcs), found by a Dijkstra over buckets; each node's price
+ * then drops by distance * eps. eps-optimality is kept (d(v) <= d(w) + length(v, w)), and every
+ * active node gets an admissible path towards a deficit. The search stops once every active node
+ * is reached; nodes not reached drop by the last level, which keeps the bound too.
+ */
+static void bucket_put(struct residual *g, int32_t level, int32_t v)
+{
+	g->dist[v] = level;
+	g->b_prev[v] = -1;
+	g->b_next[v] = g->bucket[level];
+	if (g->bucket[level] >= 0)
+		g->b_prev[g->bucket[level]] = v;
+	g->bucket[level] = v;
+}
+
+static void bucket_take(struct residual *g, int32_t v)
+{
+	if (g->b_prev[v] >= 0)
+		g->b_next[g->b_prev[v]] = g->b_next[v];
+	else
+		g->bucket[g->dist[v]] = g->b_next[v];
+	if (g->b_next[v] >= 0)
+		g->b_prev[g->b_next[v]] = g->b_prev[v];
+}
+
+/* Relaxes the residual arcs INTO w (w finalized at `level`); levels above `top` are not kept. */
+static void scan_into(struct residual *g, int32_t w, int32_t level, int32_t top)
+{
+	for (int32_t a = g->first[w]; a < g->first[w + 1]; a++) {
+		int32_t v = g->head[a], b = g->rev[a];
+		if (g->done[v] || g->res[b] <= 0)
+			continue;
+		int64_t rc = g->cost[b] + g->price[v] - g->price[w];
+		int64_t len = rc < 0 ? 0 : rc / g->eps + 1;
+		if (len > top - level || level + len >= g->dist[v])
+			continue;
+		if (g->dist[v] <= top)
+			bucket_take(g, v);
+		bucket_put(g, level + (int32_t)len, v);
+	}
+}
+
+static void price_update(struct residual *g)
+{
+	int32_t n = g->n, top = n, active = 0, level = 0;
+	for (int32_t v = 0; v <= top; v++)
+		g->bucket[v] = -1;
+	for (int32_t v = 0; v < n; v++) {
+		g->done[v] = 0;
+		g->dist[v] = INT32_MAX;
+		if (g->excess[v] < 0)
+			bucket_put(g, 0, v);
+		active += g->excess[v] > 0;
+	}
+	for (; level <= top && active > 0; level++) {
+		int32_t w;
+		while (active > 0 && (w = g->bucket[level]) >= 0) {
+			bucket_take(g, w);
+			g->done[w] = 1;
+			active -= g->excess[w] > 0;
+			scan_into(g, w, level, top);
+		}
+		if (active == 0)
+			break;
+	}
+	for (int32_t v = 0; v < n; v++) {
+		int64_t d = g->done[v] ? g->dist[v] : level;
+		g->price[v] -= d * g->eps;
+		g->current[v] = g->first[v];
+	}
+	g->relabels_since_update = 0;
+}
+
 /* ---- push-relabel ------------------------------------------------------------------------- */
 
 static void enqueue(struct residual *g, int32_t v)
@@ -246,6 +339,7 @@ static void relabel(struct residual *g, int32_t v)
 		return; /* no residual arc: nothing to lower the price towards */
 	g->price[v] = best - g->eps;
 	g->relabels++;
+	g->relabels_since_update++;
 }
 
 /* 1 when v has an admissible arc (moves current[v] to it). Arcs before current[v] never are. */
@@ -266,8 +360,8 @@ static int has_admissible(struct residual *g, int32_t v)
 static int worth_pushing(struct residual *g, int32_t v, int32_t a)
 {
 	int32_t w = g->head[a];
-	if (g->excess[w] < 0 || has_admissible(g, w))
-		return 1;
+	if (w < 2 || g->excess[w] < 0 || has_admissible(g, w))
+		return 1; /* (the source and sink hubs are not worth a scan of all their arcs) */
 	relabel(g, w);
 	return g->cost[a] + g->price[v] - g->price[w] < 0;
 }
@@ -311,8 +405,12 @@ static void refine(struct residual *g)
 	for (int32_t v = 0; v < g->n; v++)
 		if (g->excess[v] > 0)
 			enqueue(g, v);
-	while (g->q_len > 0)
+	price_update(g);
+	while (g->q_len > 0) {
+		if (g->relabels_since_update > g->n)
+			price_update(g);
 		discharge(g, dequeue(g));
+	}
 }
 
 static void solve(struct residual *g, int64_t max_cost, int *phases)
