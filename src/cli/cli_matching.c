@@ -81,8 +81,8 @@ static void print_allocation(const struct matching_flow_input *in,
 			     const struct matching_allocation *a, double ms)
 {
 	printf("{\"total_score\": %lld, \"total_quantity\": %lld, \"solve_ms\": %.3f, "
-	       "\"phases\": %d, \"allocation\": [",
-	       (long long)a->total_score, (long long)a->total_quantity, ms, a->phases);
+	       "\"relabels\": %lld, \"allocation\": [",
+	       (long long)a->total_score, (long long)a->total_quantity, ms, (long long)a->relabels);
 	const char *sep = "";
 	for (size_t e = 0; e < in->n_edges; e++)
 		if (a->flow[e] > 0) {

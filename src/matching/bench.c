@@ -34,7 +34,7 @@ int matching_bench_run(const struct matching_bench_opts *o, FILE *out)
 	struct matching_allocation a;
 	double t0 = now_ms();
 	int rc = matching_allocate(&in, &a);
-	fprintf(out, "{\"rc\": %d, \"ms\": %.1f, \"total\": %lld, \"phases\": %d, \"pushes\": %lld, \"relabels\": %lld}\n", rc, now_ms() - t0, (long long)a.total_score, a.phases, (long long)a.pushes, (long long)a.relabels);
+	fprintf(out, "{\"rc\": %d, \"ms\": %.1f, \"total\": %lld, \"pushes\": %lld, \"relabels\": %lld, \"updates\": %lld}\n", rc, now_ms() - t0, (long long)a.total_score, (long long)a.pushes, (long long)a.relabels, (long long)a.price_updates);
 	matching_allocation_free(&a);
 	free(nq); free(rq); free(ed);
 	return rc;

@@ -22,25 +22,7 @@
 
 #define ALPHA 16 /* epsilon shrinks by this factor per phase */
 
-struct residual {
-	int32_t n;         /* nodes: 0 source, 1 sink, 2.. needs, then resources */
-	int32_t *first;    /* n + 1: arcs of v are first[v] .. first[v+1]-1 */
-	int32_t *head;     /* per arc */
-	int32_t *rev;      /* the reverse arc */
-	int64_t *res;      /* residual capacity */
-	int64_t *cost;     /* scaled cost */
-	int64_t *excess;   /* per node */
-	int64_t *price;    /* per node */
-	int32_t *current;  /* per node: first arc that may still be admissible */
-	int32_t *queue;    /* FIFO of active nodes (ring of n slots) */
-	int32_t q_head, q_len;
-	int64_t eps;
-	int64_t pushes, relabels;
-	int64_t relabels_since_update;
-	/* price update (a Dijkstra with buckets from the deficits): per node, and per level */
-	int32_t *dist, *b_next, *b_prev, *bucket;
-	uint8_t *done;
-};
+
 
 int64_t matching_edge_score(double score)
 {
@@ -97,7 +79,39 @@ static int input_valid(const struct matching_flow_input *in, int64_t *max_score)
 	return edges_valid(in, max_score);
 }
 
-/* ---- building the residual graph ------------------------------------------------------------ */
+/* ---- the residual graph -------------------------------------------------------------------- */
+
+/*
+ * Nodes: needs 0 .. nn-1, resources nn .. nn+nr-1, the sink t = nn+nr. Arcs (forward-star, each
+ * with its reverse): need -> resource per useful edge (cost -score x scale), resource -> t
+ * (resource quantity, cost 0), need -> t, the "leave it unallocated" arc (need quantity, cost 0).
+ * Every need starts with an excess of its quantity and t with the opposite deficit. There is no
+ * source node and no closing arc: the one hub, t, is a pure deficit, never active, so it is
+ * never relabelled or discharged (a source hub sloshing flow back and forth was the slow part of
+ * the circulation formulation).
+ */
+struct arc {
+	int32_t head;
+	int32_t rev;
+	int64_t res;  /* residual capacity */
+	int64_t cost; /* per unit */
+};
+
+struct residual {
+	int32_t n, sink;
+	int32_t *first;   /* n + 1: arcs of v are first[v] .. first[v+1]-1 */
+	struct arc *arcs;
+	int64_t *excess;  /* per node */
+	int64_t *price;   /* per node */
+	int32_t *current; /* per node: arcs before it are not admissible */
+	int32_t *queue;   /* FIFO of active nodes (a ring of n slots) */
+	int32_t q_head, q_len;
+	int64_t eps;
+	int64_t pushes, relabels, relabels_since_update, price_updates;
+	/* price update: a Dijkstra over buckets; per node, and per level */
+	int32_t *dist, *b_next, *b_prev, *bucket;
+	uint8_t *done;
+};
 
 static int64_t min64(int64_t a, int64_t b)
 {
@@ -115,24 +129,15 @@ static int32_t add_arc(struct residual *g, int32_t *pos, int32_t u, int32_t v, i
 		       int64_t cost)
 {
 	int32_t a = pos[u]++, b = pos[v]++;
-	g->head[a] = v;
-	g->head[b] = u;
-	g->rev[a] = b;
-	g->rev[b] = a;
-	g->res[a] = cap;
-	g->res[b] = 0;
-	g->cost[a] = cost;
-	g->cost[b] = -cost;
+	g->arcs[a] = (struct arc){v, b, cap, cost};
+	g->arcs[b] = (struct arc){u, a, 0, -cost};
 	return a;
 }
 
 static void residual_free(struct residual *g)
 {
 	free(g->first);
-	free(g->head);
-	free(g->rev);
-	free(g->res);
-	free(g->cost);
+	free(g->arcs);
 	free(g->excess);
 	free(g->price);
 	free(g->current);
@@ -148,11 +153,9 @@ static int residual_alloc(struct residual *g, int32_t n, size_t arcs)
 {
 	memset(g, 0, sizeof *g);
 	g->n = n;
+	g->sink = n - 1;
 	g->first = calloc((size_t)n + 1, sizeof *g->first);
-	g->head = malloc(arcs * sizeof *g->head + 1);
-	g->rev = malloc(arcs * sizeof *g->rev + 1);
-	g->res = malloc(arcs * sizeof *g->res + 1);
-	g->cost = malloc(arcs * sizeof *g->cost + 1);
+	g->arcs = malloc(arcs * sizeof *g->arcs + 1);
 	g->excess = calloc((size_t)n, sizeof *g->excess);
 	g->price = calloc((size_t)n, sizeof *g->price);
 	g->current = malloc((size_t)n * sizeof *g->current);
@@ -162,50 +165,57 @@ static int residual_alloc(struct residual *g, int32_t n, size_t arcs)
 	g->b_prev = malloc((size_t)n * sizeof *g->b_prev);
 	g->bucket = malloc(((size_t)n + 1) * sizeof *g->bucket);
 	g->done = malloc((size_t)n);
-	if (!g->dist || !g->b_next || !g->b_prev || !g->bucket || !g->done || !g->first || !g->head || !g->rev || !g->res || !g->cost || !g->excess || !g->price ||
-	    !g->current || !g->queue) {
+	if (!g->first || !g->arcs || !g->excess || !g->price || !g->current || !g->queue ||
+	    !g->dist || !g->b_next || !g->b_prev || !g->bucket || !g->done) {
 		residual_free(g);
 		return -1;
 	}
 	return 0;
 }
 
+/* Arc counts per node -> first[]; pos[] (n slots) receives a copy as the insertion cursor. */
+static void count_arcs(struct residual *g, const struct matching_flow_input *in, int32_t *pos)
+{
+	int32_t nn = (int32_t)in->n_needs;
+	memset(pos, 0, (size_t)g->n * sizeof *pos);
+	for (int32_t i = 0; i < nn; i++)
+		pos[i]++, pos[g->sink]++;
+	for (size_t j = 0; j < in->n_resources; j++)
+		pos[nn + (int32_t)j]++, pos[g->sink]++;
+	for (size_t e = 0; e < in->n_edges; e++)
+		if (edge_useful(in, &in->edges[e]))
+			pos[in->edges[e].need]++, pos[nn + (int32_t)in->edges[e].resource]++;
+	for (int32_t v = 0; v < g->n; v++)
+		g->first[v + 1] = g->first[v] + pos[v];
+	memcpy(pos, g->first, (size_t)g->n * sizeof *pos);
+}
+
 /*
- * Builds the residual graph in forward-star form. edge_arc[e] receives the arc of input edge e,
- * or -1 for an edge that can carry no useful flow (left out). Costs are scaled by `scale`.
+ * Builds the residual graph. edge_arc[e] receives the arc of input edge e, or -1 for an edge that
+ * can carry no useful flow (left out); edge_cap[e] its capacity as built.
  */
 static int residual_build(struct residual *g, const struct matching_flow_input *in,
 			  int64_t scale, int32_t *edge_arc, int64_t *edge_cap)
 {
-	int32_t nn = (int32_t)in->n_needs, n = 2 + nn + (int32_t)in->n_resources;
+	int32_t nn = (int32_t)in->n_needs, n = nn + (int32_t)in->n_resources + 1;
 	size_t useful = 0;
 	for (size_t e = 0; e < in->n_edges; e++)
 		useful += (size_t)edge_useful(in, &in->edges[e]);
-	size_t arcs = 2 * (useful + in->n_needs + in->n_resources + 1);
-	if (residual_alloc(g, n, arcs) != 0)
+	if (residual_alloc(g, n, 2 * (useful + in->n_needs + in->n_resources)) != 0)
 		return -1;
-	int32_t *pos = g->current; /* borrowed as the insertion cursor */
-	int32_t *deg = g->queue;
-	memset(deg, 0, (size_t)n * sizeof *deg);
-	deg[0] = deg[1] = 1; /* the closing arc sink -> source */
-	for (int32_t i = 0; i < nn; i++)
-		deg[0]++, deg[2 + i]++;
-	for (size_t j = 0; j < in->n_resources; j++)
-		deg[2 + nn + j]++, deg[1]++;
-	for (size_t e = 0; e < in->n_edges; e++)
-		if (edge_useful(in, &in->edges[e]))
-			deg[2 + in->edges[e].need]++, deg[2 + nn + in->edges[e].resource]++;
-	for (int32_t v = 0; v < n; v++)
-		g->first[v + 1] = g->first[v] + deg[v];
-	memcpy(pos, g->first, (size_t)n * sizeof *pos);
-	int64_t total_need = 0;
+	int32_t *pos = malloc((size_t)n * sizeof *pos);
+	if (!pos) {
+		residual_free(g);
+		return -1;
+	}
+	count_arcs(g, in, pos);
 	for (int32_t i = 0; i < nn; i++) {
-		add_arc(g, pos, 0, 2 + i, in->need_quantity[i], 0);
-		total_need += in->need_quantity[i];
+		add_arc(g, pos, i, g->sink, in->need_quantity[i], 0);
+		g->excess[i] = in->need_quantity[i];
+		g->excess[g->sink] -= in->need_quantity[i];
 	}
 	for (size_t j = 0; j < in->n_resources; j++)
-		add_arc(g, pos, 2 + nn + (int32_t)j, 1, in->resource_quantity[j], 0);
-	add_arc(g, pos, 1, 0, total_need, 0); /* the closing arc: any amount may circulate */
+		add_arc(g, pos, nn + (int32_t)j, g->sink, in->resource_quantity[j], 0);
 	for (size_t e = 0; e < in->n_edges; e++) {
 		const struct matching_edge *ed = &in->edges[e];
 		edge_arc[e] = -1;
@@ -213,9 +223,10 @@ static int residual_build(struct residual *g, const struct matching_flow_input *
 			continue;
 		edge_cap[e] = min64(ed->capacity, min64(in->need_quantity[ed->need],
 							 in->resource_quantity[ed->resource]));
-		edge_arc[e] = add_arc(g, pos, 2 + (int32_t)ed->need, 2 + nn + (int32_t)ed->resource,
+		edge_arc[e] = add_arc(g, pos, (int32_t)ed->need, nn + (int32_t)ed->resource,
 				      edge_cap[e], -ed->score * scale);
 	}
+	free(pos);
 	return 0;
 }
 
@@ -254,10 +265,10 @@ static void bucket_take(struct residual *g, int32_t v)
 static void scan_into(struct residual *g, int32_t w, int32_t level, int32_t top)
 {
 	for (int32_t a = g->first[w]; a < g->first[w + 1]; a++) {
-		int32_t v = g->head[a], b = g->rev[a];
-		if (g->done[v] || g->res[b] <= 0)
+		int32_t v = g->arcs[a].head, b = g->arcs[a].rev;
+		if (g->done[v] || g->arcs[b].res <= 0)
 			continue;
-		int64_t rc = g->cost[b] + g->price[v] - g->price[w];
+		int64_t rc = g->arcs[b].cost + g->price[v] - g->price[w];
 		int64_t len = rc < 0 ? 0 : rc / g->eps + 1;
 		if (len > top - level || level + len >= g->dist[v])
 			continue;
@@ -296,6 +307,7 @@ static void price_update(struct residual *g)
 		g->current[v] = g->first[v];
 	}
 	g->relabels_since_update = 0;
+	g->price_updates++;
 }
 
 /* ---- push-relabel ------------------------------------------------------------------------- */
@@ -316,9 +328,9 @@ static int32_t dequeue(struct residual *g)
 
 static void push(struct residual *g, int32_t v, int32_t a, int64_t amount)
 {
-	int32_t w = g->head[a];
-	g->res[a] -= amount;
-	g->res[g->rev[a]] += amount;
+	int32_t w = g->arcs[a].head;
+	g->arcs[a].res -= amount;
+	g->arcs[g->arcs[a].rev].res += amount;
 	g->excess[v] -= amount;
 	if (g->excess[w] <= 0 && g->excess[w] + amount > 0)
 		enqueue(g, w);
@@ -332,8 +344,8 @@ static void relabel(struct residual *g, int32_t v)
 {
 	int64_t best = INT64_MIN;
 	for (int32_t a = g->first[v]; a < g->first[v + 1]; a++)
-		if (g->res[a] > 0 && g->price[g->head[a]] - g->cost[a] > best)
-			best = g->price[g->head[a]] - g->cost[a];
+		if (g->arcs[a].res > 0 && g->price[g->arcs[a].head] - g->arcs[a].cost > best)
+			best = g->price[g->arcs[a].head] - g->arcs[a].cost;
 	g->current[v] = g->first[v];
 	if (best == INT64_MIN)
 		return; /* no residual arc: nothing to lower the price towards */
@@ -347,7 +359,7 @@ static int has_admissible(struct residual *g, int32_t v)
 {
 	int64_t pv = g->price[v];
 	for (int32_t a = g->current[v]; a < g->first[v + 1]; a++)
-		if (g->res[a] > 0 && g->cost[a] + pv - g->price[g->head[a]] < 0) {
+		if (g->arcs[a].res > 0 && g->arcs[a].cost + pv - g->price[g->arcs[a].head] < 0) {
 			g->current[v] = a;
 			return 1;
 		}
@@ -359,11 +371,11 @@ static int has_admissible(struct residual *g, int32_t v)
  * push back; relabel it first and push only if the arc stays admissible. */
 static int worth_pushing(struct residual *g, int32_t v, int32_t a)
 {
-	int32_t w = g->head[a];
-	if (w < 2 || g->excess[w] < 0 || has_admissible(g, w))
-		return 1; /* (the source and sink hubs are not worth a scan of all their arcs) */
+	int32_t w = g->arcs[a].head;
+	if (g->excess[w] < 0 || has_admissible(g, w))
+		return 1;
 	relabel(g, w);
-	return g->cost[a] + g->price[v] - g->price[w] < 0;
+	return g->arcs[a].cost + g->price[v] - g->price[w] < 0;
 }
 
 static void discharge(struct residual *g, int32_t v)
@@ -371,11 +383,11 @@ static void discharge(struct residual *g, int32_t v)
 	while (g->excess[v] > 0) {
 		int32_t a = g->current[v], end = g->first[v + 1];
 		for (; a < end; a++) {
-			if (g->res[a] <= 0 || g->cost[a] + g->price[v] - g->price[g->head[a]] >= 0)
+			if (g->arcs[a].res <= 0 || g->arcs[a].cost + g->price[v] - g->price[g->arcs[a].head] >= 0)
 				continue;
 			if (!worth_pushing(g, v, a))
 				continue;
-			push(g, v, a, min64(g->excess[v], g->res[a]));
+			push(g, v, a, min64(g->excess[v], g->arcs[a].res));
 			if (g->excess[v] == 0)
 				break;
 		}
@@ -393,12 +405,12 @@ static void refine(struct residual *g)
 	for (int32_t v = 0; v < g->n; v++) {
 		g->current[v] = g->first[v];
 		for (int32_t a = g->first[v]; a < g->first[v + 1]; a++)
-			if (g->res[a] > 0 && g->cost[a] + g->price[v] - g->price[g->head[a]] < 0) {
-				int64_t r = g->res[a];
-				g->res[a] = 0;
-				g->res[g->rev[a]] += r;
+			if (g->arcs[a].res > 0 && g->arcs[a].cost + g->price[v] - g->price[g->arcs[a].head] < 0) {
+				int64_t r = g->arcs[a].res;
+				g->arcs[a].res = 0;
+				g->arcs[g->arcs[a].rev].res += r;
 				g->excess[v] -= r;
-				g->excess[g->head[a]] += r;
+				g->excess[g->arcs[a].head] += r;
 			}
 	}
 	g->q_head = g->q_len = 0;
@@ -407,19 +419,19 @@ static void refine(struct residual *g)
 			enqueue(g, v);
 	price_update(g);
 	while (g->q_len > 0) {
-		if (g->relabels_since_update > g->n)
+		if (g->relabels_since_update > 4 * (int64_t)g->n)
 			price_update(g);
 		discharge(g, dequeue(g));
 	}
 }
 
-static void solve(struct residual *g, int64_t max_cost, int *phases)
+/* Phases from eps = the largest |cost| (where the zero flow is eps-optimal) down to 1. */
+static void solve(struct residual *g, int64_t max_cost)
 {
 	g->eps = max_cost;
 	while (g->eps > 1) {
 		g->eps = g->eps / ALPHA > 1 ? g->eps / ALPHA : 1;
 		refine(g);
-		(*phases)++;
 	}
 }
 
@@ -429,7 +441,7 @@ static void collect(const struct residual *g, const struct matching_flow_input *
 		    const int32_t *edge_arc, const int64_t *edge_cap, struct matching_allocation *out)
 {
 	for (size_t e = 0; e < in->n_edges; e++) {
-		int64_t f = edge_arc[e] < 0 ? 0 : edge_cap[e] - g->res[edge_arc[e]];
+		int64_t f = edge_arc[e] < 0 ? 0 : edge_cap[e] - g->arcs[edge_arc[e]].res;
 		out->flow[e] = f;
 		out->total_quantity += f;
 		out->total_score += f * in->edges[e].score;
@@ -442,27 +454,27 @@ int matching_allocate(const struct matching_flow_input *in, struct matching_allo
 	int64_t max_score;
 	if (!input_valid(in, &max_score))
 		return -1;
-	double n = (double)(in->n_needs + in->n_resources + 2);
-	/* prices fall by at most ~3n eps per phase, 2 eps0 summed over phases (Goldberg). */
+	double n = (double)(in->n_needs + in->n_resources + 1);
+	/* prices fall by at most ~3n eps per phase, 2 eps0 summed over phases (Goldberg) */
 	if (6.0 * n * (n + 1) * (double)max_score > 4e18)
 		return -1;
+	struct residual g;
 	out->flow = calloc(in->n_edges + 1, sizeof *out->flow);
 	int32_t *edge_arc = malloc((in->n_edges + 1) * sizeof *edge_arc);
 	int64_t *edge_cap = malloc((in->n_edges + 1) * sizeof *edge_cap);
-	struct residual g;
-	if (!out->flow || !edge_arc || !edge_cap ||
-	    residual_build(&g, in, (int64_t)n + 1, edge_arc, edge_cap) != 0) {
-		free(edge_arc);
-		free(edge_cap);
-		matching_allocation_free(out);
-		return -1;
+	int ok = out->flow && edge_arc && edge_cap &&
+		 residual_build(&g, in, (int64_t)n + 1, edge_arc, edge_cap) == 0;
+	if (ok) {
+		solve(&g, max_score * ((int64_t)n + 1));
+		out->pushes = g.pushes;
+		out->relabels = g.relabels;
+		out->price_updates = g.price_updates;
+		collect(&g, in, edge_arc, edge_cap, out);
+		residual_free(&g);
 	}
-	solve(&g, max_score * ((int64_t)n + 1), &out->phases);
-	out->pushes = g.pushes;
-	out->relabels = g.relabels;
-	collect(&g, in, edge_arc, edge_cap, out);
-	residual_free(&g);
 	free(edge_arc);
 	free(edge_cap);
-	return 0;
+	if (!ok)
+		matching_allocation_free(out);
+	return ok ? 0 : -1;
 }

@@ -61,9 +61,9 @@ struct matching_allocation {
 	int64_t total_score;    /* sum of flow[e] * edges[e].score: the maximum */
 	int64_t total_quantity; /* sum of flow[e] */
 	/* statistics, for benchmarks */
-	int phases;
 	int64_t pushes;
 	int64_t relabels;
+	int64_t price_updates;
 };
 
 /*
