@@ -5,6 +5,7 @@
 
 static const struct msg *const catalogues[] = {
 	core_messages, accounts_messages, registry_messages, audit_messages, io_messages,
+	matching_messages,
 };
 
 const struct msg core_messages[] = {

@@ -30,5 +30,6 @@ extern const struct msg accounts_messages[];
 extern const struct msg registry_messages[];
 extern const struct msg audit_messages[];
 extern const struct msg io_messages[];
+extern const struct msg matching_messages[];
 
 #endif
