@@ -22,11 +22,13 @@ import networkx as nx
 
 
 def make_instance(n_needs, n_resources, k, seed, negative=True):
-    """Random instance: ~k candidate edges per need, some with non-positive scores."""
+    """Random instance: ~k candidate edges per need, some with non-positive scores; odd seeds
+    make resources scarce (needs compete), even seeds plentiful."""
     rng = random.Random(seed)
+    top = 10 if seed % 2 else 60
     needs = [rng.choice([0, rng.randint(1, 50)]) if rng.random() < 0.05 else rng.randint(1, 50)
              for _ in range(n_needs)]
-    resources = [rng.randint(0, 60) for _ in range(n_resources)]
+    resources = [rng.randint(0, top) for _ in range(n_resources)]
     edges = []
     for i in range(n_needs):
         for _ in range(rng.randint(0, 2 * k)):
@@ -95,7 +97,7 @@ def main():
     checked = 0
     for size in [int(s) for s in args.sizes.split(",")]:
         for seed in range(1, args.seeds + 1):
-            inst = make_instance(size, size, args.k, seed * 1000 + size)
+            inst = make_instance(size, size, args.k, seed * 1001 + size)
             want, _ = networkx_optimum(inst)
             got = tongxin_solve(args.bin, inst)
             check_feasible(inst, got)
