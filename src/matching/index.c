@@ -106,7 +106,8 @@ struct matching_index *matching_index_build(const struct matching_item *items, s
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = index_item(ix, (uint32_t)i);
 	if (rc == 0) {
-		qsort(ix->post, ix->n_post, sizeof *ix->post, posting_cmp);
+		if (ix->n_post > 0)
+			qsort(ix->post, ix->n_post, sizeof *ix->post, posting_cmp);
 		rc = count_df(ix);
 	}
 	if (rc != 0) {
