@@ -1,19 +1,20 @@
 /*
- * flow.c — maximum-score allocation as a min-cost circulation, solved by cost-scaling
+ * flow.c — maximum-score allocation as a min-cost flow, solved by cost-scaling
  * push-relabel (A. V. Goldberg, "An efficient implementation of a scaling minimum-cost flow
  * algorithm", J. Algorithms 22, 1997). See flow.h for the network.
  *
- * Why this algorithm: successive shortest paths needs one Dijkstra over all arcs per augmenting
- * path, and a run over 100,000 needs finds hundreds of thousands of paths; network simplex is
- * good but its pivots touch long tree paths on a graph this flat. Cost scaling does a handful of
- * phases (log_alpha of n*C), each a near-linear sweep of local pushes, and its memory is just the
- * residual graph.
+ * Why this algorithm: successive shortest paths needs one Dijkstra per augmenting path, and a
+ * run over 100,000 needs finds hundreds of thousands of paths whose searches grow as resources
+ * run out (measured: 24 s CPU at 20,000 x 20,000 against 3.6 s here). Cost scaling does a
+ * handful of phases (log_alpha of n*C), each a sweep of local pushes, in the memory of the
+ * residual graph. It is still short of the 10 s target at 100,000 x 100,000 on contested random
+ * instances (docs/benchmarks.md); price refinement and double push are the next steps.
  *
  * Conventions: reduced cost rc(a) = cost(a) + price(tail) - price(head); an arc is admissible
  * when it has residual capacity and rc < 0. A flow is eps-optimal when every residual arc has
  * rc >= -eps. Costs are multiplied by (n + 1): an eps = 1 optimal flow is then 1/(n+1)-optimal for
  * the original integer costs, so every residual cycle (at most n arcs) costs more than -1, i.e.
- * at least 0: the circulation is optimal.
+ * at least 0: the flow is optimal.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -457,6 +458,11 @@ int matching_allocate(const struct matching_flow_input *in, struct matching_allo
 	double n = (double)(in->n_needs + in->n_resources + 1);
 	/* prices fall by at most ~3n eps per phase, 2 eps0 summed over phases (Goldberg) */
 	if (6.0 * n * (n + 1) * (double)max_score > 4e18)
+		return -1;
+	double supply = 0; /* the total score must fit in 64 bits too */
+	for (size_t i = 0; i < in->n_needs; i++)
+		supply += (double)in->need_quantity[i];
+	if (supply * (double)max_score > 4e18)
 		return -1;
 	struct residual g;
 	out->flow = calloc(in->n_edges + 1, sizeof *out->flow);
