@@ -10,6 +10,7 @@
  * document frequencies 4 bytes per distinct token id).
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include "matching/matching.h"
@@ -265,27 +266,71 @@ int matching_suggest(const struct matching_index *ix, const struct matching_item
 	return (int)n;
 }
 
-int matching_candidates(const struct matching_index *resources, const struct matching_item *needs,
-			size_t n_needs, const struct matching_weights *w, size_t k,
-			struct matching_edge **edges, size_t *n_edges)
+/* One thread's share of a global run's candidates: needs [from, to). */
+struct candidate_job {
+	const struct matching_index *ix;
+	const struct matching_item *needs;
+	size_t from, to, k;
+	const struct matching_weights *w;
+	struct matching_edge *edges; /* room for (to - from) * k */
+	size_t n_edges;
+	int status;
+};
+
+static void *candidate_job_run(void *arg)
 {
-	*n_edges = 0;
-	*edges = malloc((n_needs * k + 1) * sizeof **edges);
-	struct matching_suggestion *top = malloc((k + 1) * sizeof *top);
-	int status = *edges && top ? 0 : -1;
-	for (size_t i = 0; i < n_needs && status == 0; i++) {
-		int n = matching_suggest(resources, &needs[i], w, k, MATCHING_CANDIDATE_BUDGET, top);
+	struct candidate_job *j = arg;
+	struct matching_suggestion *top = malloc((j->k + 1) * sizeof *top);
+	j->status = top ? 0 : -1;
+	for (size_t i = j->from; i < j->to && j->status == 0; i++) {
+		const struct matching_item *need = &j->needs[i];
+		int n = matching_suggest(j->ix, need, j->w, j->k, MATCHING_CANDIDATE_BUDGET, top);
 		if (n < 0)
-			status = -1;
+			j->status = -1;
 		for (int s = 0; s < n; s++) {
-			const struct matching_item *r = &resources->items[top[s].item];
-			int64_t cap = r->quantity < needs[i].quantity ? r->quantity : needs[i].quantity;
-			(*edges)[(*n_edges)++] = (struct matching_edge){
+			const struct matching_item *r = &j->ix->items[top[s].item];
+			int64_t cap = r->quantity < need->quantity ? r->quantity : need->quantity;
+			j->edges[j->n_edges++] = (struct matching_edge){
 				(uint32_t)i, (uint32_t)top[s].item,
 				matching_edge_score(top[s].score.total), cap};
 		}
 	}
 	free(top);
+	return NULL;
+}
+
+/* Why two threads: the index is read-only and the machine has two cores; each thread fills its
+ * own part of the edge array (needs in order), so the result does not depend on timing. */
+#define CANDIDATE_THREADS 2
+
+int matching_candidates(const struct matching_index *resources, const struct matching_item *needs,
+			size_t n_needs, const struct matching_weights *w, size_t k,
+			struct matching_edge **edges, size_t *n_edges)
+{
+	struct candidate_job jobs[CANDIDATE_THREADS];
+	pthread_t threads[CANDIDATE_THREADS];
+	int started[CANDIDATE_THREADS] = {0}, status = 0;
+	*n_edges = 0;
+	*edges = malloc((n_needs * k + 1) * sizeof **edges);
+	if (!*edges)
+		return -1;
+	for (int t = 0; t < CANDIDATE_THREADS; t++) {
+		size_t from = n_needs * (size_t)t / CANDIDATE_THREADS;
+		jobs[t] = (struct candidate_job){resources, needs, from,
+						 n_needs * (size_t)(t + 1) / CANDIDATE_THREADS, k, w,
+						 *edges + from * k, 0, 0};
+		started[t] = t > 0 && pthread_create(&threads[t], NULL, candidate_job_run, &jobs[t]) == 0;
+		if (t > 0 && !started[t])
+			candidate_job_run(&jobs[t]); /* no thread: do it here */
+	}
+	candidate_job_run(&jobs[0]);
+	for (int t = 0; t < CANDIDATE_THREADS; t++) {
+		if (started[t])
+			pthread_join(threads[t], NULL);
+		status |= jobs[t].status;
+		memmove(*edges + *n_edges, jobs[t].edges, jobs[t].n_edges * sizeof **edges);
+		*n_edges += jobs[t].n_edges;
+	}
 	if (status != 0) {
 		free(*edges);
 		*edges = NULL;

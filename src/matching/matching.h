@@ -63,7 +63,8 @@ int matching_suggest(const struct matching_index *ix, const struct matching_item
  * The candidate graph of a global run: for each need, its top k resources of `resources` (an
  * index over resources), scored with a budget of MATCHING_CANDIDATE_BUDGET. Edge e joins
  * needs[e.need] and the indexed resource e.resource, with score matching_edge_score(total) per
- * unit and capacity min(need quantity, resource quantity). *edges is malloc'd (caller frees).
+ * unit and capacity min(need quantity, resource quantity); edges are in need order. Runs on two
+ * threads (the index is only read). *edges is malloc'd (caller frees).
  * Returns 0, or -1 when memory runs out (*edges NULL).
  */
 int matching_candidates(const struct matching_index *resources, const struct matching_item *needs,
