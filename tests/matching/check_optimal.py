@@ -90,6 +90,19 @@ def check_feasible(inst, result):
     assert total == result["total_score"], f"reported {result['total_score']}, sum {total}"
 
 
+def check_bad_input(binary):
+    """Malformed or invalid instances are refused with exit status 1 and a message."""
+    bad = ['{"needs": [1], "resources": [1], "edges": [[0, 5, 10, 1]]}',  # index out of range
+           '{"needs": [-1], "resources": [1], "edges": []}',              # negative quantity
+           '{"needs": [1], "resources": [1], "edges": [[0, 0, "x", 1]]}',  # not an integer
+           '{"needs": [1], "resources": [1], "edges": [[0, 0, 1]]}',      # short edge
+           'not json']
+    for doc in bad:
+        r = subprocess.run([binary, "matching", "solve", "--input", "-"], input=doc,
+                           capture_output=True, text=True)
+        assert r.returncode == 1 and r.stderr and not r.stdout, f"accepted: {doc}"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default="build/tongxin")
@@ -97,6 +110,7 @@ def main():
     ap.add_argument("--seeds", type=int, default=5)
     ap.add_argument("--k", type=int, default=6)
     args = ap.parse_args()
+    check_bad_input(args.bin)
     checked = 0
     for size in [int(s) for s in args.sizes.split(",")]:
         for seed in range(1, args.seeds + 1):
