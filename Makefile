@@ -32,7 +32,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 EMBED_FILES := $(sort $(wildcard src/db/migrations/*/*.sql) $(wildcard docs/openapi/*.json)) \
                $(shell test -d web/dist && find web/dist -type f | sort)
 
-.PHONY: all run check unit api e2e deps clean demo-db format
+.PHONY: all run check unit api e2e deps clean demo-db format matching-check
 all: $(BUILD)/tongxin
 
 # ---- web UI (web/) ------------------------------------------------------------------------
@@ -93,11 +93,15 @@ unit: $(UNIT_BINS)
 api: $(BUILD)/tongxin
 	@scripts/run-api.sh $(BUILD)/tongxin
 
+# the global allocation against an independent solver (networkx), on random instances
+matching-check: $(BUILD)/tongxin
+	@python3 tests/matching/check_optimal.py --bin $(BUILD)/tongxin
+
 e2e: $(BUILD)/tongxin
 	@scripts/run-e2e-engines.sh $(BUILD)/tongxin
 
 check: deps
-	@$(MAKE) --no-print-directory all unit
+	@$(MAKE) --no-print-directory all unit matching-check
 	@scripts/run-api.sh $(BUILD)/tongxin
 	@scripts/run-e2e-engines.sh $(BUILD)/tongxin
 

@@ -9,6 +9,7 @@ static const struct msg *const catalogues[] = {
 	meetings_messages,
 	announce_messages, boards_messages,
 	resources_messages,
+	matching_messages,
 };
 
 const struct msg core_messages[] = {

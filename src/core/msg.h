@@ -35,5 +35,6 @@ extern const struct msg meetings_messages[];
 extern const struct msg announce_messages[];
 extern const struct msg boards_messages[];
 extern const struct msg resources_messages[];
+extern const struct msg matching_messages[];
 
 #endif

@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""The global allocation against networkx on the same instance, in one run.
+
+    python3 bench/matching_vs_networkx.py [--bin build/tongxin] [--size 2000] [--k 20] [--seed 1]
+
+Builds a random size x size instance (k distinct candidate resources per need, integer scores
+1..10000 per unit, quantities 1..50, edge capacities 1..50), solves it with networkx's
+network_simplex (what min_cost_flow calls) and with `tongxin matching solve`, checks that both
+totals are equal, and prints the times and their ratio as JSON. The tongxin time is the solver's
+own (solve_ms: after the JSON is parsed, like the networkx time after the graph is built);
+the whole process time is printed too. On a shared machine the CPU-time ratio is the fair one
+(each solver's own process CPU time), the wall-clock ratio is printed beside it.
+"""
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests",
+                                "matching"))
+from check_optimal import networkx_optimum  # noqa: E402  (one networkx model for both)
+
+
+def make_instance(size, k, seed):
+    rng = random.Random(seed)
+    needs = [rng.randint(1, 50) for _ in range(size)]
+    resources = [rng.randint(1, 50) for _ in range(size)]
+    edges = []
+    for i in range(size):
+        for j in rng.sample(range(size), min(k, size)):
+            edges.append([i, j, rng.randint(1, 10000), rng.randint(1, 50)])
+    return {"needs": needs, "resources": resources, "edges": edges}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default="build/tongxin")
+    ap.add_argument("--size", type=int, default=2000)
+    ap.add_argument("--k", type=int, default=20)
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+    inst = make_instance(args.size, args.k, args.seed)
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(inst, f)
+    try:
+        t0 = time.perf_counter()
+        out = subprocess.run([args.bin, "matching", "solve", "--input", f.name],
+                             check=True, capture_output=True, text=True).stdout
+        process_s = time.perf_counter() - t0
+    finally:
+        os.unlink(f.name)
+    ours = json.loads(out)
+    nx_total, nx_s, nx_cpu = networkx_optimum(inst)
+    result = {
+        "size": args.size, "edges": len(inst["edges"]), "seed": args.seed,
+        "networkx_s": round(nx_s, 3), "tongxin_solve_s": round(ours["solve_ms"] / 1000, 4),
+        "tongxin_process_s": round(process_s, 3),
+        "networkx_cpu_s": round(nx_cpu, 3),
+        "tongxin_solve_cpu_s": round(ours["solve_cpu_ms"] / 1000, 4),
+        "ratio_solver_wall": round(nx_s / (ours["solve_ms"] / 1000), 1),
+        "ratio_solver_cpu": round(nx_cpu / (ours["solve_cpu_ms"] / 1000), 1),
+        "ratio_process": round(nx_s / process_s, 1),
+        "total_equal": ours["total_score"] == nx_total, "total_score": nx_total,
+    }
+    print(json.dumps(result))
+    return 0 if result["total_equal"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
