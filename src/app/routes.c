@@ -5,5 +5,6 @@
  * /api/v1/orgs/{id}. */
 
 const struct route *const app_routes[] = {
-	system_routes, accounts_routes, io_routes, registry_routes, audit_routes, NULL,
+	system_routes, accounts_routes, io_routes, registry_routes, audit_routes,
+	notify_routes, NULL,
 };

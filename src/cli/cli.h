@@ -43,5 +43,6 @@ int cli_audit(int argc, char **argv);
 int cli_backup(int argc, char **argv);
 int cli_routes(int argc, char **argv);
 int cli_tasks(int argc, char **argv);
+int cli_notify(int argc, char **argv);
 
 #endif

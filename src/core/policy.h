@@ -35,6 +35,9 @@ enum action {
 	ACT_USER_ADMIN,       /* accounts, roles, password resets */
 	ACT_AUDIT_READ,       /* list and verify the audit trail */
 	ACT_SYSTEM,           /* backups, configuration */
+	ACT_NOTIFY_OWN,       /* read and mark one's own notifications, set one's preferences */
+	ACT_NOTIFY_ROBOTS,    /* manage group-robot webhooks (admin, staff) */
+	ACT_NOTIFY_ADMIN,     /* SMTP settings, the delivery outbox and its retries (admin) */
 	ACT__MAX
 };
 

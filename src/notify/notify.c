@@ -3,6 +3,8 @@
  * other files of this folder).
  */
 #include <stdlib.h>
+#include "audit/audit.h"
+#include "core/policy.h"
 #include "notify/notify.h"
 
 static const char sql_user_active[] =
@@ -66,4 +68,38 @@ int notify_org(struct ctx *c, int64_t org_id, const struct notice *n)
 		told++;
 	}
 	return told;
+}
+
+int notify_send_test(struct ctx *c, int64_t user_id, const char *message, int count)
+{
+	if (policy_check(c, ACT_NOTIFY_ADMIN, NULL) != 0)
+		return -1;
+	if (count < 1 || count > 100000)
+		return error_set(&c->err, E_BAD_REQUEST, NULL);
+	if (db_begin(c->db) != 0)
+		return ctx_db_error(c);
+	int found = db_exists(c->db, sql_user_active, "l", user_id);
+	if (found <= 0) {
+		db_rollback(c->db);
+		return found < 0 ? ctx_db_error(c) : error_set(&c->err, E_NOT_FOUND, NULL);
+	}
+	json_t *params = json_pack("{s:s, s:s}", "sender", c->who->display_name, "message",
+				   message ? message : "");
+	struct notice n = {.kind = "test", .params = params, .link = "/notifications"};
+	int rc = 0;
+	for (int i = 0; i < count && rc == 0; i++) {
+		json_object_set_new(params, "seq", json_integer(i + 1));
+		rc = insert_notification(c, user_id, &n);
+	}
+	json_t *after = json_pack("{s:I, s:i}", "user_id", (json_int_t)user_id, "count", count);
+	if (rc == 0)
+		rc = audit_append(c, "notify.test", "user", user_id, NULL, after);
+	json_decref(after);
+	json_decref(params);
+	if (rc != 0 || db_commit(c->db) != 0) {
+		if (db_in_transaction(c->db))
+			db_rollback(c->db);
+		return rc != 0 ? -1 : ctx_db_error(c);
+	}
+	return 0;
 }
