@@ -13,6 +13,7 @@ extern const struct route registry_routes[];
 extern const struct route audit_routes[];
 extern const struct route io_routes[];
 extern const struct route notify_routes[];
+extern const struct route notify_admin_routes[];
 
 /* NULL-terminated list of all route tables, in the order they are matched. */
 extern const struct route *const app_routes[];

@@ -6,5 +6,5 @@
 
 const struct route *const app_routes[] = {
 	system_routes, accounts_routes, io_routes, registry_routes, audit_routes,
-	notify_routes, NULL,
+	notify_routes, notify_admin_routes, NULL,
 };

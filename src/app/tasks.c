@@ -5,9 +5,15 @@
 #include <time.h>
 #include "app/tasks.h"
 #include "core/principal.h"
+#include "notify/notify_admin.h"
+#include "notify/notify_delivery.h"
 
 /* Every feature's periodic work. Add a line when a feature brings one. */
 const struct task app_tasks[] = {
+	{"notify.digest", 86400, notify_digest_run,
+	 "通知每日摘要邮件 one digest e-mail per user with notifications waiting"},
+	{"notify.deliver", 60, notify_deliver_task,
+	 "发送队列中到期的邮件与群机器人消息 send due e-mails and robot posts now"},
 	{NULL, 0, NULL, NULL},
 };
 

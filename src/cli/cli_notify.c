@@ -11,7 +11,10 @@
 #include "notify/notify.h"
 
 static const char notify_help[] =
-	"用法 usage: tongxin notify test USERNAME [--message TEXT] [--count N] [--database URL]\n\n"
+	"用法 usage: tongxin notify test USERNAME [--message TEXT] [--count N] [--database URL]\n"
+	"            tongxin notify robots (--scope SCOPE | --org ID) [--message TEXT] [--count N]\n\n"
+	"robots：向绑定到范围或组织的群机器人发送测试消息（经发送队列）。\n"
+	"robots: queue test posts to the group robots of a scope or an organization.\n"
 	"向用户发送测试通知（N 条，默认 1，最多 100000，同一事务内写入）。\n"
 	"Sends a test notification (N of them, default 1, at most 100000, in one transaction).\n";
 
@@ -35,17 +38,23 @@ int cli_notify(int argc, char **argv)
 	struct cli_opts o = {0};
 	if (cli_parse_common(&o, &argc, argv) != 0)
 		return 2;
-	if (o.help || argc < 3 || strcmp(argv[1], "test") != 0) {
+	int robots = argc >= 2 && strcmp(argv[1], "robots") == 0;
+	if (o.help || argc < 3 || (strcmp(argv[1], "test") != 0 && !robots)) {
 		fputs(notify_help, o.help ? stdout : stderr);
 		return o.help ? 0 : 2;
 	}
-	const char *message = "";
+	const char *message = "", *scope = NULL;
 	int count = 1;
-	for (int i = 3; i < argc; i++) {
+	int64_t org_id = 0;
+	for (int i = robots ? 2 : 3; i < argc; i++) {
 		if (strcmp(argv[i], "--message") == 0 && i + 1 < argc)
 			message = argv[++i];
 		else if (strcmp(argv[i], "--count") == 0 && i + 1 < argc)
 			count = atoi(argv[++i]);
+		else if (robots && strcmp(argv[i], "--scope") == 0 && i + 1 < argc)
+			scope = argv[++i];
+		else if (robots && strcmp(argv[i], "--org") == 0 && i + 1 < argc)
+			org_id = atoll(argv[++i]);
 		else {
 			fputs(notify_help, stderr);
 			return 2;
@@ -58,7 +67,14 @@ int cli_notify(int argc, char **argv)
 	struct principal who;
 	int status = 1;
 	if (cli_ctx_init(&c, &who, &o, db) == 0) {
-		status = notify_test(&c, argv[2], message, count);
+		if (!robots) {
+			status = notify_test(&c, argv[2], message, count);
+		} else if (notify_send_test_robots(&c, org_id, scope, message, count) != 0) {
+			cli_print_error(&c.err);
+		} else {
+			printf("%d\n", count);
+			status = 0;
+		}
 		cli_ctx_free(&c);
 	}
 	db_close(db);

@@ -34,10 +34,20 @@ int notify_user(struct ctx *c, int64_t user_id, const struct notice *n);
  * that org_id), except the actor. Same transaction rule. Returns the number told, or -1. */
 int notify_org(struct ctx *c, int64_t org_id, const struct notice *n);
 
+/* Posts to the group robots bound to a scope string that a feature owns ("board:12"); no user
+ * is told in the application. Same transaction rule. Returns 0 or -1. notify_org() also posts
+ * to the robots bound to that organization. */
+int notify_scope(struct ctx *c, const char *scope, const struct notice *n);
+
 /* Sends `count` (1..100000) test notifications "notify.test" to one user in one transaction
  * (ACT_NOTIFY_ADMIN; audited once as notify.test). For operators checking delivery, and for
  * the tests and benchmarks. Returns 0, or -1 with c->err (404 no such active user). */
 int notify_send_test(struct ctx *c, int64_t user_id, const char *message, int count);
+
+/* The same for the robots of an organization (org_id > 0) or of a scope: `count` posts each,
+ * numbered by {seq}. */
+int notify_send_test_robots(struct ctx *c, int64_t org_id, const char *scope, const char *message,
+			    int count);
 
 /* ---- the reading side (notify_read.c): always the calling user's own notifications ---- */
 

@@ -71,8 +71,15 @@ const struct route notify_routes[] = {
 };
 
 const struct msg notify_messages[] = {
-	{"notify.test", "测试通知：{sender} 向您发送了一条测试消息。{message}",
-	 "Test notification: {sender} sent you a test message. {message}"},
+	{"notify.test", "测试通知 #{seq}：{sender} 向您发送了一条测试消息。{message}",
+	 "Test notification #{seq}: {sender} sent you a test message. {message}"},
+	{"notify.robot_test", "测试消息：{sender} 正在检查群机器人能否收到同心平台的通知。",
+	 "Test message: {sender} is checking that this group robot receives Tongxin notices."},
+	{"notify.digest", "您有 {count} 条新通知：\n{items}", "You have {count} new notifications:\n{items}"},
+	{"notify.no_such_org", "没有这个组织", "No such organization"},
+	{"notify.robot_binding", "请指定组织（org_id）或范围（scope）",
+	 "Give an organization (org_id) or a scope"},
+	{"notify.bad_url", "应为 http:// 或 https:// 开头的网址", "Must be an http:// or https:// URL"},
 	{"notify.stream_accept", "通知流需要 Accept: text/event-stream（请用 EventSource 连接）",
 	 "The notification stream needs Accept: text/event-stream (connect with EventSource)"},
 	{"notify.bad_last_event_id", "Last-Event-ID 应为非负整数",
