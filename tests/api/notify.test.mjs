@@ -77,13 +77,13 @@ test('a notification is listed newest first, rendered in the reader\'s language 
   assert.equal(zh.status, 200);
   assert.equal(zh.body.total, 2);
   assert.equal(zh.body.unread_count, 2);
-  assert.match(zh.body.items[0].text, /^测试通知：系统 \(命令行\) 向您发送了一条测试消息。second$/);
+  assert.match(zh.body.items[0].text, /^测试通知 #1：系统 \(命令行\) 向您发送了一条测试消息。second$/);
   assert.match(zh.body.items[1].text, /第一条$/);
   assert.ok(zh.body.items[0].id > zh.body.items[1].id);
   assert.equal(zh.body.items[0].read, false);
   assert.equal(zh.body.items[0].link, '/notifications');
   const en = await member.get('/api/v1/notifications', { lang: 'en' });
-  assert.match(en.body.items[0].text, /^Test notification: .* sent you a test message\. second$/);
+  assert.match(en.body.items[0].text, /^Test notification #1: .* sent you a test message\. second$/);
 });
 
 test('paging and the unread filter', async () => {
