@@ -13,6 +13,7 @@ declare module 'vue' {
   export interface GlobalComponents {
     ChartBox: typeof import('./components/ChartBox.vue')['default']
     ElAlert: typeof import('element-plus/es')['ElAlert']
+    ElBadge: typeof import('element-plus/es')['ElBadge']
     ElButton: typeof import('element-plus/es')['ElButton']
     ElCard: typeof import('element-plus/es')['ElCard']
     ElCol: typeof import('element-plus/es')['ElCol']
