@@ -33,6 +33,7 @@ static const struct {
 	{"backup", cli_backup, "在线备份数据库  online backup"},
 	{"tasks", cli_tasks, "定期任务：list/run  list or run the periodic tasks"},
 	{"matching", cli_matching, "匹配引擎：solve/bench  the matching engine (no database)"},
+	{"notify", cli_notify, "发送测试通知  send a test notification"},
 	{"routes", cli_routes, "列出全部接口路由（JSON）  list every API route"},
 	{"version", cli_version, "显示版本  print the version"},
 };

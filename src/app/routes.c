@@ -6,5 +6,6 @@
 
 const struct route *const app_routes[] = {
 	system_routes, accounts_routes, io_routes, resources_routes, registry_routes, audit_routes,
-	liaison_routes, meetings_routes, files_routes, announce_routes, boards_routes, NULL,
+	liaison_routes, meetings_routes, files_routes, announce_routes, boards_routes,
+	notify_routes, notify_admin_routes, NULL,
 };

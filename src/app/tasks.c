@@ -7,6 +7,8 @@
 #include "core/principal.h"
 #include "liaison/liaison.h"
 #include "meetings/meetings.h"
+#include "notify/notify_admin.h"
+#include "notify/notify_delivery.h"
 #include "registry/org.h"
 #include "resources/resources.h"
 
@@ -22,6 +24,10 @@ const struct task app_tasks[] = {
 	 "会议：决议事项逾期时提醒负责方（每项一次） meetings: tell owners once when an action item is overdue"},
 	{"resources.expire", 600, res_item_expire,
 	 "资源与需求的时间窗口结束后标为已过期 expire resources and needs past their window"},
+	{"notify.digest", 86400, notify_digest_run,
+	 "通知每日摘要邮件 one digest e-mail per user with notifications waiting"},
+	{"notify.deliver", 60, notify_deliver_task,
+	 "发送队列中到期的邮件与群机器人消息 send due e-mails and robot posts now"},
 	{NULL, 0, NULL, NULL},
 };
 

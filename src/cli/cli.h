@@ -44,5 +44,6 @@ int cli_backup(int argc, char **argv);
 int cli_routes(int argc, char **argv);
 int cli_tasks(int argc, char **argv);
 int cli_matching(int argc, char **argv);
+int cli_notify(int argc, char **argv);
 
 #endif

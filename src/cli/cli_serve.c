@@ -5,6 +5,8 @@
 #include "app/app.h"
 #include "app/tasks.h"
 #include "cli/cli.h"
+#include "notify/notify_delivery.h"
+#include "notify/notify_stream.h"
 
 static const char serve_help[] =
 	"用法 usage: tongxin serve [--listen HOST:PORT] [--database URL] [--data-dir DIR]\n"
@@ -60,8 +62,14 @@ int cli_serve(int argc, char **argv)
 	cfg.database_url = o.database;
 	cfg.tables = app_routes;
 	cfg.resolve_principal = accounts_resolve_principal;
+	cfg.before_stop = notify_stream_stop;
 	if (server_start(&cfg) != 0)
 		return 1;
+	if (notify_stream_start() != 0 || notify_delivery_start() != 0) {
+		fputs("tongxin: 无法启动通知推送线程 cannot start the notification stream hub\n", stderr);
+		server_stop();
+		return 1;
+	}
 	if (tasks_start(o.database) != 0) {
 		fputs("tongxin: 无法启动定期任务线程 cannot start the task thread\n", stderr);
 		server_stop();
@@ -73,6 +81,7 @@ int cli_serve(int argc, char **argv)
 	fprintf(stderr, "tongxin: serving http://%s/ (database %s, ready in %.1f ms)\n", o.listen,
 		db_is_postgres_url(o.database) ? "postgresql" : o.database, ms);
 	server_wait();
+	notify_delivery_stop();
 	tasks_stop();
 	return 0;
 }

@@ -10,6 +10,7 @@ static const struct msg *const catalogues[] = {
 	announce_messages, boards_messages,
 	resources_messages,
 	matching_messages,
+	notify_messages,
 };
 
 const struct msg core_messages[] = {
@@ -90,6 +91,49 @@ void msg_render(struct buf *out, const char *key, enum lang lang, long long arg)
 		buf_append(out, p, (size_t)(hole - p));
 		buf_printf(out, "%lld", arg);
 		p = hole + 3;
+	}
+}
+
+/* Appends params[name] (name is len bytes) when it is a string or a number; 0 if it appended. */
+static int put_param(struct buf *out, const json_t *params, const char *name, size_t len)
+{
+	char key[64];
+	if (!params || len == 0 || len >= sizeof key)
+		return -1;
+	memcpy(key, name, len);
+	key[len] = 0;
+	const json_t *v = json_object_get(params, key);
+	if (json_is_string(v))
+		buf_append(out, json_string_value(v), json_string_length(v));
+	else if (json_is_integer(v))
+		buf_printf(out, "%lld", (long long)json_integer_value(v));
+	else if (json_is_real(v))
+		buf_printf(out, "%g", json_real_value(v));
+	else
+		return -1;
+	return 0;
+}
+
+void msg_render_params(struct buf *out, const char *key, enum lang lang, const json_t *params)
+{
+	const char *text = msg_text(key, lang);
+	if (!text) {
+		buf_puts(out, key);
+		return;
+	}
+	const char *p = text;
+	while (*p) {
+		const char *open = strchr(p, '{');
+		const char *close = open ? strchr(open + 1, '}') : NULL;
+		if (!close) {
+			buf_puts(out, p);
+			break;
+		}
+		buf_append(out, p, (size_t)(open - p));
+		size_t len = (size_t)(close - open - 1);
+		if (put_param(out, params, open + 1, len) != 0)
+			buf_append(out, open, len + 2);
+		p = close + 1;
 	}
 }
 

@@ -6,6 +6,7 @@
  */
 #ifndef TONGXIN_CORE_MSG_H
 #define TONGXIN_CORE_MSG_H
+#include <jansson.h>
 #include "lib/mem.h"
 
 enum lang { LANG_ZH = 0, LANG_EN = 1 };
@@ -18,6 +19,11 @@ struct msg {
 
 /* Appends the text of `key` in `lang` with {n} replaced by arg; an unknown key appends itself. */
 void msg_render(struct buf *out, const char *key, enum lang lang, long long arg);
+/* Appends the text of `key` in `lang` with every {name} placeholder replaced by the value of
+ * params[name] (strings as they are, integers and reals as numbers; params is borrowed and may
+ * be NULL). A placeholder without a usable value is kept as written, so a missing parameter
+ * shows instead of vanishing. An unknown key appends itself. */
+void msg_render_params(struct buf *out, const char *key, enum lang lang, const json_t *params);
 /* The raw text (NULL if unknown). */
 const char *msg_text(const char *key, enum lang lang);
 /* Picks the language from an Accept-Language header: English if the first preferred tag is
@@ -36,5 +42,6 @@ extern const struct msg announce_messages[];
 extern const struct msg boards_messages[];
 extern const struct msg resources_messages[];
 extern const struct msg matching_messages[];
+extern const struct msg notify_messages[];
 
 #endif

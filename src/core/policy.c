@@ -43,6 +43,9 @@ static const char *const action_names[ACT__MAX] = {
 	[ACT_TALENT_READ_CONTACT] = "talent.read_contact",
 	[ACT_DOCKING_WRITE] = "docking.write",
 	[ACT_DOCKING_READ] = "docking.read",
+	[ACT_NOTIFY_OWN] = "notify.own",
+	[ACT_NOTIFY_ROBOTS] = "notify.robots",
+	[ACT_NOTIFY_ADMIN] = "notify.admin",
 };
 
 const char *action_name(enum action a)
@@ -207,6 +210,10 @@ int policy_allows(const struct principal *p, enum action a, const struct policy_
 		return 0;
 	if (principal_has(p, ROLE_ADMIN))
 		return 1;
+	if (a == ACT_NOTIFY_OWN) /* the rows are filtered by user: everyone has their own */
+		return 1;
+	if (a == ACT_NOTIFY_ROBOTS)
+		return principal_has(p, ROLE_STAFF);
 	if (principal_has(p, ROLE_SUPERVISOR) && is_read(a))
 		return 1;
 	if (principal_has(p, ROLE_STAFF) && staff_allows(p, a, obj))

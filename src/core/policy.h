@@ -65,6 +65,9 @@ enum action {
 	ACT_TALENT_READ_CONTACT, /* talent phone/e-mail unmasked */
 	ACT_DOCKING_WRITE,       /* propose/accept/progress/close a docking for obj's org */
 	ACT_DOCKING_READ,        /* a docking involving obj's organization */
+	ACT_NOTIFY_OWN,       /* read and mark one's own notifications, set one's preferences */
+	ACT_NOTIFY_ROBOTS,    /* manage group-robot webhooks (admin, staff) */
+	ACT_NOTIFY_ADMIN,     /* SMTP settings, the delivery outbox and its retries (admin) */
 	ACT__MAX
 };
 

@@ -113,6 +113,9 @@ struct server_config {
 	/* Fills r->who from the session cookie or bearer token; leaves it anonymous when absent.
 	 * Returns -1 with r->c.err set for an invalid/expired credential. */
 	int (*resolve_principal)(struct req *r);
+	/* Called first thing in server_stop(), before MHD stops: a module that parks (suspends)
+	 * connections, such as live streams, ends and resumes them here. May be NULL. */
+	void (*before_stop)(void);
 };
 
 /* Starts serving; returns -1 (with a message on stderr) if the address cannot be bound. */

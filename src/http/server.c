@@ -512,6 +512,8 @@ void server_wait(void)
 
 void server_stop(void)
 {
+	if (config.before_stop)
+		config.before_stop();
 	/* Workers finish every queued request (resuming its connection) before MHD stops, as
 	 * MHD requires all suspended connections resumed before MHD_stop_daemon. */
 	pool_stop(&slow_pool);

@@ -2,7 +2,11 @@
  * Writing notifications (the reading side, delivery channels and the outbox worker are in the
  * other files of this folder).
  */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include "audit/audit.h"
+#include "core/policy.h"
 #include "notify/notify.h"
 
 static const char sql_user_active[] =
@@ -15,6 +19,89 @@ static const char sql_insert_notification[] =
 static const char sql_org_users[] =
 	"SELECT DISTINCT r.user_id FROM user_role r JOIN app_user u ON u.id = r.user_id "
 	"WHERE r.org_id = $1 AND u.status = 'active' ORDER BY r.user_id";
+
+static const char sql_user_email[] =
+	"SELECT u.email, COALESCE(p.email_mode, 'immediate') FROM app_user u "
+	"LEFT JOIN notify_preference p ON p.user_id = u.id WHERE u.id = $1";
+
+static const char sql_smtp_configured[] =
+	"SELECT 1 FROM notify_setting WHERE name = 'smtp_host' AND value <> ''";
+
+static const char sql_insert_outbox[] =
+	"INSERT INTO notify_outbox (channel, notification_id, user_id, webhook_id, target, kind, "
+	"params, link, state, next_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+	"$10, $10)";
+
+static const char sql_org_robots[] =
+	"SELECT id FROM notify_webhook WHERE org_id = $1 AND enabled = 1 ORDER BY id";
+static const char sql_scope_robots[] =
+	"SELECT id FROM notify_webhook WHERE scope = $1 AND enabled = 1 ORDER BY id";
+
+/* One outbox row. user_id/webhook_id/notification_id: 0 for none. */
+static int insert_outbox(struct ctx *c, const char *channel, int64_t notification_id,
+			 int64_t user_id, int64_t webhook_id, const char *target,
+			 const struct notice *n, const char *params, const char *state)
+{
+	struct db_stmt *st = db_prepare(c->db, sql_insert_outbox);
+	db_bind_text(st, 1, channel);
+	int64_t ids[3] = {notification_id, user_id, webhook_id};
+	for (int i = 0; i < 3; i++)
+		if (ids[i])
+			db_bind_int(st, 2 + i, ids[i]);
+		else
+			db_bind_null(st, 2 + i);
+	db_bind_text(st, 5, target ? target : "");
+	db_bind_text(st, 6, n->kind);
+	db_bind_text(st, 7, params ? params : "{}");
+	db_bind_text(st, 8, n->link ? n->link : "");
+	db_bind_text(st, 9, state);
+	db_bind_int(st, 10, c->now);
+	int rc = db_step(st);
+	db_done(st);
+	return rc == DB_ERROR ? ctx_db_error(c) : 0;
+}
+
+/* The e-mail row of a user notification: only when SMTP is configured, the user has an
+ * address and has not turned e-mail off; 'digest' rows wait for the daily digest. */
+static int queue_email(struct ctx *c, int64_t notification_id, int64_t user_id,
+		       const struct notice *n, const char *params)
+{
+	if (db_exists(c->db, sql_smtp_configured, "") != 1)
+		return 0;
+	struct db_stmt *st = db_query(c->db, sql_user_email, "l", user_id);
+	char email[256] = "", mode[16] = "";
+	if (db_step(st) == DB_ROW && db_col_text(st, 0)) {
+		snprintf(email, sizeof email, "%s", db_col_text(st, 0));
+		snprintf(mode, sizeof mode, "%s", db_col_text(st, 1));
+	}
+	db_done(st);
+	if (!email[0] || strcmp(mode, "off") == 0)
+		return 0;
+	return insert_outbox(c, "email", notification_id, user_id, 0, email, n, params,
+			     strcmp(mode, "digest") == 0 ? "digest" : "pending");
+}
+
+/* One outbox row per enabled robot that the query (bound to key) selects. */
+static int queue_robots(struct ctx *c, const char *sql, int64_t org_id, const char *scope,
+			const struct notice *n)
+{
+	int64_t ids[64];
+	int count = 0;
+	struct db_stmt *st = db_prepare(c->db, sql);
+	if (scope)
+		db_bind_text(st, 1, scope);
+	else
+		db_bind_int(st, 1, org_id);
+	while (db_step(st) == DB_ROW && count < 64)
+		ids[count++] = db_col_int(st, 0);
+	db_done(st);
+	char *params = n->params ? json_dumps(n->params, JSON_COMPACT) : NULL;
+	int rc = 0;
+	for (int i = 0; i < count && rc == 0; i++)
+		rc = insert_outbox(c, "webhook", 0, 0, ids[i], NULL, n, params, "pending");
+	free(params);
+	return rc;
+}
 
 static int insert_notification(struct ctx *c, int64_t user_id, const struct notice *n)
 {
@@ -31,9 +118,15 @@ static int insert_notification(struct ctx *c, int64_t user_id, const struct noti
 		db_bind_null(st, 6);
 	db_bind_int(st, 7, c->now);
 	int rc = db_step(st);
+	int64_t id = rc == DB_ROW ? db_col_int(st, 0) : 0;
 	db_done(st);
+	if (rc != DB_ROW) {
+		free(params);
+		return ctx_db_error(c);
+	}
+	rc = queue_email(c, id, user_id, n, params);
 	free(params);
-	return rc == DB_ROW ? 0 : ctx_db_error(c);
+	return rc;
 }
 
 int notify_user(struct ctx *c, int64_t user_id, const struct notice *n)
@@ -65,5 +158,78 @@ int notify_org(struct ctx *c, int64_t org_id, const struct notice *n)
 			return -1;
 		told++;
 	}
+	if (queue_robots(c, sql_org_robots, org_id, NULL, n) != 0)
+		return -1;
 	return told;
+}
+
+int notify_scope(struct ctx *c, const char *scope, const struct notice *n)
+{
+	return queue_robots(c, sql_scope_robots, 0, scope, n);
+}
+
+int notify_send_test(struct ctx *c, int64_t user_id, const char *message, int count)
+{
+	if (policy_check(c, ACT_NOTIFY_ADMIN, NULL) != 0)
+		return -1;
+	if (count < 1 || count > 100000)
+		return error_set(&c->err, E_BAD_REQUEST, NULL);
+	if (db_begin(c->db) != 0)
+		return ctx_db_error(c);
+	int found = db_exists(c->db, sql_user_active, "l", user_id);
+	if (found <= 0) {
+		db_rollback(c->db);
+		return found < 0 ? ctx_db_error(c) : error_set(&c->err, E_NOT_FOUND, NULL);
+	}
+	json_t *params = json_pack("{s:s, s:s}", "sender", c->who->display_name, "message",
+				   message ? message : "");
+	struct notice n = {.kind = "test", .params = params, .link = "/notifications"};
+	int rc = 0;
+	for (int i = 0; i < count && rc == 0; i++) {
+		json_object_set_new(params, "seq", json_integer(i + 1));
+		rc = insert_notification(c, user_id, &n);
+	}
+	json_t *after = json_pack("{s:I, s:i}", "user_id", (json_int_t)user_id, "count", count);
+	if (rc == 0)
+		rc = audit_append(c, "notify.test", "user", user_id, NULL, after);
+	json_decref(after);
+	json_decref(params);
+	if (rc != 0 || db_commit(c->db) != 0) {
+		if (db_in_transaction(c->db))
+			db_rollback(c->db);
+		return rc != 0 ? -1 : ctx_db_error(c);
+	}
+	return 0;
+}
+
+int notify_send_test_robots(struct ctx *c, int64_t org_id, const char *scope, const char *message,
+			    int count)
+{
+	if (policy_check(c, ACT_NOTIFY_ADMIN, NULL) != 0)
+		return -1;
+	if (count < 1 || count > 100000)
+		return error_set(&c->err, E_BAD_REQUEST, NULL);
+	if (db_begin(c->db) != 0)
+		return ctx_db_error(c);
+	json_t *params = json_pack("{s:s, s:s}", "sender", c->who->display_name, "message",
+				   message ? message : "");
+	struct notice n = {.kind = "test", .params = params, .link = ""};
+	int rc = 0;
+	for (int i = 0; i < count && rc == 0; i++) {
+		json_object_set_new(params, "seq", json_integer(i + 1));
+		rc = org_id ? queue_robots(c, sql_org_robots, org_id, NULL, &n)
+			    : queue_robots(c, sql_scope_robots, 0, scope, &n);
+	}
+	json_t *after = json_pack("{s:s?, s:I, s:i}", "scope", scope, "org_id", (json_int_t)org_id,
+				  "count", count);
+	if (rc == 0)
+		rc = audit_append(c, "notify.test_robots", "notify_webhook", 0, NULL, after);
+	json_decref(after);
+	json_decref(params);
+	if (rc != 0 || db_commit(c->db) != 0) {
+		if (db_in_transaction(c->db))
+			db_rollback(c->db);
+		return rc != 0 ? -1 : ctx_db_error(c);
+	}
+	return 0;
 }

@@ -1,0 +1,58 @@
+/*
+ * Administering delivery: group robots (webhooks), SMTP settings, the outbox's failed rows,
+ * each user's e-mail preference, and the daily digest. Domain functions: they check the policy
+ * themselves and audit every write (secrets and passwords are never written to the audit).
+ */
+#ifndef TONGXIN_NOTIFY_NOTIFY_ADMIN_H
+#define TONGXIN_NOTIFY_NOTIFY_ADMIN_H
+#include <jansson.h>
+#include "core/ctx.h"
+
+struct robot_input {
+	const char *name, *kind, *url, *secret, *scope; /* NULL = not given */
+	int64_t org_id;          /* 0 = none */
+	int64_t rate_per_minute; /* 0 = not given */
+	int enabled;             /* -1 = not given */
+};
+
+/* The kinds of robot: "wecom", "dingtalk", "feishu" (NULL-terminated). */
+extern const char *const notify_robot_kinds[];
+
+/* All robots, masked: {items: [...]}. ACT_NOTIFY_ROBOTS. NULL with c->err. */
+json_t *notify_robot_list(struct ctx *c);
+/* One robot, masked (404). */
+json_t *notify_robot_get(struct ctx *c, int64_t id);
+/* Creates a robot (name, kind, url required; org_id or scope required). Returns the id or -1. */
+int64_t notify_robot_create(struct ctx *c, const struct robot_input *in);
+/* Changes the given fields. 0 or -1 (404, 422). */
+int notify_robot_update(struct ctx *c, int64_t id, const struct robot_input *in);
+int notify_robot_delete(struct ctx *c, int64_t id);
+/* Queues a test message to the robot through the outbox. 0 or -1. */
+int notify_robot_test(struct ctx *c, int64_t id);
+/* "https://host/path?key=abcd****": a secret shown only by its first 4 characters. Arena. */
+const char *notify_mask(struct ctx *c, const char *secret);
+
+/* Outbox rows in a state ("pending", "sent", "failed", "digest"), newest first, one page:
+ * {items, page, per_page, total}. ACT_NOTIFY_ADMIN. */
+json_t *notify_outbox_list(struct ctx *c, const char *state, int64_t page, int64_t per_page);
+/* A failed row back to pending, attempts 0, due now. 409 when it is not failed, 404. */
+int notify_outbox_retry(struct ctx *c, int64_t id);
+
+struct smtp_input {
+	const char *host, *tls, *user, *password, *from; /* NULL = unchanged (password) */
+	int64_t port;
+};
+/* {host, port, tls, user, from, password_set}. ACT_NOTIFY_ADMIN. */
+json_t *notify_smtp_get(struct ctx *c);
+int notify_smtp_put(struct ctx *c, const struct smtp_input *in);
+
+/* The caller's preference {email_mode, email}. */
+json_t *notify_preferences_get(struct ctx *c);
+/* email_mode: "immediate", "digest" or "off". */
+int notify_preferences_put(struct ctx *c, const char *email_mode);
+
+/* The digest task: one e-mail (an outbox row) per user with digest rows waiting; visits only
+ * those users (partial index on state = 'digest'). Returns the number of users, or -1. */
+int notify_digest_run(struct ctx *c);
+
+#endif
