@@ -91,7 +91,7 @@ int meeting_checkin_manual(struct ctx *c, int64_t occ_id, int64_t user_id, int *
 		return ctx_db_error(c);
 	struct occurrence_row o;
 	struct meeting_row m;
-	if (occurrence_load(c, occ_id, &o) != 0 || meeting_load(c, o.meeting_id, &m) != 0 ||
+	if (occurrence_with_meeting(c, occ_id, &o, &m) != 0 ||
 	    meeting_check_manage(c, &m) != 0)
 		goto fail;
 	int exists = db_exists(c->db, "SELECT 1 FROM app_user WHERE id = $1", "l", user_id);
@@ -117,7 +117,7 @@ json_t *occurrence_attendance_json(struct ctx *c, int64_t occ_id)
 {
 	struct occurrence_row o;
 	struct meeting_row m;
-	if (occurrence_load(c, occ_id, &o) != 0 || meeting_load(c, o.meeting_id, &m) != 0 ||
+	if (occurrence_with_meeting(c, occ_id, &o, &m) != 0 ||
 	    meeting_check_read(c, &m) != 0)
 		return NULL;
 	if (!meeting_may_manage(c, &m) && !policy_allows(c->who, ACT_MEETING_READ_ALL, NULL)) {
@@ -195,7 +195,7 @@ int occurrence_qr_svg(struct ctx *c, int64_t occ_id, const char *base_url, struc
 {
 	struct occurrence_row o;
 	struct meeting_row m;
-	if (occurrence_load(c, occ_id, &o) != 0 || meeting_load(c, o.meeting_id, &m) != 0 ||
+	if (occurrence_with_meeting(c, occ_id, &o, &m) != 0 ||
 	    meeting_check_manage(c, &m) != 0)
 		return -1;
 	char *url = arena_printf(c->arena, "%s/checkin/%s", base_url, o.token);

@@ -24,7 +24,7 @@ static int begin_managed(struct ctx *c, int64_t occ_id, struct occurrence_row *o
 {
 	if (db_begin(c->db) != 0)
 		return ctx_db_error(c);
-	if (occurrence_load(c, occ_id, o) != 0 || meeting_load(c, o->meeting_id, m) != 0 ||
+	if (occurrence_with_meeting(c, occ_id, o, m) != 0 ||
 	    meeting_check_manage(c, m) != 0) {
 		db_rollback(c->db);
 		return -1;
@@ -214,6 +214,14 @@ fail:
 	return -1;
 }
 
+/* The columns action_row_json reads, with the owner's and the meeting's names; a WHERE clause
+ * follows (string-literal concatenation keeps each statement static for the statement cache). */
+#define ACTION_SELECT                                                                              \
+	"SELECT a.id, a.meeting_id, a.occurrence_id, a.title, a.owner_org_id, a.owner_user_id, "   \
+	"g.name, u.display_name, a.due_on, a.status, a.version, m.title, a.raised_at FROM "        \
+	"meeting_action a JOIN meeting m ON m.id = a.meeting_id LEFT JOIN org g ON g.id = "       \
+	"a.owner_org_id LEFT JOIN app_user u ON u.id = a.owner_user_id "
+
 static json_t *action_row_json(struct db_stmt *st, const char *today)
 {
 	const char *due = db_col_text(st, 8), *status = db_col_text(st, 9);
@@ -230,55 +238,6 @@ static json_t *action_row_json(struct db_stmt *st, const char *today)
 	return j;
 }
 
-json_t *action_get_json(struct ctx *c, int64_t id)
-{
-	static const char sql[] =
-		"SELECT a.id, a.meeting_id, a.occurrence_id, a.title, a.owner_org_id, a.owner_user_id, "
-		"g.name, u.display_name, a.due_on, a.status, a.version, m.title, a.raised_at FROM meeting_action a "
-		"JOIN meeting m ON m.id = a.meeting_id LEFT JOIN org g ON g.id = a.owner_org_id "
-		"LEFT JOIN app_user u ON u.id = a.owner_user_id WHERE a.id = $1";
-	char today[11];
-	meetings_today(c->now, today);
-	struct db_stmt *st = db_query(c->db, sql, "l", id);
-	int rc = db_step(st);
-	json_t *j = rc == DB_ROW ? action_row_json(st, today) : NULL;
-	db_done(st);
-	if (!j)
-		rc == DB_ERROR ? ctx_db_error(c) : error_set(&c->err, E_NOT_FOUND, "meeting.action_not_found");
-	return j;
-}
-
-json_t *action_list_json(struct ctx *c, const struct action_list_query *q)
-{
-	static const char sql[] =
-		"SELECT a.id, a.meeting_id, a.occurrence_id, a.title, a.owner_org_id, a.owner_user_id, "
-		"g.name, u.display_name, a.due_on, a.status, a.version, m.title, a.raised_at FROM meeting_action a "
-		"JOIN meeting m ON m.id = a.meeting_id LEFT JOIN org g ON g.id = a.owner_org_id "
-		"LEFT JOIN app_user u ON u.id = a.owner_user_id WHERE "
-		"($1 = 1 OR a.owner_user_id = $2 OR (a.owner_org_id <> 0 AND a.owner_org_id IN (SELECT r.org_id "
-		"FROM user_role r WHERE r.user_id = $2 AND r.role IN ('org_admin', 'org_member')))) AND "
-		"($3 = 0 OR (a.status = 'open' AND a.due_on < $4)) AND (CAST($5 AS TEXT) IS NULL OR a.status = $5) "
-		"AND ($6 = 0 OR a.meeting_id = $6) ORDER BY a.due_on, a.id LIMIT 500";
-	char today[11];
-	meetings_today(c->now, today);
-	int all = policy_allows(c->who, ACT_MEETING_READ_ALL, NULL);
-	struct db_stmt *st = db_query(c->db, sql, "ilissl", all, c->who->user_id, q->overdue, today,
-				      q->status, q->meeting_id);
-	json_t *items = json_array();
-	int rc;
-	while ((rc = db_step(st)) == DB_ROW)
-		json_array_append_new(items, action_row_json(st, today));
-	db_done(st);
-	if (rc == DB_ERROR) {
-		json_decref(items);
-		ctx_db_error(c);
-		return NULL;
-	}
-	return json_pack("{s:o}", "items", items);
-}
-
-/* ------------------------------------------------------------------ occurrence detail */
-
 static json_t *rows_json(struct ctx *c, struct db_stmt *st, const char *today)
 {
 	json_t *items = json_array();
@@ -293,6 +252,39 @@ static json_t *rows_json(struct ctx *c, struct db_stmt *st, const char *today)
 	}
 	return items;
 }
+
+json_t *action_get_json(struct ctx *c, int64_t id)
+{
+	static const char sql[] =
+		ACTION_SELECT "WHERE a.id = $1";
+	char today[11];
+	meetings_today(c->now, today);
+	struct db_stmt *st = db_query(c->db, sql, "l", id);
+	int rc = db_step(st);
+	json_t *j = rc == DB_ROW ? action_row_json(st, today) : NULL;
+	db_done(st);
+	if (!j)
+		rc == DB_ERROR ? ctx_db_error(c) : error_set(&c->err, E_NOT_FOUND, "meeting.action_not_found");
+	return j;
+}
+
+json_t *action_list_json(struct ctx *c, const struct action_list_query *q)
+{
+	static const char sql[] =
+		ACTION_SELECT "WHERE "
+		"($1 = 1 OR a.owner_user_id = $2 OR (a.owner_org_id <> 0 AND a.owner_org_id IN (SELECT r.org_id "
+		"FROM user_role r WHERE r.user_id = $2 AND r.role IN ('org_admin', 'org_member')))) AND "
+		"($3 = 0 OR (a.status = 'open' AND a.due_on < $4)) AND (CAST($5 AS TEXT) IS NULL OR a.status = $5) "
+		"AND ($6 = 0 OR a.meeting_id = $6) ORDER BY a.due_on, a.id LIMIT 500";
+	char today[11];
+	meetings_today(c->now, today);
+	int all = policy_allows(c->who, ACT_MEETING_READ_ALL, NULL);
+	json_t *items = rows_json(c, db_query(c->db, sql, "ilissl", all, c->who->user_id, q->overdue,
+						today, q->status, q->meeting_id), today);
+	return items ? json_pack("{s:o}", "items", items) : NULL;
+}
+
+/* ------------------------------------------------------------------ occurrence detail */
 
 int minutes_attach_json(struct ctx *c, const struct occurrence_row *o, json_t *out)
 {
@@ -309,17 +301,11 @@ int minutes_attach_json(struct ctx *c, const struct occurrence_row *o, json_t *o
 	json_object_set_new(out, "agenda", agenda);
 	/* open items raised at earlier occurrences of the series stay on the agenda until closed */
 	static const char carried_sql[] =
-		"SELECT a.id, a.meeting_id, a.occurrence_id, a.title, a.owner_org_id, a.owner_user_id, "
-		"g.name, u.display_name, a.due_on, a.status, a.version, m.title, a.raised_at FROM meeting_action a "
-		"JOIN meeting m ON m.id = a.meeting_id LEFT JOIN org g ON g.id = a.owner_org_id "
-		"LEFT JOIN app_user u ON u.id = a.owner_user_id WHERE a.meeting_id = $1 AND a.status = 'open' "
+		ACTION_SELECT "WHERE a.meeting_id = $1 AND a.status = 'open' "
 		"AND a.raised_at < $2 ORDER BY a.due_on, a.id";
 	json_t *carried = rows_json(c, db_query(c->db, carried_sql, "ll", o->meeting_id, o->starts_at), today);
 	static const char own_sql[] =
-		"SELECT a.id, a.meeting_id, a.occurrence_id, a.title, a.owner_org_id, a.owner_user_id, "
-		"g.name, u.display_name, a.due_on, a.status, a.version, m.title, a.raised_at FROM meeting_action a "
-		"JOIN meeting m ON m.id = a.meeting_id LEFT JOIN org g ON g.id = a.owner_org_id "
-		"LEFT JOIN app_user u ON u.id = a.owner_user_id WHERE a.occurrence_id = $1 ORDER BY a.id";
+		ACTION_SELECT "WHERE a.occurrence_id = $1 ORDER BY a.id";
 	json_t *actions = rows_json(c, db_query(c->db, own_sql, "l", o->id), today);
 	if (!carried || !actions) {
 		json_decref(carried);

@@ -98,6 +98,11 @@ int occurrence_load(struct ctx *c, int64_t id, struct occurrence_row *o)
 	return rc == DB_ROW ? 0 : error_set(&c->err, E_NOT_FOUND, "meeting.occurrence_not_found");
 }
 
+int occurrence_with_meeting(struct ctx *c, int64_t occ_id, struct occurrence_row *o, struct meeting_row *m)
+{
+	return occurrence_load(c, occ_id, o) != 0 ? -1 : meeting_load(c, o->meeting_id, m);
+}
+
 int meeting_may_manage(struct ctx *c, const struct meeting_row *m)
 {
 	struct policy_object obj = {0, m->street_code};
@@ -527,7 +532,7 @@ int occurrence_update(struct ctx *c, int64_t occ_id, const char *status, const c
 		return ctx_db_error(c);
 	struct occurrence_row o;
 	struct meeting_row m;
-	if (occurrence_load(c, occ_id, &o) != 0 || meeting_load(c, o.meeting_id, &m) != 0 ||
+	if (occurrence_with_meeting(c, occ_id, &o, &m) != 0 ||
 	    meeting_check_manage(c, &m) != 0)
 		goto fail;
 	if (!new_start)
@@ -573,7 +578,7 @@ json_t *occurrence_get_json(struct ctx *c, int64_t occ_id)
 {
 	struct occurrence_row o;
 	struct meeting_row m;
-	if (occurrence_load(c, occ_id, &o) != 0 || meeting_load(c, o.meeting_id, &m) != 0 ||
+	if (occurrence_with_meeting(c, occ_id, &o, &m) != 0 ||
 	    meeting_check_read(c, &m) != 0)
 		return NULL;
 	json_t *out = occurrence_row_json(&o);
@@ -622,15 +627,12 @@ int meeting_files_may_read(struct ctx *c, int64_t occ_id)
 {
 	struct occurrence_row o;
 	struct meeting_row m;
-	return occurrence_load(c, occ_id, &o) != 0 || meeting_load(c, o.meeting_id, &m) != 0 ? -1
-											     : meeting_check_read(c, &m);
+	return occurrence_with_meeting(c, occ_id, &o, &m) != 0 ? -1 : meeting_check_read(c, &m);
 }
 
 int meeting_files_may_write(struct ctx *c, int64_t occ_id)
 {
 	struct occurrence_row o;
 	struct meeting_row m;
-	return occurrence_load(c, occ_id, &o) != 0 || meeting_load(c, o.meeting_id, &m) != 0
-		       ? -1
-		       : meeting_check_manage(c, &m);
+	return occurrence_with_meeting(c, occ_id, &o, &m) != 0 ? -1 : meeting_check_manage(c, &m);
 }

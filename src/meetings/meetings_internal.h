@@ -16,6 +16,8 @@ struct occurrence_row {
 /* Loads the meeting; -1 with 404 when missing. */
 int meeting_load(struct ctx *c, int64_t id, struct meeting_row *m);
 int occurrence_load(struct ctx *c, int64_t id, struct occurrence_row *o);
+/* Both at once: the occurrence and its meeting. 0, or -1 with 404. */
+int occurrence_with_meeting(struct ctx *c, int64_t occ_id, struct occurrence_row *o, struct meeting_row *m);
 /* ACT_MEETING_MANAGE on the meeting: 0 or -1 with 403. */
 int meeting_check_manage(struct ctx *c, const struct meeting_row *m);
 /* 1 if the caller may manage (no error set). */

@@ -38,7 +38,7 @@ test('schedule a monthly joint meeting, invite, RSVP, QR check-in, minutes and a
   // the form: title, first start, "monthly on the nth weekday"
   await page.getByLabel('名称').fill('街道社会组织月度联席会议');
   await page.getByLabel('首场开始时间（北京时间）').fill(`${localDay(3)}T14:30`);
-  await page.getByRole('combobox', { name: '重复' }).click();
+  await page.getByRole('combobox', { name: '重复' }).click({ force: true });
   await page.locator('.el-select-dropdown:visible').getByRole('option', { name: '每月第 N 个星期几', exact: true }).click();
   await page.getByTestId('rrule').filter({ hasText: /FREQ=MONTHLY;BYDAY=-?\d[A-Z]{2}/ }).waitFor();
   await page.getByLabel('地点').fill('区政务中心三楼会议室');

@@ -92,7 +92,7 @@ export function recurrenceFor(dtstart: string): Recurrence {
     mode: 'none',
     interval: 1,
     weekday: valid ? WEEKDAYS[d.getUTCDay()] : 'MO',
-    nth: Math.min(4, Math.ceil(day / 7)),
+    nth: day > 28 ? -1 : Math.ceil(day / 7), // the 5th of a weekday is always the month's last
     day,
     custom: '',
   };

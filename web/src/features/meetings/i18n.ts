@@ -42,7 +42,7 @@ export default {
         yes: '参加', no: '不参加', maybe: '待定', waitlisted: '候补中', confirmed: '已报名',
         invite: '邀请', inviteOrg: '邀请组织', inviteFilter: '按条件邀请', orgType: '组织类型', field: '领域', street: '街道代码',
         invited: '已邀请 {n} 个', noInvites: '尚未邀请任何组织或个人', attended: '出席 {a}/{e}',
-        noOccurrences: '没有场次', seriesRsvp: '整个系列：', showPast: '显示已举行的场次',
+        noOccurrences: '没有场次', seriesRsvp: '整个系列：', showPast: '显示已举行的场次', who: '回复人',
       },
       occ: {
         title: '场次', agenda: '议程', carried: '往次未完成的决议事项', minutes: '会议纪要', actions: '决议事项',
@@ -107,7 +107,7 @@ export default {
         yes: 'Yes', no: 'No', maybe: 'Maybe', waitlisted: 'Waitlisted', confirmed: 'Registered',
         invite: 'Invite', inviteOrg: 'Invite an organization', inviteFilter: 'Invite by filter', orgType: 'Type', field: 'Field', street: 'Street code',
         invited: '{n} invited', noInvites: 'Nobody invited yet', attended: 'attended {a}/{e}',
-        noOccurrences: 'No occurrences', seriesRsvp: 'Whole series:', showPast: 'Show past occurrences',
+        noOccurrences: 'No occurrences', seriesRsvp: 'Whole series:', showPast: 'Show past occurrences', who: 'Who',
       },
       occ: {
         title: 'Occurrence', agenda: 'Agenda', carried: 'Open action items from earlier meetings', minutes: 'Minutes', actions: 'Action items',
