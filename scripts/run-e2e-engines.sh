@@ -1,9 +1,10 @@
 #!/bin/sh
-# Browser tests on each engine (TONGXIN_TEST_ENGINES, default "sqlite postgres").
+# Browser tests on each engine (TONGXIN_E2E_ENGINES, else TONGXIN_TEST_ENGINES, default
+# "sqlite postgres").
 set -eu
 BIN=$1
 status=0
-for engine in ${TONGXIN_TEST_ENGINES:-sqlite postgres}; do
+for engine in ${TONGXIN_E2E_ENGINES:-${TONGXIN_TEST_ENGINES:-sqlite postgres}}; do
   if [ "$engine" = postgres ]; then
     TONGXIN_TEST_PG_URL=$(scripts/pg-test.sh)
     export TONGXIN_TEST_PG_URL
