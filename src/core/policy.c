@@ -43,6 +43,9 @@ static const char *const action_names[ACT__MAX] = {
 	[ACT_TALENT_READ_CONTACT] = "talent.read_contact",
 	[ACT_DOCKING_WRITE] = "docking.write",
 	[ACT_DOCKING_READ] = "docking.read",
+	[ACT_MATCHING_SUGGEST] = "matching.suggest",
+	[ACT_MATCHING_RUN] = "matching.run",
+	[ACT_MATCHING_WEIGHTS] = "matching.weights",
 };
 
 const char *action_name(enum action a)
@@ -100,6 +103,11 @@ static int resources_allows(const struct principal *p, enum action a,
 	case ACT_RES_WRITE:
 	case ACT_DOCKING_WRITE:
 		return (staff && o && inside) || org_admin;
+	case ACT_MATCHING_SUGGEST:
+		return staff || member;
+	case ACT_MATCHING_RUN:
+	case ACT_MATCHING_WEIGHTS:
+		return staff;
 	default:
 		return 0;
 	}
@@ -211,7 +219,8 @@ int policy_allows(const struct principal *p, enum action a, const struct policy_
 		return 1;
 	if (principal_has(p, ROLE_STAFF) && staff_allows(p, a, obj))
 		return 1;
-	if (a >= ACT_RES_WRITE && a <= ACT_DOCKING_READ)
+	if ((a >= ACT_RES_WRITE && a <= ACT_DOCKING_READ) ||
+	    (a >= ACT_MATCHING_SUGGEST && a <= ACT_MATCHING_WEIGHTS))
 		return resources_allows(p, a, obj);
 	if (principal_has(p, ROLE_LIAISON)) {
 		if (liaison_allows(p, a, obj))

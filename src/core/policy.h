@@ -65,6 +65,9 @@ enum action {
 	ACT_TALENT_READ_CONTACT, /* talent phone/e-mail unmasked */
 	ACT_DOCKING_WRITE,       /* propose/accept/progress/close a docking for obj's org */
 	ACT_DOCKING_READ,        /* a docking involving obj's organization */
+	ACT_MATCHING_SUGGEST,    /* suggestions for an item of obj's organization (staff, its users) */
+	ACT_MATCHING_RUN,        /* start and read global allocation runs */
+	ACT_MATCHING_WEIGHTS,    /* read and change the matching weights */
 	ACT__MAX
 };
 
