@@ -82,7 +82,7 @@ test('weights: validated (0..1, one above 0, no unknown field), versioned, audit
   for (const [body, field] of bad) {
     const r = await staff.put('/api/v1/matching/weights', body);
     assert.equal(r.status, 422, JSON.stringify(body));
-    assert.ok(r.body.fields.some((f) => f.field === field), r.text);
+    assert.ok(r.body.errors.some((f) => f.field === field), r.text);
   }
   const ok = await staff.put('/api/v1/matching/weights', { ...w, text: 0.9 });
   assert.equal(ok.status, 200, ok.text);
