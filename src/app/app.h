@@ -20,6 +20,7 @@ extern const struct route boards_routes[];
 extern const struct route resources_routes[];
 extern const struct route notify_routes[];
 extern const struct route notify_admin_routes[];
+extern const struct route matching_routes[];
 
 /* NULL-terminated list of all route tables, in the order they are matched. */
 extern const struct route *const app_routes[];

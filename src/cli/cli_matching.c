@@ -13,10 +13,13 @@
 #include "cli/cli.h"
 #include "matching/flow.h"
 #include "matching/matching.h"
+#include "matching/matching_db.h"
+#include "core/principal.h"
 
 static const char matching_help[] =
 	"用法 usage:\n"
 	"  tongxin matching solve --input FILE|-\n"
+	"  tongxin matching suggest-bench [--queries Q] [--database URL]\n"
 	"  tongxin matching bench [--needs N] [--resources N] [--k K] [--seed S] [--queries Q]\n"
 	"                         [--flow-only]\n\n"
 	"solve：读入分配实例（JSON），输出总分最大的分配（JSON）。\n"
@@ -160,6 +163,23 @@ static int has_flag(int argc, char **argv, const char *name)
 	return 0;
 }
 
+/* suggest-bench: the wired path on the database (--database/--data-dir): loading and indexing
+ * every open resource, then suggestions for random needs as the system principal. */
+static int suggest_bench(struct cli_opts *o, int queries)
+{
+	struct db *db = cli_open_db(o);
+	struct ctx c;
+	struct principal who;
+	if (!db || cli_ctx_init(&c, &who, o, db) != 0)
+		return 1;
+	int rc = matching_db_bench(&c, queries, stdout);
+	if (rc != 0)
+		cli_print_error(&c.err);
+	cli_ctx_free(&c);
+	db_close(db);
+	return rc == 0 ? 0 : 1;
+}
+
 int cli_matching(int argc, char **argv)
 {
 	struct cli_opts o = {0};
@@ -188,6 +208,8 @@ int cli_matching(int argc, char **argv)
 		};
 		return matching_bench_run(&b, stdout) == 0 ? 0 : 1;
 	}
+	if (strcmp(argv[1], "suggest-bench") == 0)
+		return suggest_bench(&o, (int)flag_long(argc, argv, "--queries", 200));
 	fputs(matching_help, stderr);
 	return 2;
 }

@@ -46,6 +46,9 @@ static const char *const action_names[ACT__MAX] = {
 	[ACT_NOTIFY_OWN] = "notify.own",
 	[ACT_NOTIFY_ROBOTS] = "notify.robots",
 	[ACT_NOTIFY_ADMIN] = "notify.admin",
+	[ACT_MATCHING_SUGGEST] = "matching.suggest",
+	[ACT_MATCHING_RUN] = "matching.run",
+	[ACT_MATCHING_WEIGHTS] = "matching.weights",
 };
 
 const char *action_name(enum action a)
@@ -103,6 +106,11 @@ static int resources_allows(const struct principal *p, enum action a,
 	case ACT_RES_WRITE:
 	case ACT_DOCKING_WRITE:
 		return (staff && o && inside) || org_admin;
+	case ACT_MATCHING_SUGGEST:
+		return staff || member;
+	case ACT_MATCHING_RUN:
+	case ACT_MATCHING_WEIGHTS:
+		return staff;
 	default:
 		return 0;
 	}
@@ -218,7 +226,8 @@ int policy_allows(const struct principal *p, enum action a, const struct policy_
 		return 1;
 	if (principal_has(p, ROLE_STAFF) && staff_allows(p, a, obj))
 		return 1;
-	if (a >= ACT_RES_WRITE && a <= ACT_DOCKING_READ)
+	if ((a >= ACT_RES_WRITE && a <= ACT_DOCKING_READ) ||
+	    (a >= ACT_MATCHING_SUGGEST && a <= ACT_MATCHING_WEIGHTS))
 		return resources_allows(p, a, obj);
 	if (principal_has(p, ROLE_LIAISON)) {
 		if (liaison_allows(p, a, obj))

@@ -68,6 +68,9 @@ enum action {
 	ACT_NOTIFY_OWN,       /* read and mark one's own notifications, set one's preferences */
 	ACT_NOTIFY_ROBOTS,    /* manage group-robot webhooks (admin, staff) */
 	ACT_NOTIFY_ADMIN,     /* SMTP settings, the delivery outbox and its retries (admin) */
+	ACT_MATCHING_SUGGEST,    /* suggestions for an item of obj's organization (staff, its users) */
+	ACT_MATCHING_RUN,        /* start and read global allocation runs */
+	ACT_MATCHING_WEIGHTS,    /* read and change the matching weights */
 	ACT__MAX
 };
 

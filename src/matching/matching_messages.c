@@ -6,6 +6,8 @@
 
 const struct msg matching_messages[] = {
 	{"matching.weight", "权重", "weight"},
+	{"matching.weights_all_zero", "至少一项权重须大于 0", "At least one weight must be above 0"},
+	{"matching.run_not_found", "没有这次分配运行", "No such allocation run"},
 	{"matching.fairness", "公平系数", "Fairness factor"},
 	{"matching.total", "总分", "Total"},
 	{"matching.part.category", "类别匹配", "Category fit"},

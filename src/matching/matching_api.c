@@ -1,0 +1,96 @@
+/*
+ * Routes of the matching engine: suggestions for one need or resource, the weights staff
+ * set, and global allocation runs. Parse -> domain (matching_db.c checks the policy) -> JSON.
+ */
+#include <string.h>
+#include "app/app.h"
+#include "matching/matching_db.h"
+#include "registry/registry_api.h"
+
+#define R_SUGGEST                                                                             \
+	(ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_STAFF) | ROLE_BIT(ROLE_ORG_ADMIN) |                 \
+	 ROLE_BIT(ROLE_ORG_MEMBER))
+#define R_STAFF (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_STAFF))
+
+/* GET /api/v1/needs/{id}/suggestions, /api/v1/resources/{id}/suggestions?k=1..50 (10) —
+ * admin, staff; org_admin and org_member of the item's organization. 200 {item, suggestions:
+ * [{id, title, org_name, ..., score: {total, fairness, parts: [{part, name, value, weight,
+ * contribution, reason}], explanation}}], weights_version}; only items the caller may see,
+ * never a pair failing a hard condition. 404 hidden item; 403; 422 bad k. */
+static int suggestions_route(struct req *r)
+{
+	int64_t id, k = 10;
+	const char *kind = strncmp(r->route->path, "/api/v1/needs", 13) == 0 ? "need" : "resource";
+	if (req_param_id(r, "id", &id) != 0)
+		return -1;
+	req_query_int(r, "k", 10, 1, 50, &k);
+	if (error_check(&r->c.err) != 0)
+		return -1;
+	json_t *body = matching_suggest_json(&r->c, kind, id, (size_t)k);
+	return body ? reply_json(r, 200, body) : -1;
+}
+
+/* GET /api/v1/matching/weights — admin, staff. 200 {version, weights, defaults}. */
+static int weights_get(struct req *r)
+{
+	json_t *body = matching_weights_json(&r->c);
+	return body ? reply_json(r, 200, body) : -1;
+}
+
+/* PUT /api/v1/matching/weights — admin, staff. Body {category, fields, text, proximity, time,
+ * quantity, trust: 0..1, at least one > 0; fairness_k?: 0..1}. 200 the new version; 422. */
+static int weights_put(struct req *r)
+{
+	json_t *obj;
+	if (req_json_object(r, &obj) != 0 || matching_weights_save(&r->c, obj) != 0)
+		return -1;
+	json_t *body = matching_weights_json(&r->c);
+	return body ? reply_json(r, 200, body) : -1;
+}
+
+/* POST /api/v1/matching/runs — admin, staff. Body {categories?: [codes], streets?: [12-digit
+ * codes], k?: 1..50 (5)}. Computed synchronously (the demo district takes well under a
+ * second) and stored; 201 the run (status done) with edges and allocation; 422. */
+static int runs_post(struct req *r)
+{
+	json_t *obj;
+	int64_t id;
+	if (req_json_object(r, &obj) != 0 || matching_run_start(&r->c, obj, &id) != 0)
+		return -1;
+	json_t *body = matching_run_json(&r->c, id);
+	return body ? reply_json(r, 201, body) : -1;
+}
+
+/* GET /api/v1/matching/runs?page&per_page — admin, staff. 200 {items, total, page, per_page}. */
+static int runs_list(struct req *r)
+{
+	int64_t page, per_page;
+	registry_query_paging(r, &page, &per_page);
+	if (error_check(&r->c.err) != 0)
+		return -1;
+	json_t *body = matching_runs_json(&r->c, page, per_page);
+	return body ? reply_json(r, 200, body) : -1;
+}
+
+/* GET /api/v1/matching/runs/{id} — admin, staff. 200 the run: params, weights, totals,
+ * items (quantities seen), edges [{seq, need_id, resource_id, score, capacity, flow}] and
+ * allocation (edges with flow > 0); scores in units of score_scale per 1.0. 404. */
+static int run_get(struct req *r)
+{
+	int64_t id;
+	if (req_param_id(r, "id", &id) != 0)
+		return -1;
+	json_t *body = matching_run_json(&r->c, id);
+	return body ? reply_json(r, 200, body) : -1;
+}
+
+const struct route matching_routes[] = {
+	{"GET", "/api/v1/needs/{id}/suggestions", suggestions_route, R_SUGGEST, 0, "需求的推荐匹配（含各项得分与理由）"},
+	{"GET", "/api/v1/resources/{id}/suggestions", suggestions_route, R_SUGGEST, 0, "资源的推荐匹配（含各项得分与理由）"},
+	{"GET", "/api/v1/matching/weights", weights_get, R_STAFF, 0, "匹配权重"},
+	{"PUT", "/api/v1/matching/weights", weights_put, R_STAFF, 0, "修改匹配权重（新版本）"},
+	{"GET", "/api/v1/matching/runs", runs_list, R_STAFF, 0, "全局分配运行列表"},
+	{"POST", "/api/v1/matching/runs", runs_post, R_STAFF, ROUTE_SLOW, "启动全局分配（最小费用流）"},
+	{"GET", "/api/v1/matching/runs/{id}", run_get, R_STAFF, 0, "全局分配运行：参数、候选边与分配结果"},
+	{NULL},
+};
