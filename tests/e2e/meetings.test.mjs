@@ -96,11 +96,19 @@ test('schedule a monthly joint meeting, invite, RSVP, QR check-in, minutes and a
   const form = page.getByTestId('action-form');
   await form.getByLabel('添加决议事项').fill('提交助餐点选址建议');
   const owner = form.getByRole('combobox', { name: '负责组织' });
-  await owner.click();
-  await owner.fill(org.name);
-  await page.locator('.el-select-dropdown:visible').getByRole('option', { name: org.name, exact: true }).click();
-  await form.getByLabel('完成期限').fill(localDay(-1));
-  await form.getByRole('button', { name: '添加决议事项' }).click();
+  const add = form.getByRole('button', { name: '添加决议事项' });
+  // The organization picker searches the server as one types; on a busy machine a late answer
+  // can replace the options under the click. Choose again until the form is complete (the
+  // button enables only with a title, an owner and a due date).
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await owner.click();
+    await owner.fill(org.name);
+    await page.locator('.el-select-dropdown:visible').getByRole('option', { name: org.name, exact: true }).click();
+    await form.getByLabel('完成期限').fill(localDay(-1));
+    await page.waitForTimeout(300);
+    if (await add.isEnabled()) break;
+  }
+  await add.click();
   await page.getByTestId('action-items').getByText('提交助餐点选址建议').waitFor();
   await page.getByTestId('action-items').getByTestId('overdue').first().waitFor();
   await shot(page, 'meetings-07-occurrence');
