@@ -94,13 +94,13 @@ test('schedule a monthly joint meeting, invite, RSVP, QR check-in, minutes and a
   await page.getByTestId('save-minutes').click();
   await page.getByTestId('minutes').locator('strong', { hasText: '议定' }).waitFor();
   const form = page.getByTestId('action-form');
-  await form.getByLabel('添加决议事项').fill('提交助餐点选址建议');
   const owner = form.getByRole('combobox', { name: '负责组织' });
   const add = form.getByRole('button', { name: '添加决议事项' });
   // The organization picker searches the server as one types; on a busy machine a late answer
   // can replace the options under the click. Choose again until the form is complete (the
   // button enables only with a title, an owner and a due date).
   for (let attempt = 0; attempt < 3; attempt++) {
+    await form.getByLabel('添加决议事项').fill('提交助餐点选址建议');
     await owner.click();
     await owner.fill(org.name);
     await page.locator('.el-select-dropdown:visible').getByRole('option', { name: org.name, exact: true }).click();
