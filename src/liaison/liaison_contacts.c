@@ -149,7 +149,7 @@ static json_t *followups_of(struct ctx *c, int64_t contact_id)
 	json_t *items = json_array();
 	while (db_step(st) == DB_ROW)
 		json_array_append_new(
-		    items, json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s?, s:O}", "id",
+		    items, json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s?, s:o}", "id",
 		                     (json_int_t)db_col_int(st, 0), "description",
 		                     db_col_text(st, 1), "due_on", db_col_text(st, 2), "owner_id",
 		                     (json_int_t)db_col_int(st, 3), "owner_name",

@@ -259,7 +259,7 @@ json_t *liaison_org_json(struct ctx *c, int64_t org_id)
 	int under = !db_col_isnull(st, 5);
 	const char *due = db_col_text(st, 8);
 	json_t *out = json_pack(
-	    "{s:I, s:s, s:s, s:s?, s:s, s:b, s:b, s:O, s:s?, s:s?, s:s?, s:b, s:b}", "org_id",
+	    "{s:I, s:s, s:s, s:s?, s:s, s:b, s:b, s:o, s:s?, s:s?, s:s?, s:b, s:b}", "org_id",
 	    (json_int_t)org_id, "org_name", db_col_text(st, 0), "org_type", db_col_text(st, 1),
 	    "grade", db_col_text(st, 2), "street_code", db_col_text(st, 3), "under_liaison", under,
 	    "is_key", under && db_col_int(st, 4), "interval_days",
