@@ -97,6 +97,17 @@ test('a phone (375 px): the weights page fits and the server\'s field errors lan
   assert.ok(width <= 375, `no sideways scrolling: ${width}`);
   await settle(p);
   await shot(p, 'matching-05-weights-phone');
+  for (const k of ['category', 'fields', 'text', 'proximity', 'time', 'quantity', 'trust']) {
+    const input = p.getByTestId('w-' + k).locator('input');
+    await input.fill('0');
+    await input.blur();
+  }
+  await p.getByTestId('w-save').click();
+  const err = p.locator('.el-form-item', { has: p.getByTestId('w-category') }).locator('.el-form-item__error');
+  await err.waitFor();
+  assert.ok((await err.innerText()).length > 0, 'all zero: the server names the category field');
+  await shot(p, 'matching-06-weights-error');
+  await p.getByRole('button', { name: '恢复默认' }).click();
   await text.fill('0.9');
   await text.blur();
   await p.getByTestId('w-save').click();
