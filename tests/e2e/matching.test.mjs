@@ -115,3 +115,17 @@ test('a phone (375 px): the weights page fits and the server\'s field errors lan
   const w = (await staff.get('/api/v1/matching/weights')).body;
   assert.equal(w.weights.text, 0.9);
 });
+
+test('a phone (375 px): the suggestions on a need fit the screen', opts, async () => {
+  const p = await app.page({ width: 375 });
+  await signIn(p, 'orgadmin', DEMO_PASSWORD);
+  await p.goto(`/needs/${needId}`);
+  const item = p.getByTestId('ms-item').first();
+  await item.waitFor();
+  await item.locator('.el-collapse-item__header').click();
+  await item.getByTestId('ms-reason').first().waitFor();
+  await settle(p);
+  const width = await p.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 375, `no sideways scrolling: ${width}`);
+  await shot(p, 'matching-07-suggestions-phone');
+});
