@@ -18,9 +18,9 @@ import { startServer } from '../api/harness.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 export const SHOTS = process.env.TONGXIN_E2E_SHOTS || join(here, '.out', 'screenshots');
 export const CHROMIUM = process.env.TONGXIN_CHROMIUM || '/usr/bin/chromium';
-// How long a step may wait. A sanitizer build on a busy 2-core machine answers several times
-// slower, so .ci/run's sanitizer pass raises it; a real failure still fails, only later.
-const STEP_TIMEOUT = Number(process.env.TONGXIN_E2E_TIMEOUT) || 15000;
+// How long a step may wait: generous, because CI shares a 2-core machine and a loaded PostgreSQL
+// answers a page several times slower than usual; a real failure still fails, only later.
+const STEP_TIMEOUT = Number(process.env.TONGXIN_E2E_TIMEOUT) || 30000;
 
 selectors.setTestIdAttribute('data-test'); // the pages mark what tests look for with data-test
 
