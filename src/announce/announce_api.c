@@ -10,13 +10,6 @@
 #define ROLES_READER (ROLES_SENDER | ROLE_BIT(ROLE_SUPERVISOR))
 #define ROLES_ORG (ROLE_BIT(ROLE_ORG_ADMIN) | ROLE_BIT(ROLE_ORG_MEMBER) | ROLE_BIT(ROLE_ADMIN))
 
-static int paging(struct req *r, int64_t *page, int64_t *per_page)
-{
-	int a = req_query_int(r, "page", 1, 1, 100000, page);
-	int b = req_query_int(r, "per_page", 20, 1, 100, per_page);
-	return a | b;
-}
-
 /* A query parameter that must be one of `codes` (NULL when absent). */
 static const char *query_choice(struct req *r, const char *name, const char *const *codes)
 {
@@ -43,7 +36,7 @@ static int announcements_list(struct req *r)
 	static const char *const statuses[] = {"draft", "published", NULL};
 	int64_t page, per_page;
 	const char *status = query_choice(r, "status", statuses);
-	paging(r, &page, &per_page);
+	req_query_paging(r, &page, &per_page);
 	if (error_check(&r->c.err) != 0)
 		return -1;
 	json_t *body = announce_list_json(&r->c, status, page, per_page);
@@ -69,7 +62,7 @@ static int announcements_create(struct req *r)
 static int announcements_inbox(struct req *r)
 {
 	int64_t page, per_page, unread;
-	paging(r, &page, &per_page);
+	req_query_paging(r, &page, &per_page);
 	req_query_int(r, "unread", 0, 0, 1, &unread);
 	if (error_check(&r->c.err) != 0)
 		return -1;
@@ -150,7 +143,7 @@ static int announcements_receipts(struct req *r)
 		street = NULL;
 	if (street && (strlen(street) != 12 || strspn(street, "0123456789") != 12))
 		error_field(&r->c.err, "street", "field.bad_format", 0);
-	paging(r, &page, &per_page);
+	req_query_paging(r, &page, &per_page);
 	if (error_check(&r->c.err) != 0)
 		return -1;
 	json_t *body = announce_receipts_json(&r->c, id, state, street, page, per_page);

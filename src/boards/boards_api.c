@@ -11,13 +11,6 @@
 
 #define ROLES_MOD (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_STAFF))
 
-static int paging(struct req *r, int64_t *page, int64_t *per_page)
-{
-	int a = req_query_int(r, "page", 1, 1, 100000, page);
-	int b = req_query_int(r, "per_page", 20, 1, 100, per_page);
-	return a | b;
-}
-
 /* A text body field: {field: Markdown of 1..max characters}, nothing else. */
 static int read_text_body(struct req *r, const char *field, size_t max, const char **out)
 {
@@ -67,7 +60,7 @@ static int boards_search(struct req *r)
 	else if (!v_is_clean_text(q) || v_char_count(q) > 100)
 		error_field(&r->c.err, "q", "field.too_long", 100);
 	req_query_int(r, "board", 0, 1, INT64_MAX, &board);
-	paging(r, &page, &per_page);
+	req_query_paging(r, &page, &per_page);
 	if (error_check(&r->c.err) != 0)
 		return -1;
 	return reply_or_fail(r, 200, post_search_json(&r->c, q, board, page, per_page));
@@ -148,7 +141,7 @@ static int boards_threads(struct req *r)
 	int64_t id, page, per_page;
 	if (req_param_id(r, "id", &id) != 0)
 		return -1;
-	paging(r, &page, &per_page);
+	req_query_paging(r, &page, &per_page);
 	if (error_check(&r->c.err) != 0)
 		return -1;
 	return reply_or_fail(r, 200, thread_list_json(&r->c, id, page, per_page));
@@ -179,7 +172,7 @@ static int threads_get(struct req *r)
 	int64_t id, page, per_page;
 	if (req_param_id(r, "id", &id) != 0)
 		return -1;
-	paging(r, &page, &per_page);
+	req_query_paging(r, &page, &per_page);
 	if (error_check(&r->c.err) != 0)
 		return -1;
 	return reply_or_fail(r, 200, thread_get_json(&r->c, id, page, per_page));

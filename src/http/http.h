@@ -78,6 +78,9 @@ const char *req_cookie(struct req *r, const char *name);
 int req_param_id(struct req *r, const char *name, int64_t *id);
 /* An optional integer query parameter within [min, max]; missing -> fallback. On a bad value
  * adds a field error named after the parameter and returns -1. */
+/* The list paging every route shares: page (1..100000, default 1) and per_page (1..100,
+ * default 20), field errors named after them. Returns 0 or -1. */
+int req_query_paging(struct req *r, int64_t *page, int64_t *per_page);
 int req_query_int(struct req *r, const char *name, int64_t fallback, int64_t min, int64_t max,
 		  int64_t *out);
 /* The JSON body, which must be an object; -1 with E_BAD_JSON/E_UNSUPPORTED_TYPE otherwise. */

@@ -50,6 +50,13 @@ int req_param_id(struct req *r, const char *name, int64_t *id)
 	return 0;
 }
 
+int req_query_paging(struct req *r, int64_t *page, int64_t *per_page)
+{
+	int a = req_query_int(r, "page", 1, 1, 100000, page);
+	int b = req_query_int(r, "per_page", 20, 1, 100, per_page);
+	return a | b;
+}
+
 int req_query_int(struct req *r, const char *name, int64_t fallback, int64_t min, int64_t max,
 		  int64_t *out)
 {

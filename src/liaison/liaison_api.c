@@ -48,13 +48,6 @@ const struct msg liaison_messages[] = {
     {NULL, NULL, NULL},
 };
 
-static int paging(struct req *r, int64_t *page, int64_t *per_page)
-{
-	int a = req_query_int(r, "page", 1, 1, 100000, page);
-	int b = req_query_int(r, "per_page", 20, 1, 100, per_page);
-	return a | b;
-}
-
 /* A route that takes no body accepts none or an empty JSON object: a malformed body is
  * refused before anything changes. */
 static int no_body(struct req *r)
@@ -174,7 +167,7 @@ static int contacts_list(struct req *r)
 	int64_t id, page, per_page;
 	if (req_param_id(r, "id", &id) != 0)
 		return -1;
-	if (paging(r, &page, &per_page) != 0 || error_check(&r->c.err) != 0)
+	if (req_query_paging(r, &page, &per_page) != 0 || error_check(&r->c.err) != 0)
 		return -1;
 	return reply_or_fail(r, 200, liaison_contacts_json(&r->c, id, page, per_page));
 }
@@ -229,7 +222,7 @@ static int overdue_query(struct req *r, struct liaison_overdue_query *q)
 	if (q->street && !(strlen(q->street) == 12 && strspn(q->street, "0123456789") == 12))
 		error_field(&r->c.err, "street", "field.bad_format", 0);
 	req_query_int(r, "officer", 0, 1, INT64_MAX, &q->officer_id);
-	paging(r, &q->page, &q->per_page);
+	req_query_paging(r, &q->page, &q->per_page);
 	return error_check(&r->c.err);
 }
 

@@ -65,7 +65,7 @@ static int runs_post(struct req *r)
 static int runs_list(struct req *r)
 {
 	int64_t page, per_page;
-	registry_query_paging(r, &page, &per_page);
+	req_query_paging(r, &page, &per_page);
 	if (error_check(&r->c.err) != 0)
 		return -1;
 	json_t *body = matching_runs_json(&r->c, page, per_page);

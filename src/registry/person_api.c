@@ -26,7 +26,7 @@ int people_list_route(struct req *r)
 	q.q = registry_query_text(r, "q");
 	q.uf_category = registry_query_text(r, "uf_category");
 	req_query_int(r, "org", 0, 1, INT64_MAX, &q.org_id);
-	registry_query_paging(r, &q.page, &q.per_page);
+	req_query_paging(r, &q.page, &q.per_page);
 	if (error_check(&r->c.err) != 0)
 		return -1;
 	json_t *body = person_list_json(&r->c, &q);

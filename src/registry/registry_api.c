@@ -45,13 +45,6 @@ static const char *query_division(struct req *r, const char *name)
 }
 
 /* page (1..100000, default 1) and per_page (1..100, default 20). */
-int registry_query_paging(struct req *r, int64_t *page, int64_t *per_page)
-{
-	int a = req_query_int(r, "page", 1, 1, 100000, page);
-	int b = req_query_int(r, "per_page", 20, 1, 100, per_page);
-	return a | b;
-}
-
 /* A free-text search parameter of at most 100 characters (NULL when absent or blank). */
 const char *registry_query_text(struct req *r, const char *name)
 {
@@ -91,7 +84,7 @@ static int orgs_list(struct req *r)
 	if (s < 0)
 		error_field(&r->c.err, "sort", "field.bad_choice", 0);
 	q.sort = s < 0 ? ORG_SORT_NEWEST : (enum org_sort)s;
-	registry_query_paging(r, &q.page, &q.per_page);
+	req_query_paging(r, &q.page, &q.per_page);
 	if (error_check(&r->c.err) != 0)
 		return -1;
 	json_t *body = org_list_json(&r->c, &q);

@@ -13,8 +13,6 @@ int person_link_route(struct req *r);
 int person_reveal_route(struct req *r);
 int person_unlink_route(struct req *r);
 
-/* page (1..100000, default 1) and per_page (1..100, default 20); field errors on bad values. */
-int registry_query_paging(struct req *r, int64_t *page, int64_t *per_page);
 /* A free-text parameter of at most 100 characters, NULL when absent or blank. */
 const char *registry_query_text(struct req *r, const char *name);
 

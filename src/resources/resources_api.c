@@ -45,7 +45,7 @@ static int read_list_query(struct req *r, struct res_list_query *q)
 	q->sort = query_opt(r, "sort");
 	q->q = registry_query_text(r, "q");
 	req_query_int(r, "org", 0, 0, INT64_MAX, &q->org_id);
-	registry_query_paging(r, &q->page, &q->per_page);
+	req_query_paging(r, &q->page, &q->per_page);
 	if (error_check(&r->c.err) != 0)
 		return -1;
 	return res_list_check(&r->c, q);
@@ -199,7 +199,7 @@ static int talents_list(struct req *r)
 		ok |= strcmp(kinds[i], q.kind) == 0;
 	if (q.kind && !ok)
 		error_field(&r->c.err, "kind", "field.bad_choice", 0);
-	registry_query_paging(r, &q.page, &q.per_page);
+	req_query_paging(r, &q.page, &q.per_page);
 	if (error_check(&r->c.err) != 0)
 		return -1;
 	json_t *body = talent_list_json(&r->c, &q);
@@ -256,7 +256,7 @@ static int dockings_list(struct req *r)
 		ok |= strcmp(docking_status_codes[i], q.status) == 0;
 	if (q.status && !ok)
 		error_field(&r->c.err, "status", "field.bad_choice", 0);
-	registry_query_paging(r, &q.page, &q.per_page);
+	req_query_paging(r, &q.page, &q.per_page);
 	if (error_check(&r->c.err) != 0)
 		return -1;
 	json_t *body = docking_list_json(&r->c, &q);
