@@ -65,7 +65,7 @@ export default {
       pickConversation: '请选择一个会话',
       rules: '规则：任何人都可以给统战部干部、联络员发私信；组织用户之间可以互发；其他用户只能发给干部和联络员。',
       results: '找到 {n} 条',
-      resultsMore: '找到超过 {n} 条',
+      resultsMore: '找到超过 {n} 条，可输入更具体的词缩小范围',
     },
   },
   en: {
@@ -134,7 +134,7 @@ export default {
       pickConversation: 'Choose a conversation',
       rules: 'Anyone may write to staff and liaison officers; organization users to each other; others only to staff and liaison officers.',
       results: '{n} found',
-      resultsMore: 'More than {n} found',
+      resultsMore: 'More than {n} found; add words to narrow the search',
     },
   },
 };
