@@ -30,6 +30,8 @@ struct matching_index {
 	struct posting *post;
 	size_t n_post, cap_post;
 	uint32_t *df;
+	double *idf_weight; /* per token id: its idf, computed once (score.h) */
+	double *norm;       /* per item: its TF-IDF norm under idf, computed once */
 	struct matching_idf idf;
 };
 
@@ -88,7 +90,15 @@ static int count_df(struct matching_index *ix)
 	for (size_t p = 0; p < ix->n_post; p++)
 		if (ix->post[p].key >> 60 == KIND_TOKEN)
 			ix->df[ix->post[p].key & ((1ULL << 40) - 1)]++;
-	ix->idf = (struct matching_idf){ix->df, (size_t)max + 1, (uint32_t)ix->n};
+	ix->idf_weight = malloc(((size_t)max + 1) * sizeof *ix->idf_weight);
+	ix->norm = malloc((ix->n + 1) * sizeof *ix->norm);
+	if (!ix->idf_weight || !ix->norm)
+		return -1;
+	for (size_t t = 0; t <= max; t++)
+		ix->idf_weight[t] = log((1.0 + (double)ix->n) / (1.0 + ix->df[t])) + 1.0;
+	ix->idf = (struct matching_idf){ix->df, (size_t)max + 1, (uint32_t)ix->n, ix->idf_weight};
+	for (size_t i = 0; i < ix->n; i++)
+		ix->norm[i] = matching_tfidf_norm(&ix->items[i], &ix->idf);
 	return 0;
 }
 
@@ -124,6 +134,8 @@ void matching_index_free(struct matching_index *ix)
 		return;
 	free(ix->post);
 	free(ix->df);
+	free(ix->idf_weight);
+	free(ix->norm);
 	free(ix);
 }
 
@@ -252,13 +264,19 @@ int matching_suggest(const struct matching_index *ix, const struct matching_item
 	}
 	gather(&q, query);
 	size_t n = 0;
+	double own = matching_tfidf_norm(query, &ix->idf);
 	for (size_t c = 0; c < q.n_cand; c++) {
 		struct matching_suggestion s = {q.cand[c]};
 		const struct matching_item *other = &ix->items[q.cand[c]];
+		double norm = ix->norm[q.cand[c]];
+		/* once k are kept, a pair must beat the k-th to matter (keep_best drops ties too) */
+		double floor = n == k ? out[k - 1].score.total : -INFINITY;
 		int ok = ix->side == MATCHING_SIDE_RESOURCES
-				 ? matching_score_pair(query, other, w, &ix->idf, &s.score)
-				 : matching_score_pair(other, query, w, &ix->idf, &s.score);
-		if (ok)
+				 ? matching_score_pair_normed(query, other, w, &ix->idf, own, norm, floor,
+							      &s.score)
+				 : matching_score_pair_normed(other, query, w, &ix->idf, norm, own, floor,
+							      &s.score);
+		if (ok == 1)
 			keep_best(out, &n, k, &s);
 	}
 	free(q.seen);

@@ -160,6 +160,8 @@ static double idf_of(const struct matching_idf *idf, uint32_t t)
 {
 	if (!idf || idf->n_docs == 0)
 		return 1;
+	if (idf->weight)
+		return t < idf->n_terms ? idf->weight[t] : log(1.0 + idf->n_docs) + 1.0;
 	uint32_t df = t < idf->n_terms ? idf->df[t] : 0;
 	return log((1.0 + idf->n_docs) / (1.0 + df)) + 1.0;
 }
@@ -173,7 +175,7 @@ static size_t run_length(const uint32_t *tokens, size_t n, size_t i)
 	return k - i;
 }
 
-static double tfidf_norm(const struct matching_item *x, const struct matching_idf *idf)
+double matching_tfidf_norm(const struct matching_item *x, const struct matching_idf *idf)
 {
 	double sum = 0;
 	for (size_t i = 0; i < x->n_tokens;) {
@@ -187,7 +189,8 @@ static double tfidf_norm(const struct matching_item *x, const struct matching_id
 
 /* Cosine of the TF-IDF vectors (merge of the two sorted token lists). */
 static void part_text(struct matching_part_score *p, const struct matching_item *n,
-		      const struct matching_item *r, const struct matching_idf *idf)
+		      const struct matching_item *r, const struct matching_idf *idf, double n_norm,
+		      double r_norm)
 {
 	double dot = 0;
 	size_t i = 0, j = 0, shared = 0;
@@ -205,7 +208,10 @@ static void part_text(struct matching_part_score *p, const struct matching_item 
 			j += tr;
 		}
 	}
-	double norms = dot > 0 ? tfidf_norm(n, idf) * tfidf_norm(r, idf) : 0;
+	double norms = 0;
+	if (dot > 0)
+		norms = (n_norm >= 0 ? n_norm : matching_tfidf_norm(n, idf)) *
+			(r_norm >= 0 ? r_norm : matching_tfidf_norm(r, idf));
 	set_part(p, norms > 0 ? dot / norms : 0, "matching.reason.text_shared", (long long)shared, 0);
 }
 
@@ -280,28 +286,58 @@ int matching_score_pair(const struct matching_item *need, const struct matching_
 			const struct matching_weights *w, const struct matching_idf *idf,
 			struct matching_score *out)
 {
-	memset(out, 0, sizeof *out);
-	out->reject = hard_conditions(need, resource);
-	if (out->reject)
+	return matching_score_pair_normed(need, resource, w, idf, -1, -1, -INFINITY, out);
+}
+
+static double part_weight(const struct matching_weights *w, int p)
+{
+	return w->part[p] > 0 ? w->part[p] : 0;
+}
+
+int matching_score_pair_normed(const struct matching_item *need,
+			       const struct matching_item *resource,
+			       const struct matching_weights *w, const struct matching_idf *idf,
+			       double need_norm, double resource_norm, double floor,
+			       struct matching_score *out)
+{
+	const char *reject = hard_conditions(need, resource);
+	if (reject) {
+		memset(out, 0, sizeof *out);
+		out->reject = reject;
 		return 0;
+	}
+	/* every field is set below: no memset of the whole score for the millions of pairs of a
+	 * global run (it was a visible share of their cost) */
+	out->reject = NULL;
 	double compat = matching_category_compat[need->category][resource->category];
 	set_part(&out->part[MATCHING_PART_CATEGORY], compat,
 		 compat >= 1 ? "matching.reason.category_same" : "matching.reason.category_related",
 		 llround(compat * 100), 0);
 	part_fields(&out->part[MATCHING_PART_FIELDS], need, resource);
-	part_text(&out->part[MATCHING_PART_TEXT], need, resource, idf);
 	part_proximity(&out->part[MATCHING_PART_PROXIMITY], need, resource, w);
 	part_time(&out->part[MATCHING_PART_TIME], need, resource);
 	part_quantity(&out->part[MATCHING_PART_QUANTITY], need, resource);
 	part_trust(&out->part[MATCHING_PART_TRUST], resource, w);
+	double k = w->fairness_k > 0 ? w->fairness_k : 0;
+	out->fairness = 1.0 / (1.0 + k * need->matches_received);
+	/* The text part (a merge of two token lists, mostly cache misses) is the dear one: when
+	 * even a perfect text match could not lift the pair to `floor`, stop here. The margin
+	 * covers rounding, since the bound adds the parts in another order than the total. */
+	double bound = part_weight(w, MATCHING_PART_TEXT);
+	for (int p = 0; p < MATCHING_PART__MAX; p++)
+		if (p != MATCHING_PART_TEXT)
+			bound += out->part[p].value * part_weight(w, p);
+	if (bound * out->fairness < floor - 1e-9) {
+		out->total = bound * out->fairness;
+		return -1;
+	}
+	part_text(&out->part[MATCHING_PART_TEXT], need, resource, idf, need_norm, resource_norm);
 	double sum = 0;
 	for (int p = 0; p < MATCHING_PART__MAX; p++) {
-		out->part[p].weight = w->part[p] > 0 ? w->part[p] : 0;
+		out->part[p].weight = part_weight(w, p);
 		out->part[p].contribution = out->part[p].value * out->part[p].weight;
 		sum += out->part[p].contribution;
 	}
-	double k = w->fairness_k > 0 ? w->fairness_k : 0;
-	out->fairness = 1.0 / (1.0 + k * need->matches_received);
 	out->total = sum * out->fairness;
 	return 1;
 }

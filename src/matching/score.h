@@ -110,12 +110,19 @@ struct matching_weights {
 void matching_weights_default(struct matching_weights *w);
 
 /* Document frequencies for the text part: df[token id] = number of items holding the token,
- * among n_docs items. Tokens at or beyond n_terms count as df 0. */
+ * among n_docs items. Tokens at or beyond n_terms count as df 0. `weight` (optional, n_terms
+ * entries) holds each token's idf precomputed, log((1 + n_docs) / (1 + df)) + 1: a global run
+ * scores millions of pairs, and a log per token per pair was most of their cost. */
 struct matching_idf {
 	const uint32_t *df;
 	size_t n_terms;
 	uint32_t n_docs;
+	const double *weight; /* NULL: computed from df on the fly */
 };
+
+/* The length of x's TF-IDF vector (what the text part divides by). An index computes it once
+ * per item; see matching_score_pair_normed(). */
+double matching_tfidf_norm(const struct matching_item *x, const struct matching_idf *idf);
 
 struct matching_part_score {
 	double value;        /* [0, 1] */
@@ -140,6 +147,20 @@ struct matching_score {
 int matching_score_pair(const struct matching_item *need, const struct matching_item *resource,
 			const struct matching_weights *w, const struct matching_idf *idf,
 			struct matching_score *out);
+
+/*
+ * The same for a query that scores hundreds of candidates against one item: the two items'
+ * TF-IDF norms are given (matching_tfidf_norm with the same idf; a negative norm is computed
+ * here), and `floor` is the total below which the caller has no use for the pair (its k-th best
+ * so far; -INFINITY for none). Returns 1 (scored) or 0 (rejected) as matching_score_pair, or -1
+ * when even a perfect text part would leave the total below floor: then out->total is that upper
+ * bound and the text part is not computed.
+ */
+int matching_score_pair_normed(const struct matching_item *need,
+			       const struct matching_item *resource,
+			       const struct matching_weights *w, const struct matching_idf *idf,
+			       double need_norm, double resource_norm, double floor,
+			       struct matching_score *out);
 
 /* The message key of a part's name ("matching.part.fields" -> "领域重合" / "Field overlap"). */
 const char *matching_part_key(enum matching_part p);

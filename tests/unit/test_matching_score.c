@@ -83,6 +83,34 @@ static void test_text_similarity_is_a_tfidf_cosine(void **state)
 	assert_true(s2.part[MATCHING_PART_TEXT].value < s.part[MATCHING_PART_TEXT].value);
 }
 
+/* A query's shortcuts: precomputed idf weights and norms give the same total to the last bit,
+ * and a floor above the best possible total skips the text part but reports a true bound. */
+static void test_precomputed_idf_norms_and_floor(void **state)
+{
+	(void)state;
+	struct matching_item n = need_item(), r = resource_item();
+	uint32_t df[9] = {0, 1, 90, 0, 0, 90, 0, 0, 1};
+	double weight[9];
+	for (int t = 0; t < 9; t++)
+		weight[t] = log(101.0 / (1.0 + df[t])) + 1.0;
+	struct matching_idf plain = {df, 9, 100}, pre = {df, 9, 100, weight};
+	struct matching_weights w;
+	matching_weights_default(&w);
+	struct matching_score a, b, c;
+	assert_int_equal(matching_score_pair(&n, &r, &w, &plain, &a), 1);
+	assert_int_equal(matching_score_pair_normed(&n, &r, &w, &pre, matching_tfidf_norm(&n, &pre),
+						    matching_tfidf_norm(&r, &pre), a.total, &b),
+			 1); /* a floor equal to the total still scores the pair */
+	assert_true(a.total == b.total);
+	assert_true(a.part[MATCHING_PART_TEXT].value > 0);
+	assert_int_equal(matching_score_pair_normed(&n, &r, &w, &pre, -1, -1, a.total + 0.5, &c), -1);
+	assert_true(c.total >= a.total);
+	/* a rejected pair is rejected whatever the floor */
+	r.org_id = n.org_id;
+	assert_int_equal(matching_score_pair_normed(&n, &r, &w, &pre, -1, -1, 10, &c), 0);
+	assert_non_null(c.reject);
+}
+
 static void test_proximity_steps_and_distance_decay(void **state)
 {
 	(void)state;
@@ -209,6 +237,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parts_of_a_good_pair),
 		cmocka_unit_test(test_text_similarity_is_a_tfidf_cosine),
+		cmocka_unit_test(test_precomputed_idf_norms_and_floor),
 		cmocka_unit_test(test_proximity_steps_and_distance_decay),
 		cmocka_unit_test(test_haversine_distance),
 		cmocka_unit_test(test_fairness_lowers_the_total),
