@@ -108,7 +108,8 @@ struct residual {
 	int32_t *queue;   /* FIFO of active nodes (a ring of n slots) */
 	int32_t q_head, q_len;
 	int64_t eps;
-	int64_t pushes, relabels, relabels_since_update, price_updates;
+	int64_t pushes, relabels, relabels_since_update, price_updates, phases;
+	int proven_early; /* 1 when proven_optimal() ended the phases before eps = 1 */
 	/* price update: a Dijkstra over buckets; per node, and per level */
 	int32_t *dist, *b_next, *b_prev, *bucket;
 	uint8_t *done;
@@ -426,13 +427,85 @@ static void refine(struct residual *g)
 	}
 }
 
-/* Phases from eps = the largest |cost| (where the zero flow is eps-optimal) down to 1. */
-static void solve(struct residual *g, int64_t max_cost)
+/* ---- early stop: a proof of optimality for the original integer costs ------------------- */
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+/*
+ * Why: the phases run down to eps = 1 only because that PROVES optimality in the worst case; on
+ * real instances the flow is optimal phases earlier. A feasible flow is optimal exactly when some
+ * integer prices give every residual arc a reduced cost >= 0 in ORIGINAL units (no negative
+ * residual cycle). Starting from the scaled prices divided by `scale` (off by at most a little
+ * per arc once eps < scale), a FIFO Bellman-Ford repairs them; it gives up after `budget` arc
+ * scans or when a path grows longer than n arcs (a negative cycle). On success the prices are
+ * checked over every residual arc before the answer is believed. Returns 1 when proven optimal.
+ */
+static int proven_optimal(struct residual *g, int64_t scale, int64_t budget)
+{
+	int32_t n = g->n;
+	int64_t *pi = malloc((size_t)n * sizeof *pi);
+	int32_t *len = calloc((size_t)n, sizeof *len), *q = malloc((size_t)n * sizeof *q);
+	uint8_t *in_q = calloc((size_t)n, 1);
+	int ok = pi && len && q && in_q;
+	int32_t head = 0, count = 0;
+	for (int32_t v = 0; ok && v < n; v++)
+		pi[v] = floor_div(g->price[v], scale);
+	for (int32_t v = 0; ok && v < n; v++)
+		for (int32_t a = g->first[v]; a < g->first[v + 1]; a++)
+			if (g->arcs[a].res > 0 &&
+			    g->arcs[a].cost / scale + pi[v] - pi[g->arcs[a].head] < 0) {
+				q[(head + count++) % n] = v, in_q[v] = 1;
+				break;
+			}
+	while (ok && count > 0) {
+		int32_t v = q[head];
+		head = (head + 1) % n, count--, in_q[v] = 0;
+		budget -= g->first[v + 1] - g->first[v];
+		if (budget < 0) {
+			ok = 0;
+			break;
+		}
+		for (int32_t a = g->first[v]; a < g->first[v + 1]; a++) {
+			int32_t w = g->arcs[a].head;
+			int64_t l = g->arcs[a].cost / scale + pi[v] - pi[w];
+			if (g->arcs[a].res <= 0 || l >= 0)
+				continue;
+			pi[w] += l; /* lowering w's price by -l makes the arc tight */
+			len[w] = len[v] + 1;
+			if (len[w] >= n) {
+				ok = 0;
+				break;
+			}
+			if (!in_q[w])
+				q[(head + count++) % n] = w, in_q[w] = 1;
+		}
+	}
+	for (int32_t v = 0; ok && v < n; v++)
+		for (int32_t a = g->first[v]; ok && a < g->first[v + 1]; a++)
+			ok = g->arcs[a].res <= 0 ||
+			     g->arcs[a].cost / scale + pi[v] - pi[g->arcs[a].head] >= 0;
+	free(pi), free(len), free(q), free(in_q);
+	return ok;
+}
+
+/* Phases from eps = the largest |cost| (where the zero flow is eps-optimal) down to 1, stopping
+ * early once the flow is proven optimal. */
+static void solve(struct residual *g, int64_t max_cost, int64_t scale)
 {
 	g->eps = max_cost;
 	while (g->eps > 1) {
 		g->eps = g->eps / ALPHA > 1 ? g->eps / ALPHA : 1;
 		refine(g);
+		g->phases++;
+		/* below eps = scale the prices are within about one unit of a proof; one pass over
+		 * the arcs as budget, a small price next to a phase */
+		if (g->eps > 1 && g->eps < scale && proven_optimal(g, scale, g->first[g->n])) {
+			g->eps = 1;
+			g->proven_early = 1;
+		}
 	}
 }
 
@@ -471,10 +544,12 @@ int matching_allocate(const struct matching_flow_input *in, struct matching_allo
 	int ok = out->flow && edge_arc && edge_cap &&
 		 residual_build(&g, in, (int64_t)n + 1, edge_arc, edge_cap) == 0;
 	if (ok) {
-		solve(&g, max_score * ((int64_t)n + 1));
+		solve(&g, max_score * ((int64_t)n + 1), (int64_t)n + 1);
 		out->pushes = g.pushes;
 		out->relabels = g.relabels;
 		out->price_updates = g.price_updates;
+		out->phases = g.phases;
+		out->proven_early = g.proven_early;
 		collect(&g, in, edge_arc, edge_cap, out);
 		residual_free(&g);
 	}

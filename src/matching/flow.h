@@ -63,6 +63,8 @@ struct matching_allocation {
 	int64_t pushes;
 	int64_t relabels;
 	int64_t price_updates;
+	int64_t phases;   /* refine phases run */
+	int proven_early; /* 1 when optimality was proven before the last phase (eps = 1) */
 };
 
 /*
