@@ -13,9 +13,11 @@
  * (such edges are left out of the graph).
  *
  * Algorithm: Goldberg's cost-scaling push-relabel (refine with FIFO discharge, alpha 16,
- * look-ahead, global price updates). Costs are multiplied by (nodes + 1) so that the last phase
- * (epsilon 1) proves exact optimality for integer scores. Memory: 24 bytes per arc, two arcs per
- * edge, plus about 50 bytes per node (206 MB peak at 100,000 x 100,000 with 2M edges).
+ * look-ahead, global price updates). Costs are multiplied by (nodes + 1) so that a phase at
+ * epsilon 1 would prove exact optimality for integer scores; in practice the phases stop once
+ * eps is below one original unit: an exact price check proves the flow optimal, or a successive-
+ * shortest-path repair completes it (see flow.c). Memory: 20 bytes per arc, two arcs per edge,
+ * plus about 70 bytes per node.
  *
  * Scores are integers per unit of quantity: a candidate score in [0, 1] (score.h) becomes
  * llround(score * MATCHING_SCORE_SCALE) per unit; see matching_edge_score().
@@ -65,6 +67,7 @@ struct matching_allocation {
 	int64_t price_updates;
 	int64_t phases;   /* refine phases run */
 	int proven_early; /* 1 when optimality was proven before the last phase (eps = 1) */
+	int repaired;     /* 1 when the shortest-path repair completed the flow (then proven) */
 };
 
 /*

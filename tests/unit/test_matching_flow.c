@@ -197,7 +197,7 @@ static void test_random_instances_match_the_reference(void **state)
 {
 	(void)state;
 	uint64_t seed = 7;
-	int early = 0;
+	int early = 0, repaired = 0;
 	for (int round = 0; round < 12; round++) {
 		size_t nn = 20 + test_rand(&seed) % 40, nr = 20 + test_rand(&seed) % 40, k = 4;
 		int64_t nq[64], rq[64];
@@ -215,9 +215,38 @@ static void test_random_instances_match_the_reference(void **state)
 		struct matching_allocation a = solve(nq, nn, rq, nr, e, nn * k);
 		assert_int_equal(a.total_score, ref_optimum(&in));
 		early += a.proven_early;
+		repaired += a.repaired;
 		matching_allocation_free(&a);
 	}
 	assert_true(early > 0);
+}
+
+/* The benchmark's shape (contested: random scores 1..10000, 10 candidates per need): here the
+ * phases end with the shortest-path repair on some seeds; the total must still be exact. */
+static void test_contested_instances_are_repaired_exactly(void **state)
+{
+	(void)state;
+	enum { NN = 300, K = 10 };
+	static int64_t nq[NN], rq[NN];
+	static struct matching_edge e[NN * K];
+	uint64_t seed = 11;
+	int repaired = 0;
+	for (int round = 0; round < 4; round++) {
+		for (size_t i = 0; i < NN; i++)
+			nq[i] = 1 + (int64_t)(test_rand(&seed) % 50), rq[i] = 1 + (int64_t)(test_rand(&seed) % 50);
+		for (size_t x = 0; x < NN * K; x++)
+			e[x] = (struct matching_edge){(uint32_t)(x / K), (uint32_t)(test_rand(&seed) % NN),
+						      1 + (int64_t)(test_rand(&seed) % 10000),
+						      1 + (int64_t)(test_rand(&seed) % 50)};
+		struct matching_flow_input in = {NN, NN, nq, rq, e, NN * K};
+		struct matching_allocation a = solve(nq, NN, rq, NN, e, NN * K);
+		assert_int_equal(a.total_score, ref_optimum(&in));
+		assert_int_equal(a.proven_early, 1);
+		repaired += a.repaired;
+		matching_allocation_free(&a);
+	}
+	print_message("repaired %d of 4\n", repaired);
+	assert_true(repaired > 0);
 }
 
 /* With costs so small that the first phase already has eps = 1, no early proof is tried. */
@@ -271,6 +300,7 @@ int main(void)
 		cmocka_unit_test(test_the_optimum_is_not_the_greedy_choice),
 		cmocka_unit_test(test_parallel_edges_and_capacity_limits),
 		cmocka_unit_test(test_random_instances_match_the_reference),
+		cmocka_unit_test(test_contested_instances_are_repaired_exactly),
 		cmocka_unit_test(test_tiny_costs_run_one_phase_without_early_stop),
 		cmocka_unit_test(test_invalid_input_is_refused),
 		cmocka_unit_test(test_edge_score_scaling),
