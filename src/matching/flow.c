@@ -420,11 +420,10 @@ static void discharge(struct residual *g, int32_t v)
 	}
 }
 
-/* One phase: from a (alpha * eps)-optimal circulation to an eps-optimal one. */
-static void refine(struct residual *g)
+/* Saturates every residual arc with rc < 0: the pseudoflow is then 0-optimal (excesses move). */
+static void saturate_negative(struct residual *g)
 {
-	for (int32_t v = 0; v < g->n; v++) {
-		g->current[v] = g->first[v];
+	for (int32_t v = 0; v < g->n; v++)
 		for (int32_t a = g->first[v]; a < g->first[v + 1]; a++)
 			if (g->arcs[a].res > 0 && reduced_cost(g, v, a) < 0) {
 				int32_t r = g->arcs[a].res;
@@ -433,7 +432,14 @@ static void refine(struct residual *g)
 				g->excess[v] -= r;
 				g->excess[g->arcs[a].head] += r;
 			}
-	}
+}
+
+/* One phase: from a (alpha * eps)-optimal circulation to an eps-optimal one. */
+static void refine(struct residual *g)
+{
+	saturate_negative(g);
+	for (int32_t v = 0; v < g->n; v++)
+		g->current[v] = g->first[v];
 	g->q_head = g->q_len = 0;
 	for (int32_t v = 0; v < g->n; v++)
 		if (g->excess[v] > 0)
@@ -654,15 +660,7 @@ static int exact_repair(struct residual *g, int64_t budget)
 		g->price[v] = floor_div(g->price[v], g->scale) * g->scale;
 		r.dist[v] = INT64_MAX;
 	}
-	for (int32_t v = 0; v < n; v++)
-		for (int32_t a = g->first[v]; a < g->first[v + 1]; a++)
-			if (g->arcs[a].res > 0 && reduced_cost(g, v, a) < 0) {
-				int32_t x = g->arcs[a].res;
-				g->arcs[a].res = 0;
-				g->arcs[g->arcs[a].rev].res += x;
-				g->excess[v] -= x;
-				g->excess[g->arcs[a].head] += x;
-			}
+	saturate_negative(g);
 	for (int32_t v = 0; v < n; v++)
 		if (g->excess[v] > 0)
 			todo[n_todo++] = v;
