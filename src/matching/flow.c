@@ -580,15 +580,14 @@ struct repair {
 };
 
 /*
- * One Dijkstra from s over residual arcs with reduced costs (all >= 0) until a node with a
- * deficit is settled; then prices are raised so that the path is tight (settled nodes v by
- * dist(v) - D: reduced costs stay >= 0) and flow is sent along it. Returns the arcs scanned,
- * or -1 when no deficit is reachable or memory runs out.
+ * Dijkstra from s over residual arcs by reduced cost (all >= 0) until a node with a deficit is
+ * settled: returns it (its distance in *dist_t), or -1 when none is reachable or memory runs
+ * out. *scans counts the arcs looked at.
  */
-static int64_t repair_path(struct residual *g, struct repair *r, int32_t s)
+static int32_t repair_search(struct residual *g, struct repair *r, int32_t s, int64_t *dist_t,
+			     int64_t *scans)
 {
-	int64_t scans = 0, d = 0;
-	int32_t t = -1;
+	int64_t d;
 	r->heap.len = 0, r->n_touched = 0;
 	r->dist[s] = 0, r->via[s] = -1, r->touched[r->n_touched++] = s;
 	if (heap_push(&r->heap, 0, s) != 0)
@@ -596,13 +595,13 @@ static int64_t repair_path(struct residual *g, struct repair *r, int32_t s)
 	while (r->heap.len > 0) {
 		int32_t v = heap_pop(&r->heap, &d);
 		if (r->settled[v] || d > r->dist[v])
-			continue;
+			continue; /* a stale entry */
 		r->settled[v] = 1;
 		if (g->excess[v] < 0) {
-			t = v;
-			break;
+			*dist_t = d;
+			return v;
 		}
-		scans += g->first[v + 1] - g->first[v];
+		*scans += g->first[v + 1] - g->first[v];
 		for (int32_t a = g->first[v]; a < g->first[v + 1]; a++) {
 			int32_t w = g->arcs[a].head;
 			if (g->arcs[a].res <= 0 || r->settled[w])
@@ -617,24 +616,37 @@ static int64_t repair_path(struct residual *g, struct repair *r, int32_t s)
 				return -1;
 		}
 	}
-	int64_t amount = t < 0 ? 0 : min64(g->excess[s], -g->excess[t]);
+	return -1;
+}
+
+/*
+ * One successive-shortest-path step from s: search, then change the price of every settled node
+ * v by dist(v) - D (D = the deficit's distance; reduced costs stay >= 0 and the path becomes
+ * tight) and send what the path, s's excess and t's deficit allow. Returns the arcs scanned, or
+ * -1 when no deficit is reachable (nothing changed then).
+ */
+static int64_t repair_path(struct residual *g, struct repair *r, int32_t s)
+{
+	int64_t scans = 0, big_d = 0;
+	int32_t t = repair_search(g, r, s, &big_d, &scans);
 	for (size_t i = 0; i < r->n_touched; i++) {
 		int32_t v = r->touched[i];
 		if (t >= 0 && r->settled[v])
-			g->price[v] += r->dist[v] - d;
+			g->price[v] += r->dist[v] - big_d;
 		r->settled[v] = 0;
+		r->dist[v] = INT64_MAX;
 	}
-	for (int32_t v = t; t >= 0 && v != s; v = g->arcs[g->arcs[r->via[v]].rev].head)
+	if (t < 0)
+		return -1;
+	int64_t amount = min64(g->excess[s], -g->excess[t]);
+	for (int32_t v = t; v != s; v = g->arcs[g->arcs[r->via[v]].rev].head)
 		amount = min64(amount, g->arcs[r->via[v]].res);
-	for (int32_t v = t; t >= 0 && v != s; v = g->arcs[g->arcs[r->via[v]].rev].head) {
+	for (int32_t v = t; v != s; v = g->arcs[g->arcs[r->via[v]].rev].head) {
 		g->arcs[r->via[v]].res -= (int32_t)amount;
 		g->arcs[g->arcs[r->via[v]].rev].res += (int32_t)amount;
 	}
-	if (t >= 0)
-		g->excess[s] -= amount, g->excess[t] += amount;
-	for (size_t i = 0; i < r->n_touched; i++)
-		r->dist[r->touched[i]] = INT64_MAX;
-	return t < 0 ? -1 : scans;
+	g->excess[s] -= amount, g->excess[t] += amount;
+	return scans;
 }
 
 /*
