@@ -35,6 +35,10 @@
  * the arcs on contested instances, a repair after the eps < scale phase about 20 times. */
 #define REPAIR_BUDGET 64
 
+/* Arcs keep residual capacities and original costs in 32 bits. */
+_Static_assert(MATCHING_QUANTITY_MAX <= INT32_MAX, "quantities must fit an arc's int32_t");
+_Static_assert(MATCHING_SCORE_MAX <= INT32_MAX, "scores must fit an arc's int32_t cost");
+
 int64_t matching_edge_score(double score)
 {
 	if (!(score > 0))

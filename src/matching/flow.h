@@ -73,7 +73,8 @@ struct matching_allocation {
 /*
  * Computes an allocation of maximum total score: flow[e] in [0, capacity], per need at most its
  * quantity, per resource at most its quantity. Needs nothing else; allocates working memory of
- * about 24 bytes x 2 x (edges + needs + resources) and frees it before returning.
+ * about 20 bytes x 2 x (edges + needs + resources) + 12 bytes per edge + 70 per node, and frees
+ * it before returning.
  * Returns 0 with *out filled (free with matching_allocation_free), or -1 with *out zeroed when the
  * input is invalid (an index out of range, a negative or too large quantity or capacity, |score|
  * above MATCHING_SCORE_MAX, sizes above the limits, a total that could overflow 64 bits) or
