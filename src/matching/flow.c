@@ -616,6 +616,11 @@ static int32_t repair_search(struct residual *g, struct repair *r, int32_t s, in
 			if (r->dist[w] == INT64_MAX)
 				r->touched[r->n_touched++] = w;
 			r->dist[w] = dw, r->via[w] = a;
+			if (dw == d && g->excess[w] < 0) { /* a tight arc to a deficit: final already */
+				r->settled[w] = 1;
+				*dist_t = d;
+				return w;
+			}
 			if (heap_push(&r->heap, dw, w) != 0)
 				return -1;
 		}
