@@ -699,7 +699,7 @@ static int exact_repair(struct residual *g, int64_t budget)
 
 /* Phases from eps = the largest |cost| (where the zero flow is eps-optimal) down to 1, stopping
  * early once the flow is proven optimal. */
-static void solve(struct residual *g, int64_t max_cost, int64_t scale)
+static void solve(struct residual *g, int64_t max_cost, int64_t scale, int64_t repair_budget)
 {
 	int64_t arcs = g->first[g->n];
 	g->eps = max_cost;
@@ -713,7 +713,7 @@ static void solve(struct residual *g, int64_t max_cost, int64_t scale)
 			continue;
 		if (proven_optimal(g, scale, arcs)) {
 			g->eps = 1, g->proven_early = 1;
-		} else if (exact_repair(g, REPAIR_BUDGET * arcs)) {
+		} else if (exact_repair(g, repair_budget * arcs)) {
 			g->repaired = 1;
 			if (proven_optimal(g, scale, arcs))
 				g->eps = 1, g->proven_early = 1;
@@ -736,6 +736,12 @@ static void collect(const struct residual *g, const struct matching_flow_input *
 
 int matching_allocate(const struct matching_flow_input *in, struct matching_allocation *out)
 {
+	return matching_allocate_budget(in, REPAIR_BUDGET, out);
+}
+
+int matching_allocate_budget(const struct matching_flow_input *in, int64_t repair_budget,
+			     struct matching_allocation *out)
+{
 	memset(out, 0, sizeof *out);
 	int64_t max_score;
 	if (!input_valid(in, &max_score))
@@ -756,7 +762,7 @@ int matching_allocate(const struct matching_flow_input *in, struct matching_allo
 	int ok = out->flow && edge_arc && edge_cap &&
 		 residual_build(&g, in, (int64_t)n + 1, edge_arc, edge_cap) == 0;
 	if (ok) {
-		solve(&g, max_score * ((int64_t)n + 1), (int64_t)n + 1);
+		solve(&g, max_score * ((int64_t)n + 1), (int64_t)n + 1, repair_budget);
 		out->pushes = g.pushes;
 		out->relabels = g.relabels;
 		out->price_updates = g.price_updates;

@@ -82,6 +82,12 @@ struct matching_allocation {
  */
 int matching_allocate(const struct matching_flow_input *in, struct matching_allocation *out);
 
+/* matching_allocate() with the repair's budget given, in arc scans per arc (the default is 64;
+ * 0 makes every repair give up at once, so that tests can reach the fall-back to the phases).
+ * Same result, same contract. */
+int matching_allocate_budget(const struct matching_flow_input *in, int64_t repair_budget,
+			     struct matching_allocation *out);
+
 /* Frees out->flow and zeroes *out. Safe on a zeroed or already freed allocation. */
 void matching_allocation_free(struct matching_allocation *out);
 

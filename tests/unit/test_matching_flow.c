@@ -221,32 +221,64 @@ static void test_random_instances_match_the_reference(void **state)
 	assert_true(early > 0);
 }
 
+enum { NN = 300, K = 10 };
+
+/* The benchmark's shape, small: 300 x 300, 10 random candidates per need, scores 1..10000,
+ * quantities and capacities 1..50 (static storage: one instance at a time). */
+static struct matching_flow_input contested_instance(uint64_t *seed)
+{
+	static int64_t nq[NN], rq[NN];
+	static struct matching_edge e[NN * K];
+	for (size_t i = 0; i < NN; i++)
+		nq[i] = 1 + (int64_t)(test_rand(seed) % 50), rq[i] = 1 + (int64_t)(test_rand(seed) % 50);
+	for (size_t x = 0; x < NN * K; x++)
+		e[x] = (struct matching_edge){(uint32_t)(x / K), (uint32_t)(test_rand(seed) % NN),
+					      1 + (int64_t)(test_rand(seed) % 10000),
+					      1 + (int64_t)(test_rand(seed) % 50)};
+	return (struct matching_flow_input){NN, NN, nq, rq, e, NN * K};
+}
+
 /* The benchmark's shape (contested: random scores 1..10000, 10 candidates per need): here the
  * phases end with the shortest-path repair on some seeds; the total must still be exact. */
 static void test_contested_instances_are_repaired_exactly(void **state)
 {
 	(void)state;
-	enum { NN = 300, K = 10 };
-	static int64_t nq[NN], rq[NN];
-	static struct matching_edge e[NN * K];
 	uint64_t seed = 11;
 	int repaired = 0;
 	for (int round = 0; round < 4; round++) {
-		for (size_t i = 0; i < NN; i++)
-			nq[i] = 1 + (int64_t)(test_rand(&seed) % 50), rq[i] = 1 + (int64_t)(test_rand(&seed) % 50);
-		for (size_t x = 0; x < NN * K; x++)
-			e[x] = (struct matching_edge){(uint32_t)(x / K), (uint32_t)(test_rand(&seed) % NN),
-						      1 + (int64_t)(test_rand(&seed) % 10000),
-						      1 + (int64_t)(test_rand(&seed) % 50)};
-		struct matching_flow_input in = {NN, NN, nq, rq, e, NN * K};
-		struct matching_allocation a = solve(nq, NN, rq, NN, e, NN * K);
+		struct matching_flow_input in = contested_instance(&seed);
+		struct matching_allocation a;
+		assert_int_equal(matching_allocate(&in, &a), 0);
 		assert_int_equal(a.total_score, ref_optimum(&in));
 		assert_int_equal(a.proven_early, 1);
 		repaired += a.repaired;
 		matching_allocation_free(&a);
 	}
-	print_message("repaired %d of 4\n", repaired);
 	assert_true(repaired > 0);
+}
+
+/* A repair that runs out of budget leaves a valid start: the phases go on and stay exact. */
+static void test_a_repair_over_budget_falls_back_to_the_phases(void **state)
+{
+	(void)state;
+	uint64_t seed = 11;
+	int fell_back = 0;
+	for (int round = 0; round < 4; round++) {
+		struct matching_flow_input in = contested_instance(&seed);
+		struct matching_allocation a;
+		assert_int_equal(matching_allocate(&in, &a), 0);
+		int64_t want = a.total_score;
+		int repaired = a.repaired;
+		matching_allocation_free(&a);
+		for (int64_t budget = 0; repaired && budget <= 1; budget++) {
+			assert_int_equal(matching_allocate_budget(&in, budget, &a), 0);
+			assert_int_equal(a.repaired, 0);
+			assert_int_equal(a.total_score, want);
+			matching_allocation_free(&a);
+			fell_back++;
+		}
+	}
+	assert_true(fell_back > 0);
 }
 
 /* With costs so small that the first phase already has eps = 1, no early proof is tried. */
@@ -301,6 +333,7 @@ int main(void)
 		cmocka_unit_test(test_parallel_edges_and_capacity_limits),
 		cmocka_unit_test(test_random_instances_match_the_reference),
 		cmocka_unit_test(test_contested_instances_are_repaired_exactly),
+		cmocka_unit_test(test_a_repair_over_budget_falls_back_to_the_phases),
 		cmocka_unit_test(test_tiny_costs_run_one_phase_without_early_stop),
 		cmocka_unit_test(test_invalid_input_is_refused),
 		cmocka_unit_test(test_edge_score_scaling),
