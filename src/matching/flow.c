@@ -3,18 +3,27 @@
  * push-relabel (A. V. Goldberg, "An efficient implementation of a scaling minimum-cost flow
  * algorithm", J. Algorithms 22, 1997). See flow.h for the network.
  *
- * Why this algorithm: successive shortest paths needs one Dijkstra per augmenting path, and a
- * run over 100,000 needs finds hundreds of thousands of paths whose searches grow as resources
- * run out (measured: 24 s CPU at 20,000 x 20,000 against 3.6 s here). Cost scaling does a
- * handful of phases (log_alpha of n*C), each a sweep of local pushes, in the memory of the
- * residual graph. It is still short of the 10 s target at 100,000 x 100,000 on contested random
- * instances (docs/benchmarks.md); price refinement and double push are the next steps.
+ * Why this algorithm: successive shortest paths from scratch needs one Dijkstra per augmenting
+ * path, and a run over 100,000 needs finds hundreds of thousands of paths whose searches grow as
+ * resources run out (measured: 24 s CPU at 20,000 x 20,000). Cost scaling does a handful of
+ * phases (log_alpha of n*C), each a sweep of local pushes, in the memory of the residual graph.
+ * Network simplex (LEMON's, measured on the same instances: 2.4 s at 20,000, over 5 minutes at
+ * 100,000) does not scale.
+ *
+ * How it ends (the part that matters on contested instances, where every phase costs about 50
+ * relabels per node): the phases do not run down to eps = 1. Once eps is below one original
+ * unit, the flow is either already optimal — proven_optimal() finds integer prices that prove it
+ * — or a few thousand short paths from it: exact_repair() rounds the prices, saturates what
+ * they still violate and finishes with successive shortest paths, which are local at that
+ * point. Both are exact and verified; when the repair runs over its budget, the phases go on
+ * from the repaired state (a valid start), so the worst case stays the textbook one.
  *
  * Conventions: reduced cost rc(a) = cost(a) + price(tail) - price(head); an arc is admissible
  * when it has residual capacity and rc < 0. A flow is eps-optimal when every residual arc has
  * rc >= -eps. Costs are multiplied by (n + 1): an eps = 1 optimal flow is then 1/(n+1)-optimal for
  * the original integer costs, so every residual cycle (at most n arcs) costs more than -1, i.e.
- * at least 0: the flow is optimal.
+ * at least 0: the flow is optimal. Arcs keep their cost in original units (32 bits) and the
+ * scale is applied when a reduced cost is computed.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -22,8 +31,13 @@
 #include "matching/flow.h"
 
 #define ALPHA 16 /* epsilon shrinks by this factor per phase */
+/* The exact repair's budget in arc scans, per arc of the graph: a phase scans about 50 times
+ * the arcs on contested instances, a repair after the eps < scale phase about 20 times. */
+#define REPAIR_BUDGET 64
 
-
+/* Arcs keep residual capacities and original costs in 32 bits. */
+_Static_assert(MATCHING_QUANTITY_MAX <= INT32_MAX, "quantities must fit an arc's int32_t");
+_Static_assert(MATCHING_SCORE_MAX <= INT32_MAX, "scores must fit an arc's int32_t cost");
 
 int64_t matching_edge_score(double score)
 {
@@ -94,12 +108,14 @@ static int input_valid(const struct matching_flow_input *in, int64_t *max_score)
 struct arc {
 	int32_t head;
 	int32_t rev;
-	int64_t res;  /* residual capacity */
-	int64_t cost; /* per unit */
+	int32_t res;  /* residual capacity */
+	int32_t pair; /* res + the reverse arc's res: the reverse residual without touching it */
+	int32_t cost; /* per unit, in ORIGINAL units (scaled by residual.scale when used) */
 };
 
 struct residual {
 	int32_t n, sink;
+	int64_t scale; /* costs are multiplied by this (n + 1) in every reduced cost */
 	int32_t *first;   /* n + 1: arcs of v are first[v] .. first[v+1]-1 */
 	struct arc *arcs;
 	int64_t *excess;  /* per node */
@@ -108,7 +124,9 @@ struct residual {
 	int32_t *queue;   /* FIFO of active nodes (a ring of n slots) */
 	int32_t q_head, q_len;
 	int64_t eps;
-	int64_t pushes, relabels, relabels_since_update, price_updates;
+	int64_t pushes, relabels, relabels_since_update, price_updates, phases;
+	int proven_early; /* 1 when proven_optimal() ended the phases before eps = 1 */
+	int repaired;     /* 1 when exact_repair() completed the flow */
 	/* price update: a Dijkstra over buckets; per node, and per level */
 	int32_t *dist, *b_next, *b_prev, *bucket;
 	uint8_t *done;
@@ -130,9 +148,15 @@ static int32_t add_arc(struct residual *g, int32_t *pos, int32_t u, int32_t v, i
 		       int64_t cost)
 {
 	int32_t a = pos[u]++, b = pos[v]++;
-	g->arcs[a] = (struct arc){v, b, cap, cost};
-	g->arcs[b] = (struct arc){u, a, 0, -cost};
+	g->arcs[a] = (struct arc){v, b, (int32_t)cap, (int32_t)cap, (int32_t)cost};
+	g->arcs[b] = (struct arc){u, a, 0, (int32_t)cap, (int32_t)-cost};
 	return a;
+}
+
+/* The reduced cost of arc a out of v: scaled cost + price(v) - price(head). */
+static inline int64_t reduced_cost(const struct residual *g, int32_t v, int32_t a)
+{
+	return g->arcs[a].cost * g->scale + g->price[v] - g->price[g->arcs[a].head];
 }
 
 static void residual_free(struct residual *g)
@@ -204,6 +228,7 @@ static int residual_build(struct residual *g, const struct matching_flow_input *
 		useful += (size_t)edge_useful(in, &in->edges[e]);
 	if (residual_alloc(g, n, 2 * (useful + in->n_needs + in->n_resources)) != 0)
 		return -1;
+	g->scale = scale;
 	int32_t *pos = malloc((size_t)n * sizeof *pos);
 	if (!pos) {
 		residual_free(g);
@@ -225,7 +250,7 @@ static int residual_build(struct residual *g, const struct matching_flow_input *
 		edge_cap[e] = min64(ed->capacity, min64(in->need_quantity[ed->need],
 							 in->resource_quantity[ed->resource]));
 		edge_arc[e] = add_arc(g, pos, (int32_t)ed->need, nn + (int32_t)ed->resource,
-				      edge_cap[e], -ed->score * scale);
+				      edge_cap[e], -ed->score);
 	}
 	free(pos);
 	return 0;
@@ -266,10 +291,10 @@ static void bucket_take(struct residual *g, int32_t v)
 static void scan_into(struct residual *g, int32_t w, int32_t level, int32_t top)
 {
 	for (int32_t a = g->first[w]; a < g->first[w + 1]; a++) {
-		int32_t v = g->arcs[a].head, b = g->arcs[a].rev;
-		if (g->done[v] || g->arcs[b].res <= 0)
-			continue;
-		int64_t rc = g->arcs[b].cost + g->price[v] - g->price[w];
+		int32_t v = g->arcs[a].head;
+		if (g->done[v] || g->arcs[a].pair - g->arcs[a].res <= 0)
+			continue; /* the arc v -> w has no residual capacity */
+		int64_t rc = -g->arcs[a].cost * g->scale + g->price[v] - g->price[w];
 		int64_t len = rc < 0 ? 0 : rc / g->eps + 1;
 		if (len > top - level || level + len >= g->dist[v])
 			continue;
@@ -330,8 +355,8 @@ static int32_t dequeue(struct residual *g)
 static void push(struct residual *g, int32_t v, int32_t a, int64_t amount)
 {
 	int32_t w = g->arcs[a].head;
-	g->arcs[a].res -= amount;
-	g->arcs[g->arcs[a].rev].res += amount;
+	g->arcs[a].res -= (int32_t)amount;
+	g->arcs[g->arcs[a].rev].res += (int32_t)amount;
 	g->excess[v] -= amount;
 	if (g->excess[w] <= 0 && g->excess[w] + amount > 0)
 		enqueue(g, w);
@@ -345,8 +370,8 @@ static void relabel(struct residual *g, int32_t v)
 {
 	int64_t best = INT64_MIN;
 	for (int32_t a = g->first[v]; a < g->first[v + 1]; a++)
-		if (g->arcs[a].res > 0 && g->price[g->arcs[a].head] - g->arcs[a].cost > best)
-			best = g->price[g->arcs[a].head] - g->arcs[a].cost;
+		if (g->arcs[a].res > 0 && g->price[g->arcs[a].head] - g->arcs[a].cost * g->scale > best)
+			best = g->price[g->arcs[a].head] - g->arcs[a].cost * g->scale;
 	g->current[v] = g->first[v];
 	if (best == INT64_MIN)
 		return; /* no residual arc: nothing to lower the price towards */
@@ -358,9 +383,8 @@ static void relabel(struct residual *g, int32_t v)
 /* 1 when v has an admissible arc (moves current[v] to it). Arcs before current[v] never are. */
 static int has_admissible(struct residual *g, int32_t v)
 {
-	int64_t pv = g->price[v];
 	for (int32_t a = g->current[v]; a < g->first[v + 1]; a++)
-		if (g->arcs[a].res > 0 && g->arcs[a].cost + pv - g->price[g->arcs[a].head] < 0) {
+		if (g->arcs[a].res > 0 && reduced_cost(g, v, a) < 0) {
 			g->current[v] = a;
 			return 1;
 		}
@@ -376,7 +400,7 @@ static int worth_pushing(struct residual *g, int32_t v, int32_t a)
 	if (g->excess[w] < 0 || has_admissible(g, w))
 		return 1;
 	relabel(g, w);
-	return g->arcs[a].cost + g->price[v] - g->price[w] < 0;
+	return reduced_cost(g, v, a) < 0;
 }
 
 static void discharge(struct residual *g, int32_t v)
@@ -384,7 +408,7 @@ static void discharge(struct residual *g, int32_t v)
 	while (g->excess[v] > 0) {
 		int32_t a = g->current[v], end = g->first[v + 1];
 		for (; a < end; a++) {
-			if (g->arcs[a].res <= 0 || g->arcs[a].cost + g->price[v] - g->price[g->arcs[a].head] >= 0)
+			if (g->arcs[a].res <= 0 || reduced_cost(g, v, a) >= 0)
 				continue;
 			if (!worth_pushing(g, v, a))
 				continue;
@@ -400,20 +424,26 @@ static void discharge(struct residual *g, int32_t v)
 	}
 }
 
-/* One phase: from a (alpha * eps)-optimal circulation to an eps-optimal one. */
-static void refine(struct residual *g)
+/* Saturates every residual arc with rc < 0: the pseudoflow is then 0-optimal (excesses move). */
+static void saturate_negative(struct residual *g)
 {
-	for (int32_t v = 0; v < g->n; v++) {
-		g->current[v] = g->first[v];
+	for (int32_t v = 0; v < g->n; v++)
 		for (int32_t a = g->first[v]; a < g->first[v + 1]; a++)
-			if (g->arcs[a].res > 0 && g->arcs[a].cost + g->price[v] - g->price[g->arcs[a].head] < 0) {
-				int64_t r = g->arcs[a].res;
+			if (g->arcs[a].res > 0 && reduced_cost(g, v, a) < 0) {
+				int32_t r = g->arcs[a].res;
 				g->arcs[a].res = 0;
 				g->arcs[g->arcs[a].rev].res += r;
 				g->excess[v] -= r;
 				g->excess[g->arcs[a].head] += r;
 			}
-	}
+}
+
+/* One phase: from a (alpha * eps)-optimal circulation to an eps-optimal one. */
+static void refine(struct residual *g)
+{
+	saturate_negative(g);
+	for (int32_t v = 0; v < g->n; v++)
+		g->current[v] = g->first[v];
 	g->q_head = g->q_len = 0;
 	for (int32_t v = 0; v < g->n; v++)
 		if (g->excess[v] > 0)
@@ -426,13 +456,268 @@ static void refine(struct residual *g)
 	}
 }
 
-/* Phases from eps = the largest |cost| (where the zero flow is eps-optimal) down to 1. */
-static void solve(struct residual *g, int64_t max_cost)
+/* ---- early stop: a proof of optimality for the original integer costs ------------------- */
+
+static int64_t floor_div(int64_t a, int64_t b)
 {
+	return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+/*
+ * Why: the phases run down to eps = 1 only because that PROVES optimality in the worst case; on
+ * real instances the flow is optimal phases earlier. A feasible flow is optimal exactly when some
+ * integer prices give every residual arc a reduced cost >= 0 in ORIGINAL units (no negative
+ * residual cycle). Starting from the scaled prices divided by `scale` (off by at most a little
+ * per arc once eps < scale), a FIFO Bellman-Ford repairs them; it gives up after `budget` arc
+ * scans or when a path grows longer than n arcs (a negative cycle). On success the prices are
+ * checked over every residual arc before the answer is believed. Returns 1 when proven optimal.
+ */
+static int proven_optimal(struct residual *g, int64_t scale, int64_t budget)
+{
+	int32_t n = g->n;
+	int64_t *pi = malloc((size_t)n * sizeof *pi);
+	int32_t *len = calloc((size_t)n, sizeof *len), *q = malloc((size_t)n * sizeof *q);
+	uint8_t *in_q = calloc((size_t)n, 1);
+	int ok = pi && len && q && in_q;
+	int32_t head = 0, count = 0;
+	for (int32_t v = 0; ok && v < n; v++)
+		pi[v] = floor_div(g->price[v], scale);
+	for (int32_t v = 0; ok && v < n; v++)
+		for (int32_t a = g->first[v]; a < g->first[v + 1]; a++)
+			if (g->arcs[a].res > 0 &&
+			    g->arcs[a].cost + pi[v] - pi[g->arcs[a].head] < 0) {
+				q[(head + count++) % n] = v, in_q[v] = 1;
+				break;
+			}
+	while (ok && count > 0) {
+		int32_t v = q[head];
+		head = (head + 1) % n, count--, in_q[v] = 0;
+		budget -= g->first[v + 1] - g->first[v];
+		if (budget < 0) {
+			ok = 0;
+			break;
+		}
+		for (int32_t a = g->first[v]; a < g->first[v + 1]; a++) {
+			int32_t w = g->arcs[a].head;
+			int64_t l = g->arcs[a].cost + pi[v] - pi[w];
+			if (g->arcs[a].res <= 0 || l >= 0)
+				continue;
+			pi[w] += l; /* lowering w's price by -l makes the arc tight */
+			len[w] = len[v] + 1;
+			if (len[w] >= n) {
+				ok = 0;
+				break;
+			}
+			if (!in_q[w])
+				q[(head + count++) % n] = w, in_q[w] = 1;
+		}
+	}
+	for (int32_t v = 0; ok && v < n; v++)
+		for (int32_t a = g->first[v]; ok && a < g->first[v + 1]; a++)
+			ok = g->arcs[a].res <= 0 ||
+			     g->arcs[a].cost + pi[v] - pi[g->arcs[a].head] >= 0;
+	free(pi), free(len), free(q), free(in_q);
+	return ok;
+}
+
+/* ---- exact repair: successive shortest paths from a nearly optimal flow ------------------ */
+
+/* A binary min-heap of (key, node) with lazy deletion: stale entries are skipped when popped. */
+struct heap {
+	int64_t *key;
+	int32_t *node;
+	size_t len, cap;
+};
+
+static int heap_push(struct heap *h, int64_t key, int32_t v)
+{
+	if (h->len == h->cap) {
+		size_t cap = h->cap ? 2 * h->cap : 1024;
+		int64_t *k = realloc(h->key, cap * sizeof *k);
+		if (!k)
+			return -1;
+		h->key = k;
+		int32_t *nd = realloc(h->node, cap * sizeof *nd);
+		if (!nd)
+			return -1;
+		h->node = nd, h->cap = cap;
+	}
+	size_t i = h->len++;
+	while (i > 0 && h->key[(i - 1) / 2] > key) {
+		h->key[i] = h->key[(i - 1) / 2], h->node[i] = h->node[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h->key[i] = key, h->node[i] = v;
+	return 0;
+}
+
+static int32_t heap_pop(struct heap *h, int64_t *key)
+{
+	int32_t top = h->node[0];
+	*key = h->key[0];
+	int64_t k = h->key[--h->len];
+	int32_t v = h->node[h->len];
+	size_t i = 0;
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= h->len)
+			break;
+		if (c + 1 < h->len && h->key[c + 1] < h->key[c])
+			c++;
+		if (h->key[c] >= k)
+			break;
+		h->key[i] = h->key[c], h->node[i] = h->node[c];
+		i = c;
+	}
+	if (h->len > 0)
+		h->key[i] = k, h->node[i] = v;
+	return top;
+}
+
+struct repair {
+	int64_t *dist;   /* per node, INT64_MAX when untouched */
+	int32_t *via;    /* per node: the arc it was reached by */
+	uint8_t *settled;
+	int32_t *touched;
+	size_t n_touched;
+	struct heap heap;
+};
+
+/*
+ * Dijkstra from s over residual arcs by reduced cost (all >= 0) until a node with a deficit is
+ * settled: returns it (its distance in *dist_t), or -1 when none is reachable or memory runs
+ * out. *scans counts the arcs looked at.
+ */
+static int32_t repair_search(struct residual *g, struct repair *r, int32_t s, int64_t *dist_t,
+			     int64_t *scans)
+{
+	int64_t d;
+	r->heap.len = 0, r->n_touched = 0;
+	r->dist[s] = 0, r->via[s] = -1, r->touched[r->n_touched++] = s;
+	if (heap_push(&r->heap, 0, s) != 0)
+		return -1;
+	while (r->heap.len > 0) {
+		int32_t v = heap_pop(&r->heap, &d);
+		if (r->settled[v] || d > r->dist[v])
+			continue; /* a stale entry */
+		r->settled[v] = 1;
+		if (g->excess[v] < 0) {
+			*dist_t = d;
+			return v;
+		}
+		*scans += g->first[v + 1] - g->first[v];
+		for (int32_t a = g->first[v]; a < g->first[v + 1]; a++) {
+			int32_t w = g->arcs[a].head;
+			if (g->arcs[a].res <= 0 || r->settled[w])
+				continue;
+			int64_t dw = d + reduced_cost(g, v, a);
+			if (dw >= r->dist[w])
+				continue;
+			if (r->dist[w] == INT64_MAX)
+				r->touched[r->n_touched++] = w;
+			r->dist[w] = dw, r->via[w] = a;
+			if (dw == d && g->excess[w] < 0) { /* a tight arc to a deficit: final already */
+				r->settled[w] = 1;
+				*dist_t = d;
+				return w;
+			}
+			if (heap_push(&r->heap, dw, w) != 0)
+				return -1;
+		}
+	}
+	return -1;
+}
+
+/*
+ * One successive-shortest-path step from s: search, then change the price of every settled node
+ * v by dist(v) - D (D = the deficit's distance; reduced costs stay >= 0 and the path becomes
+ * tight) and send what the path, s's excess and t's deficit allow. Returns the arcs scanned, or
+ * -1 when no deficit is reachable (nothing changed then).
+ */
+static int64_t repair_path(struct residual *g, struct repair *r, int32_t s)
+{
+	int64_t scans = 0, big_d = 0;
+	int32_t t = repair_search(g, r, s, &big_d, &scans);
+	for (size_t i = 0; i < r->n_touched; i++) {
+		int32_t v = r->touched[i];
+		if (t >= 0 && r->settled[v])
+			g->price[v] += r->dist[v] - big_d;
+		r->settled[v] = 0;
+		r->dist[v] = INT64_MAX;
+	}
+	if (t < 0)
+		return -1;
+	int64_t amount = min64(g->excess[s], -g->excess[t]);
+	for (int32_t v = t; v != s; v = g->arcs[g->arcs[r->via[v]].rev].head)
+		amount = min64(amount, g->arcs[r->via[v]].res);
+	for (int32_t v = t; v != s; v = g->arcs[g->arcs[r->via[v]].rev].head) {
+		g->arcs[r->via[v]].res -= (int32_t)amount;
+		g->arcs[g->arcs[r->via[v]].rev].res += (int32_t)amount;
+	}
+	g->excess[s] -= amount, g->excess[t] += amount;
+	return scans;
+}
+
+/*
+ * Why: the last phases of cost scaling move prices by small steps all over the graph to fix a
+ * flow that is already within a few units of the optimum. Instead: round the prices to whole
+ * original units, saturate every residual arc that is still negative (the pseudoflow is then
+ * exactly optimal for its excesses), and route each excess to a deficit along a shortest path
+ * (successive shortest paths; each search is local). Gives up after `budget` arc scans; the
+ * state is then still a valid start for the next phase (a 0-optimal pseudoflow).
+ * Returns 1 when the flow is complete, hence optimal.
+ */
+static int exact_repair(struct residual *g, int64_t budget)
+{
+	int32_t n = g->n;
+	struct repair r = {malloc((size_t)n * sizeof *r.dist), malloc((size_t)n * sizeof *r.via),
+			   calloc((size_t)n, 1), malloc((size_t)n * sizeof *r.touched), 0, {0}};
+	int32_t *todo = malloc((size_t)n * sizeof *todo), n_todo = 0;
+	if (!r.dist || !r.via || !r.settled || !r.touched || !todo) {
+		free(r.dist), free(r.via), free(r.settled), free(r.touched), free(todo);
+		return 0;
+	}
+	for (int32_t v = 0; v < n; v++) {
+		g->price[v] = floor_div(g->price[v], g->scale) * g->scale;
+		r.dist[v] = INT64_MAX;
+	}
+	saturate_negative(g);
+	for (int32_t v = 0; v < n; v++)
+		if (g->excess[v] > 0)
+			todo[n_todo++] = v;
+	int ok = 1;
+	for (int32_t i = 0; ok && i < n_todo; i++)
+		while (ok && g->excess[todo[i]] > 0) {
+			int64_t scans = repair_path(g, &r, todo[i]);
+			budget -= scans;
+			ok = scans >= 0 && budget >= 0;
+		}
+	free(r.dist), free(r.via), free(r.settled), free(r.touched), free(todo);
+	free(r.heap.key), free(r.heap.node);
+	return ok;
+}
+
+/* Phases from eps = the largest |cost| (where the zero flow is eps-optimal) down to 1, stopping
+ * early once the flow is proven optimal. */
+static void solve(struct residual *g, int64_t max_cost, int64_t scale, int64_t repair_budget)
+{
+	int64_t arcs = g->first[g->n];
 	g->eps = max_cost;
 	while (g->eps > 1) {
 		g->eps = g->eps / ALPHA > 1 ? g->eps / ALPHA : 1;
 		refine(g);
+		g->phases++;
+		/* below eps = scale the flow is usually optimal or a few paths from it; the proof
+		 * costs about one pass over the arcs, the repair a fraction of a phase */
+		if (g->eps == 1 || g->eps >= scale)
+			continue;
+		if (proven_optimal(g, scale, arcs)) {
+			g->eps = 1, g->proven_early = 1;
+		} else if (exact_repair(g, repair_budget * arcs)) {
+			g->repaired = 1;
+			if (proven_optimal(g, scale, arcs))
+				g->eps = 1, g->proven_early = 1;
+		}
 	}
 }
 
@@ -450,6 +735,12 @@ static void collect(const struct residual *g, const struct matching_flow_input *
 }
 
 int matching_allocate(const struct matching_flow_input *in, struct matching_allocation *out)
+{
+	return matching_allocate_budget(in, REPAIR_BUDGET, out);
+}
+
+int matching_allocate_budget(const struct matching_flow_input *in, int64_t repair_budget,
+			     struct matching_allocation *out)
 {
 	memset(out, 0, sizeof *out);
 	int64_t max_score;
@@ -471,10 +762,13 @@ int matching_allocate(const struct matching_flow_input *in, struct matching_allo
 	int ok = out->flow && edge_arc && edge_cap &&
 		 residual_build(&g, in, (int64_t)n + 1, edge_arc, edge_cap) == 0;
 	if (ok) {
-		solve(&g, max_score * ((int64_t)n + 1));
+		solve(&g, max_score * ((int64_t)n + 1), (int64_t)n + 1, repair_budget);
 		out->pushes = g.pushes;
 		out->relabels = g.relabels;
 		out->price_updates = g.price_updates;
+		out->phases = g.phases;
+		out->proven_early = g.proven_early;
+		out->repaired = g.repaired;
 		collect(&g, in, edge_arc, edge_cap, out);
 		residual_free(&g);
 	}

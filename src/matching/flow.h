@@ -13,9 +13,11 @@
  * (such edges are left out of the graph).
  *
  * Algorithm: Goldberg's cost-scaling push-relabel (refine with FIFO discharge, alpha 16,
- * look-ahead, global price updates). Costs are multiplied by (nodes + 1) so that the last phase
- * (epsilon 1) proves exact optimality for integer scores. Memory: 24 bytes per arc, two arcs per
- * edge, plus about 50 bytes per node (206 MB peak at 100,000 x 100,000 with 2M edges).
+ * look-ahead, global price updates). Costs are multiplied by (nodes + 1) so that a phase at
+ * epsilon 1 would prove exact optimality for integer scores; in practice the phases stop once
+ * eps is below one original unit: an exact price check proves the flow optimal, or a successive-
+ * shortest-path repair completes it (see flow.c). Memory: 20 bytes per arc, two arcs per edge,
+ * plus about 70 bytes per node.
  *
  * Scores are integers per unit of quantity: a candidate score in [0, 1] (score.h) becomes
  * llround(score * MATCHING_SCORE_SCALE) per unit; see matching_edge_score().
@@ -63,18 +65,28 @@ struct matching_allocation {
 	int64_t pushes;
 	int64_t relabels;
 	int64_t price_updates;
+	int64_t phases;   /* refine phases run */
+	int proven_early; /* 1 when optimality was proven before the last phase (eps = 1) */
+	int repaired;     /* 1 when the shortest-path repair completed the flow (then proven) */
 };
 
 /*
  * Computes an allocation of maximum total score: flow[e] in [0, capacity], per need at most its
  * quantity, per resource at most its quantity. Needs nothing else; allocates working memory of
- * about 24 bytes x 2 x (edges + needs + resources) and frees it before returning.
+ * about 20 bytes x 2 x (edges + needs + resources) + 12 bytes per edge + 70 per node, and frees
+ * it before returning.
  * Returns 0 with *out filled (free with matching_allocation_free), or -1 with *out zeroed when the
  * input is invalid (an index out of range, a negative or too large quantity or capacity, |score|
  * above MATCHING_SCORE_MAX, sizes above the limits, a total that could overflow 64 bits) or
  * when memory runs out — nothing stays allocated then.
  */
 int matching_allocate(const struct matching_flow_input *in, struct matching_allocation *out);
+
+/* matching_allocate() with the repair's budget given, in arc scans per arc (the default is 64;
+ * 0 makes every repair give up at once, so that tests can reach the fall-back to the phases).
+ * Same result, same contract. */
+int matching_allocate_budget(const struct matching_flow_input *in, int64_t repair_budget,
+			     struct matching_allocation *out);
 
 /* Frees out->flow and zeroes *out. Safe on a zeroed or already freed allocation. */
 void matching_allocation_free(struct matching_allocation *out);

@@ -38,6 +38,31 @@ def make_instance(n_needs, n_resources, k, seed, negative=True):
     return {"needs": needs, "resources": resources, "edges": edges}
 
 
+def special_instances():
+    """Edge cases of the solver's early stop and repair: ties everywhere, one huge need among
+    small ones, nothing to allocate, needs without edges, and a contested 1,000 x 1,000
+    instance (the flow-only benchmark's shape) where the shortest-path repair does the end."""
+    rng = random.Random(42)
+    ties = {"needs": [rng.randint(1, 20) for _ in range(150)],
+            "resources": [rng.randint(1, 20) for _ in range(150)],
+            "edges": [[i, rng.randrange(150), rng.choice([5, 5, 5, 7]), rng.randint(1, 20)]
+                      for i in range(150) for _ in range(5)]}
+    huge = {"needs": [1000000] + [rng.randint(1, 30) for _ in range(99)],
+            "resources": [rng.randint(1, 40000) for _ in range(100)],
+            "edges": [[i, rng.randrange(100), rng.randint(1, 10000), rng.randint(1, 1000000)]
+                      for i in range(100) for _ in range(8)]}
+    zero = {"needs": [0] * 20, "resources": [0] * 20,
+            "edges": [[i, i, 100, 5] for i in range(20)]}
+    lonely = {"needs": [rng.randint(1, 9) for _ in range(60)], "resources": [3] * 30,
+              "edges": [[i, rng.randrange(30), rng.randint(1, 99), 9] for i in range(0, 60, 3)]}
+    contested = {"needs": [rng.randint(1, 50) for _ in range(1000)],
+                 "resources": [rng.randint(1, 50) for _ in range(1000)],
+                 "edges": [[i, j, rng.randint(1, 10000), rng.randint(1, 50)]
+                           for i in range(1000) for j in rng.sample(range(1000), 20)]}
+    return [("ties", ties), ("huge need", huge), ("all zero", zero), ("needs without edges", lonely),
+            ("contested 1000", contested)]
+
+
 def networkx_optimum(inst):
     """Maximum total score by networkx (network_simplex, what min_cost_flow calls), with a bypass
     arc so any amount may flow. Returns (total, wall seconds, CPU seconds) of the solve."""
@@ -112,6 +137,15 @@ def main():
     args = ap.parse_args()
     check_bad_input(args.bin)
     checked = 0
+    for name, inst in special_instances():
+        want, _, _ = networkx_optimum(inst)
+        got = tongxin_solve(args.bin, inst)
+        check_feasible(inst, got)
+        if got["total_score"] != want:
+            print(f"MISMATCH {name}: tongxin {got['total_score']}, networkx {want}",
+                  file=sys.stderr)
+            return 1
+        checked += 1
     for size in [int(s) for s in args.sizes.split(",")]:
         for seed in range(1, args.seeds + 1):
             inst = make_instance(size, size, args.k, seed * 1001 + size)

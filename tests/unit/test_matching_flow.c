@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include <cmocka.h>
 
@@ -107,6 +108,192 @@ static void test_parallel_edges_and_capacity_limits(void **state)
 	matching_allocation_free(&a);
 }
 
+/* ---- an independent reference: successive shortest paths with Bellman-Ford ------------------ */
+
+struct ref_arc {
+	int to, rev;
+	int64_t cap, cost;
+};
+
+struct ref_graph {
+	struct ref_arc *arcs;
+	int *next, *first, n_arcs, n;
+};
+
+static void ref_add(struct ref_graph *g, int u, int v, int64_t cap, int64_t cost)
+{
+	int a = g->n_arcs++, b = g->n_arcs++;
+	g->arcs[a] = (struct ref_arc){v, b, cap, cost};
+	g->arcs[b] = (struct ref_arc){u, a, 0, -cost};
+	g->next[a] = g->first[u], g->first[u] = a;
+	g->next[b] = g->first[v], g->first[v] = b;
+}
+
+/* One Bellman-Ford from s; augments along the cheapest s-t path. 0 when t is unreachable. */
+static int ref_augment(struct ref_graph *g, int s, int t, int64_t *cost)
+{
+	int64_t *d = malloc((size_t)g->n * sizeof *d);
+	int *via = malloc((size_t)g->n * sizeof *via), changed = 1;
+	for (int v = 0; v < g->n; v++)
+		d[v] = INT64_MAX, via[v] = -1;
+	d[s] = 0;
+	for (int round = 0; changed && round < g->n; round++) {
+		changed = 0;
+		for (int a = 0; a < g->n_arcs; a++) {
+			int u = g->arcs[g->arcs[a].rev].to, v = g->arcs[a].to;
+			if (g->arcs[a].cap > 0 && d[u] != INT64_MAX && d[u] + g->arcs[a].cost < d[v])
+				d[v] = d[u] + g->arcs[a].cost, via[v] = a, changed = 1;
+		}
+	}
+	int found = d[t] != INT64_MAX;
+	int64_t amount = INT64_MAX;
+	for (int v = t; found && v != s; v = g->arcs[g->arcs[via[v]].rev].to)
+		amount = g->arcs[via[v]].cap < amount ? g->arcs[via[v]].cap : amount;
+	for (int v = t; found && v != s; v = g->arcs[g->arcs[via[v]].rev].to) {
+		g->arcs[via[v]].cap -= amount;
+		g->arcs[g->arcs[via[v]].rev].cap += amount;
+	}
+	if (found)
+		*cost += amount * d[t];
+	free(d), free(via);
+	return found;
+}
+
+/* The maximum total score by plain successive shortest paths (small instances only). */
+static int64_t ref_optimum(const struct matching_flow_input *in)
+{
+	int nn = (int)in->n_needs, nr = (int)in->n_resources, s = nn + nr, t = s + 1;
+	int max_arcs = 2 * (2 * nn + nr + (int)in->n_edges);
+	struct ref_graph g = {malloc((size_t)max_arcs * sizeof *g.arcs),
+			      malloc((size_t)max_arcs * sizeof(int)), malloc((size_t)(t + 1) * sizeof(int)),
+			      0, t + 1};
+	for (int v = 0; v <= t; v++)
+		g.first[v] = -1;
+	for (int i = 0; i < nn; i++) {
+		ref_add(&g, s, i, in->need_quantity[i], 0);
+		ref_add(&g, i, t, in->need_quantity[i], 0);
+	}
+	for (int j = 0; j < nr; j++)
+		ref_add(&g, nn + j, t, in->resource_quantity[j], 0);
+	for (size_t e = 0; e < in->n_edges; e++)
+		ref_add(&g, (int)in->edges[e].need, nn + (int)in->edges[e].resource,
+			in->edges[e].capacity, -in->edges[e].score);
+	int64_t cost = 0;
+	while (ref_augment(&g, s, t, &cost))
+		;
+	free(g.arcs), free(g.next), free(g.first);
+	return -cost;
+}
+
+static uint64_t test_rand(uint64_t *s)
+{
+	*s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+	return *s >> 33;
+}
+
+/* Random contested instances: the total equals the reference, and on most of them the exact
+ * check ends the phases early (proven_early), which is what makes the solver fast. */
+static void test_random_instances_match_the_reference(void **state)
+{
+	(void)state;
+	uint64_t seed = 7;
+	int early = 0, repaired = 0;
+	for (int round = 0; round < 12; round++) {
+		size_t nn = 20 + test_rand(&seed) % 40, nr = 20 + test_rand(&seed) % 40, k = 4;
+		int64_t nq[64], rq[64];
+		struct matching_edge e[64 * 4];
+		for (size_t i = 0; i < nn; i++)
+			nq[i] = 1 + (int64_t)(test_rand(&seed) % 30);
+		for (size_t j = 0; j < nr; j++)
+			rq[j] = (int64_t)(test_rand(&seed) % 30); /* some resources are empty */
+		for (size_t x = 0; x < nn * k; x++) /* ties in score are common: 1..50 */
+			e[x] = (struct matching_edge){(uint32_t)(x / k),
+						      (uint32_t)(test_rand(&seed) % nr),
+						      1 + (int64_t)(test_rand(&seed) % 50),
+						      1 + (int64_t)(test_rand(&seed) % 20)};
+		struct matching_flow_input in = {nn, nr, nq, rq, e, nn * k};
+		struct matching_allocation a = solve(nq, nn, rq, nr, e, nn * k);
+		assert_int_equal(a.total_score, ref_optimum(&in));
+		early += a.proven_early;
+		repaired += a.repaired;
+		matching_allocation_free(&a);
+	}
+	assert_true(early > 0);
+}
+
+enum { NN = 300, K = 10 };
+
+/* The benchmark's shape, small: 300 x 300, 10 random candidates per need, scores 1..10000,
+ * quantities and capacities 1..50 (static storage: one instance at a time). */
+static struct matching_flow_input contested_instance(uint64_t *seed)
+{
+	static int64_t nq[NN], rq[NN];
+	static struct matching_edge e[NN * K];
+	for (size_t i = 0; i < NN; i++)
+		nq[i] = 1 + (int64_t)(test_rand(seed) % 50), rq[i] = 1 + (int64_t)(test_rand(seed) % 50);
+	for (size_t x = 0; x < NN * K; x++)
+		e[x] = (struct matching_edge){(uint32_t)(x / K), (uint32_t)(test_rand(seed) % NN),
+					      1 + (int64_t)(test_rand(seed) % 10000),
+					      1 + (int64_t)(test_rand(seed) % 50)};
+	return (struct matching_flow_input){NN, NN, nq, rq, e, NN * K};
+}
+
+/* The benchmark's shape (contested: random scores 1..10000, 10 candidates per need): here the
+ * phases end with the shortest-path repair on some seeds; the total must still be exact. */
+static void test_contested_instances_are_repaired_exactly(void **state)
+{
+	(void)state;
+	uint64_t seed = 11;
+	int repaired = 0;
+	for (int round = 0; round < 4; round++) {
+		struct matching_flow_input in = contested_instance(&seed);
+		struct matching_allocation a;
+		assert_int_equal(matching_allocate(&in, &a), 0);
+		assert_int_equal(a.total_score, ref_optimum(&in));
+		assert_int_equal(a.proven_early, 1);
+		repaired += a.repaired;
+		matching_allocation_free(&a);
+	}
+	assert_true(repaired > 0);
+}
+
+/* A repair that runs out of budget leaves a valid start: the phases go on and stay exact. */
+static void test_a_repair_over_budget_falls_back_to_the_phases(void **state)
+{
+	(void)state;
+	uint64_t seed = 11;
+	int fell_back = 0;
+	for (int round = 0; round < 4; round++) {
+		struct matching_flow_input in = contested_instance(&seed);
+		struct matching_allocation a;
+		assert_int_equal(matching_allocate(&in, &a), 0);
+		int64_t want = a.total_score;
+		int repaired = a.repaired;
+		matching_allocation_free(&a);
+		for (int64_t budget = 0; repaired && budget <= 1; budget++) {
+			assert_int_equal(matching_allocate_budget(&in, budget, &a), 0);
+			assert_int_equal(a.repaired, 0);
+			assert_int_equal(a.total_score, want);
+			matching_allocation_free(&a);
+			fell_back++;
+		}
+	}
+	assert_true(fell_back > 0);
+}
+
+/* With costs so small that the first phase already has eps = 1, no early proof is tried. */
+static void test_tiny_costs_run_one_phase_without_early_stop(void **state)
+{
+	(void)state;
+	int64_t nq[] = {1, 1}, rq[] = {1, 1};
+	struct matching_edge e[] = {{0, 0, 2, 1}, {0, 1, 1, 1}, {1, 0, 2, 1}};
+	struct matching_allocation a = solve(nq, 2, rq, 2, e, N(e));
+	assert_int_equal(a.total_score, 3);
+	assert_int_equal(a.phases, 1);
+	assert_int_equal(a.proven_early, 0);
+	matching_allocation_free(&a);
+}
+
 static void test_invalid_input_is_refused(void **state)
 {
 	(void)state;
@@ -144,6 +331,10 @@ int main(void)
 		cmocka_unit_test(test_negative_and_zero_gain_edges_stay_unused),
 		cmocka_unit_test(test_the_optimum_is_not_the_greedy_choice),
 		cmocka_unit_test(test_parallel_edges_and_capacity_limits),
+		cmocka_unit_test(test_random_instances_match_the_reference),
+		cmocka_unit_test(test_contested_instances_are_repaired_exactly),
+		cmocka_unit_test(test_a_repair_over_budget_falls_back_to_the_phases),
+		cmocka_unit_test(test_tiny_costs_run_one_phase_without_early_stop),
 		cmocka_unit_test(test_invalid_input_is_refused),
 		cmocka_unit_test(test_edge_score_scaling),
 	};
