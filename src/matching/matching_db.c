@@ -4,8 +4,15 @@
  * `struct matching_set`: the items, their field and token arrays, a token vocabulary (token
  * text -> id, built per set) and the index. One set per kind is cached per process and
  * reference-counted, so a rebuild never frees a set a request still reads; it is rebuilt
- * when an item newer than the set exists, or when it is older than MATCHING_CACHE_TTL.
- * Suggestions re-read their rows, so an item closed since the build is never shown.
+ * when older than MATCHING_CACHE_TTL or when too much changed since.
+ *
+ * Freshness without rebuilding: every suggestion also loads the overlay — the items of the
+ * other kind written since the build (res_item.updated_at, stamped by every write: create,
+ * edit, close, expiry, a docking consuming quantity; or an id above the set's) — scores those
+ * directly and ignores their indexed copies. So a resource posted or edited a second ago, by
+ * this process or another, is in the next suggestion. Suggestions also re-read their rows,
+ * so an item closed since is never shown, and they mark pairs that have a live docking.
+ * Global runs (matching_runs.c) load their own sets from the database and use no cache.
  */
 #include <math.h>
 #include <pthread.h>
