@@ -499,8 +499,10 @@ int matching_runs_task(struct ctx *c)
 		return -1;
 	int64_t id = 0;
 	char *ptext = NULL, *wtext = NULL;
-	int n = 0, got;
-	while ((got = claim(c, &id, &ptext, &wtext)) == 1) {
+	int n = 0, got = 0;
+	/* every second: a read, and a write transaction only when there is work */
+	while (db_exists(c->db, "SELECT 1 FROM matching_run WHERE status = 'queued'", "") &&
+	       (got = claim(c, &id, &ptext, &wtext)) == 1) {
 		run_process(c, id, ptext, wtext);
 		free(ptext);
 		free(wtext);
