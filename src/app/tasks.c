@@ -6,6 +6,7 @@
 #include "app/tasks.h"
 #include "core/principal.h"
 #include "liaison/liaison.h"
+#include "matching/matching_db.h"
 #include "meetings/meetings.h"
 #include "notify/notify_admin.h"
 #include "notify/notify_delivery.h"
@@ -28,6 +29,8 @@ const struct task app_tasks[] = {
 	 "通知每日摘要邮件 one digest e-mail per user with notifications waiting"},
 	{"notify.deliver", 60, notify_deliver_task,
 	 "发送队列中到期的邮件与群机器人消息 send due e-mails and robot posts now"},
+	{"matching.runs", 1, matching_runs_task,
+	 "计算排队中的全局分配运行 compute queued global allocation runs"},
 	{NULL, 0, NULL, NULL},
 };
 

@@ -49,8 +49,8 @@ static int weights_put(struct req *r)
 }
 
 /* POST /api/v1/matching/runs — admin, staff. Body {categories?: [codes], streets?: [12-digit
- * codes], k?: 1..50 (5)}. Computed synchronously (the demo district takes well under a
- * second) and stored; 201 the run (status done) with edges and allocation; 422. */
+ * codes], k?: 1..50 (5)}. Queues the run (the "matching.runs" task computes it); 202 the run
+ * (status queued) — poll GET /matching/runs/{id}. 409 when a run is queued or running; 422. */
 static int runs_post(struct req *r)
 {
 	json_t *obj;
@@ -58,7 +58,7 @@ static int runs_post(struct req *r)
 	if (req_json_object(r, &obj) != 0 || matching_run_start(&r->c, obj, &id) != 0)
 		return -1;
 	json_t *body = matching_run_json(&r->c, id);
-	return body ? reply_json(r, 201, body) : -1;
+	return body ? reply_json(r, 202, body) : -1;
 }
 
 /* GET /api/v1/matching/runs?page&per_page — admin, staff. 200 {items, total, page, per_page}. */
@@ -72,9 +72,10 @@ static int runs_list(struct req *r)
 	return body ? reply_json(r, 200, body) : -1;
 }
 
-/* GET /api/v1/matching/runs/{id} — admin, staff. 200 the run: params, weights, totals,
- * items (quantities seen), edges [{seq, need_id, resource_id, score, capacity, flow}] and
- * allocation (edges with flow > 0); scores in units of score_scale per 1.0. 404. */
+/* GET /api/v1/matching/runs/{id} — admin, staff. 200 the run: params, weights, status
+ * (queued, running, done, failed), phase and progress_done/progress_total while running,
+ * totals, n_allocated, error/error_message when failed; scores in units of score_scale per
+ * 1.0. The edges are paged: GET /matching/runs/{id}/edges. 404. */
 static int run_get(struct req *r)
 {
 	int64_t id;
@@ -84,13 +85,32 @@ static int run_get(struct req *r)
 	return body ? reply_json(r, 200, body) : -1;
 }
 
+/* GET /api/v1/matching/runs/{id}/edges?page&per_page&allocated=0|1 — admin, staff. 200
+ * {items: [{seq, need_id, resource_id, score, capacity, flow, need_quantity,
+ * resource_quantity, need_title, need_org_name, resource_title, resource_org_name,
+ * docking_id}], total, page, per_page}: every candidate edge (allocated=1: the allocation)
+ * with the quantities the run saw, enough to re-check its optimality. 404; 422. */
+static int run_edges(struct req *r)
+{
+	int64_t id, page, per_page, allocated;
+	if (req_param_id(r, "id", &id) != 0)
+		return -1;
+	req_query_paging(r, &page, &per_page);
+	req_query_int(r, "allocated", 0, 0, 1, &allocated);
+	if (error_check(&r->c.err) != 0)
+		return -1;
+	json_t *body = matching_run_edges_json(&r->c, id, (int)allocated, page, per_page);
+	return body ? reply_json(r, 200, body) : -1;
+}
+
 const struct route matching_routes[] = {
 	{"GET", "/api/v1/needs/{id}/suggestions", suggestions_route, R_SUGGEST, 0, "需求的推荐匹配（含各项得分与理由）"},
 	{"GET", "/api/v1/resources/{id}/suggestions", suggestions_route, R_SUGGEST, 0, "资源的推荐匹配（含各项得分与理由）"},
 	{"GET", "/api/v1/matching/weights", weights_get, R_STAFF, 0, "匹配权重"},
 	{"PUT", "/api/v1/matching/weights", weights_put, R_STAFF, 0, "修改匹配权重（新版本）"},
 	{"GET", "/api/v1/matching/runs", runs_list, R_STAFF, 0, "全局分配运行列表"},
-	{"POST", "/api/v1/matching/runs", runs_post, R_STAFF, ROUTE_SLOW, "启动全局分配（最小费用流）"},
-	{"GET", "/api/v1/matching/runs/{id}", run_get, R_STAFF, 0, "全局分配运行：参数、候选边与分配结果"},
+	{"POST", "/api/v1/matching/runs", runs_post, R_STAFF, 0, "启动全局分配（排队，后台计算最小费用流）"},
+	{"GET", "/api/v1/matching/runs/{id}", run_get, R_STAFF, 0, "全局分配运行：参数、进度与合计"},
+	{"GET", "/api/v1/matching/runs/{id}/edges", run_edges, R_STAFF, 0, "全局分配运行的候选边与分配结果（分页）"},
 	{NULL},
 };

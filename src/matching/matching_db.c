@@ -4,8 +4,15 @@
  * `struct matching_set`: the items, their field and token arrays, a token vocabulary (token
  * text -> id, built per set) and the index. One set per kind is cached per process and
  * reference-counted, so a rebuild never frees a set a request still reads; it is rebuilt
- * when an item newer than the set exists, or when it is older than MATCHING_CACHE_TTL.
- * Suggestions re-read their rows, so an item closed since the build is never shown.
+ * when older than MATCHING_CACHE_TTL or when too much changed since.
+ *
+ * Freshness without rebuilding: every suggestion also loads the overlay — the items of the
+ * other kind written since the build (res_item.updated_at, stamped by every write: create,
+ * edit, close, expiry, a docking consuming quantity; or an id above the set's) — scores those
+ * directly and ignores their indexed copies. So a resource posted or edited a second ago, by
+ * this process or another, is in the next suggestion. Suggestions also re-read their rows,
+ * so an item closed since is never shown, and they mark pairs that have a live docking.
+ * Global runs (matching_runs.c) load their own sets from the database and use no cache.
  */
 #include <math.h>
 #include <pthread.h>
@@ -18,16 +25,11 @@
 #include "db/db.h"
 #include "lib/text.h"
 #include "matching/matching_db.h"
+#include "matching/matching_set.h"
 #include "registry/org.h"
 #include "resources/resources.h"
 
 /* ------------------------------------------------------------------ vocabulary */
-
-struct vocab {
-	char **keys;  /* open addressing, cap a power of two */
-	uint32_t *ids;
-	size_t cap, n;
-};
 
 static uint64_t str_hash(const char *s, size_t n)
 {
@@ -99,24 +101,7 @@ static void vocab_free(struct vocab *v)
 
 /* ------------------------------------------------------------------ loading items */
 
-struct matching_set {
-	struct matching_item *items;
-	int *vis_rank;
-	size_t n, cap;
-	uint16_t *fields; /* pools; items point into them once loading is over */
-	size_t n_fields, cap_fields;
-	uint32_t *tokens;
-	size_t n_tokens, cap_tokens;
-	size_t *field_at, *token_at; /* per item: offset into the pools */
-	struct vocab vocab;
-	struct matching_index *ix;
-	int64_t max_id;
-	time_t built;
-	int refs;
-	double load_ms, index_ms;
-};
-
-static void set_free(struct matching_set *s)
+void matching_set_free(struct matching_set *s)
 {
 	if (!s)
 		return;
@@ -233,18 +218,40 @@ static int cmp_u16(const void *a, const void *b)
 	return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
 }
 
-static const char load_sql[] =
-	"SELECT i.id, i.org_id, o.type, o.current_grade, i.category, i.title, i.description, "
-	"i.community_code, i.street_code, i.lat, i.lon, i.start_at, i.end_at, i.remaining, i.unit, "
-	"i.eligible_types, i.min_grade, COALESCE(t.rating_count, 0), COALESCE(t.rating_sum, 0), "
-	"(SELECT COUNT(*) FROM docking d WHERE d.need_org_id = i.org_id), i.vis_rank "
-	"FROM res_item i JOIN org o ON o.id = i.org_id LEFT JOIN org_trust t ON t.org_id = i.org_id "
+#define LOAD_COLUMNS                                                                          \
+	"SELECT i.id, i.org_id, o.type, o.current_grade, i.category, i.title, i.description, "   \
+	"i.community_code, i.street_code, i.lat, i.lon, i.start_at, i.end_at, i.remaining, "     \
+	"i.unit, i.eligible_types, i.min_grade, COALESCE(t.rating_count, 0), "                   \
+	"COALESCE(t.rating_sum, 0), (SELECT COUNT(*) FROM docking d WHERE d.need_org_id = "      \
+	"i.org_id), i.vis_rank FROM res_item i JOIN org o ON o.id = i.org_id LEFT JOIN org_trust " \
+	"t ON t.org_id = i.org_id "
+/* The open items (one = 0) or the item `one`; the items changed since $2 or newer than $3. */
+static const char load_sql[] = LOAD_COLUMNS
 	"WHERE i.kind = $1 AND ((CAST($2 AS BIGINT) = 0 AND i.status IN ('open', 'partly_matched') "
 	"AND i.remaining > 0) OR i.id = $2) ORDER BY i.id";
 static const char fields_sql[] =
 	"SELECT f.item_id, f.field FROM res_item_field f JOIN res_item i ON i.id = f.item_id "
 	"WHERE i.kind = $1 AND ((CAST($2 AS BIGINT) = 0 AND i.status IN ('open', 'partly_matched') "
 	"AND i.remaining > 0) OR i.id = $2) ORDER BY f.item_id, f.field";
+/* A UNION, not an OR, so that each half reads its own index (kind, updated_at), (kind, id). */
+#define CHANGED_IDS                                                                           \
+	"(SELECT id FROM res_item WHERE kind = $1 AND updated_at >= $2 UNION SELECT id FROM "   \
+	"res_item WHERE kind = $1 AND id > $3)"
+static const char changed_load_sql[] = LOAD_COLUMNS
+	"WHERE i.id IN " CHANGED_IDS " ORDER BY i.id";
+static const char changed_fields_sql[] =
+	"SELECT f.item_id, f.field FROM res_item_field f WHERE f.item_id IN " CHANGED_IDS
+	" ORDER BY f.item_id, f.field";
+
+/* The rows q chooses (see matching_set_query). */
+static struct db_stmt *query_rows(struct ctx *c, const char *kind,
+				  const struct matching_set_query *q, int fields)
+{
+	if (q && q->changed_since > 0)
+		return db_query(c->db, fields ? changed_fields_sql : changed_load_sql, "sll", kind,
+				q->changed_since, q->after_id);
+	return db_query(c->db, fields ? fields_sql : load_sql, "sl", kind, q ? q->one : 0);
+}
 
 /* One row of load_sql into a new item (pools grown); -1 out of memory. */
 static int load_row(struct matching_set *s, struct db_stmt *st, int add)
@@ -302,7 +309,8 @@ static struct matching_item *find_item(struct matching_set *s, int64_t id)
 }
 
 /* Reads the fields, then points every item into the pools (sorted per item). */
-static int load_fields(struct matching_set *s, struct ctx *c, const char *kind, int64_t one)
+static int load_fields(struct matching_set *s, struct ctx *c, const char *kind,
+		       const struct matching_set_query *q)
 {
 	size_t *count = calloc(s->n + 1, sizeof *count);
 	uint16_t *raw = NULL;
@@ -310,7 +318,7 @@ static int load_fields(struct matching_set *s, struct ctx *c, const char *kind, 
 	size_t nraw = 0, cap = 0, cap2 = 0;
 	if (!count)
 		return -1;
-	struct db_stmt *st = db_query(c->db, fields_sql, "sl", kind, one);
+	struct db_stmt *st = query_rows(c, kind, q, 1);
 	int rc, bad = 0;
 	while ((rc = db_step(st)) == DB_ROW) {
 		int f = code_index(org_field_codes, db_col_text(st, 1));
@@ -359,20 +367,16 @@ static int load_fields(struct matching_set *s, struct ctx *c, const char *kind, 
 	return 0;
 }
 
-static double ms_since(const struct timespec *t0)
+double matching_ms_since(const struct timespec *t0)
 {
 	struct timespec t1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
-/*
- * Loads the open items of `kind` (one = 0), or only item `one` with tokens mapped through
- * `vocab_of` (its set's vocabulary; unknown tokens do not grow it). keep(item, arg) may drop
- * items (NULL keeps all). Returns a set (no index yet) or NULL with c->err.
- */
-static struct matching_set *set_load(struct ctx *c, const char *kind, int64_t one,
-				     struct matching_set *vocab_of)
+struct matching_set *matching_set_load(struct ctx *c, const char *kind,
+				       const struct matching_set_query *q,
+				       struct matching_set *vocab_of)
 {
 	struct matching_set *s = calloc(1, sizeof *s);
 	if (!s)
@@ -381,32 +385,32 @@ static struct matching_set *set_load(struct ctx *c, const char *kind, int64_t on
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (vocab_of)
 		s->vocab = vocab_of->vocab; /* borrowed for the lookups, taken back below */
-	struct db_stmt *st = db_query(c->db, load_sql, "sl", kind, one);
+	struct db_stmt *st = query_rows(c, kind, q, 0);
 	int rc, bad = 0;
 	while (!bad && (rc = db_step(st)) == DB_ROW)
 		bad = load_row(s, st, !vocab_of);
 	db_done(st);
 	if (vocab_of)
 		memset(&s->vocab, 0, sizeof s->vocab);
-	if (bad || rc == DB_ERROR || load_fields(s, c, kind, one) != 0) {
+	if (bad || rc == DB_ERROR || load_fields(s, c, kind, q) != 0) {
 		if (!error_check(&c->err) && rc == DB_ERROR)
 			ctx_db_error(c);
 		else if (!error_check(&c->err))
 			error_internal(&c->err, "matching: out of memory");
-		set_free(s);
+		matching_set_free(s);
 		return NULL;
 	}
 	s->max_id = s->n ? s->items[s->n - 1].id : 0;
-	s->load_ms = ms_since(&t0);
+	s->load_ms = matching_ms_since(&t0);
 	return s;
 }
 
-static int set_index(struct ctx *c, struct matching_set *s, enum matching_side side)
+int matching_set_index(struct ctx *c, struct matching_set *s, enum matching_side side)
 {
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	s->ix = matching_index_build(s->items, s->n, side);
-	s->index_ms = ms_since(&t0);
+	s->index_ms = matching_ms_since(&t0);
 	return s->ix ? 0 : error_internal(&c->err, "matching: index build failed");
 }
 
@@ -424,42 +428,65 @@ static void set_release(struct matching_set *s)
 	int last = --s->refs == 0;
 	pthread_mutex_unlock(&cache_mu);
 	if (last)
-		set_free(s);
+		matching_set_free(s);
 }
 
-/* The indexed open items of `kind`, fresh enough (see the file comment); release with
- * set_release. NULL with c->err. */
+/* The indexed open items of `kind`, rebuilt when older than MATCHING_CACHE_TTL or marked
+ * stale (built = 0) by set_overlay; release with set_release. NULL with c->err. */
 static struct matching_set *set_get(struct ctx *c, const char *kind)
 {
 	int k = strcmp(kind, "need") == 0 ? 0 : 1;
-	int64_t max_id = db_int(c->db, -1, "SELECT COALESCE(MAX(id), 0) FROM res_item WHERE kind = $1",
-				"s", kind);
-	if (max_id < 0)
-		return ctx_db_error(c), NULL;
 	pthread_mutex_lock(&cache_mu);
 	struct matching_set *s = cache[k];
-	if (s && s->max_id >= max_id && time(NULL) - s->built < MATCHING_CACHE_TTL) {
+	if (s && s->built && time(NULL) - s->built < MATCHING_CACHE_TTL) {
 		s->refs++;
 		pthread_mutex_unlock(&cache_mu);
 		return s;
 	}
-	/* rebuilt under the lock: concurrent callers wait for one build instead of each building */
-	s = set_load(c, kind, 0, NULL);
-	if (s && set_index(c, s, k ? MATCHING_SIDE_RESOURCES : MATCHING_SIDE_NEEDS) != 0) {
-		set_free(s);
+	/* rebuilt under the lock: concurrent callers wait for one build instead of each building.
+	 * max_id is read before the load, so an item inserted meanwhile is in the overlay. */
+	int64_t max_id = db_int(c->db, -1, "SELECT COALESCE(MAX(id), 0) FROM res_item WHERE kind = $1",
+				"s", kind);
+	s = max_id < 0 ? (ctx_db_error(c), NULL) : matching_set_load(c, kind, NULL, NULL);
+	if (s && matching_set_index(c, s, k ? MATCHING_SIDE_RESOURCES : MATCHING_SIDE_NEEDS) != 0) {
+		matching_set_free(s);
 		s = NULL;
 	}
 	if (s) {
 		s->max_id = max_id > s->max_id ? max_id : s->max_id;
+		s->built_at = c->now ? c->now : (int64_t)time(NULL);
 		s->built = time(NULL);
 		s->refs = 2; /* the cache's and the caller's */
 		struct matching_set *old = cache[k];
 		cache[k] = s;
 		if (old && --old->refs == 0)
-			set_free(old);
+			matching_set_free(old);
 	}
 	pthread_mutex_unlock(&cache_mu);
 	return s;
+}
+
+/*
+ * The overlay of a cached set: its kind's items written since the build (updated_at at or
+ * after built_at - MATCHING_OVERLAY_MARGIN, or an id above max_id), open or not, tokens mapped
+ * through the set's vocabulary. Suggestions score these directly and ignore the indexed copies
+ * of the same ids, so a write is visible at once, from any process. The margin covers a
+ * transaction that stamped updated_at before the build and committed after it. A large
+ * overlay marks the set stale: the next request rebuilds it. NULL with c->err.
+ */
+static struct matching_set *set_overlay(struct ctx *c, struct matching_set *s, const char *kind)
+{
+	struct matching_set_query q = {.changed_since = s->built_at - MATCHING_OVERLAY_MARGIN,
+				       .after_id = s->max_id};
+	if (q.changed_since <= 0)
+		q.changed_since = 1;
+	struct matching_set *d = matching_set_load(c, kind, &q, s);
+	if (d && d->n > MATCHING_OVERLAY_MAX + s->n / 10) {
+		pthread_mutex_lock(&cache_mu);
+		s->built = 0;
+		pthread_mutex_unlock(&cache_mu);
+	}
+	return d;
 }
 
 /* ------------------------------------------------------------------ weights */
@@ -469,7 +496,7 @@ static const char *part_name(int p)
 	return matching_part_key((enum matching_part)p) + strlen("matching.part.");
 }
 
-static void weights_from_json(struct matching_weights *w, json_t *j)
+void matching_weights_from_json(struct matching_weights *w, json_t *j)
 {
 	for (int p = 0; p < MATCHING_PART__MAX; p++) {
 		json_t *v = json_object_get(j, part_name(p));
@@ -481,7 +508,7 @@ static void weights_from_json(struct matching_weights *w, json_t *j)
 		w->fairness_k = json_number_value(f);
 }
 
-static json_t *weights_to_json(const struct matching_weights *w)
+json_t *matching_weights_to_json(const struct matching_weights *w)
 {
 	json_t *j = json_object();
 	for (int p = 0; p < MATCHING_PART__MAX; p++)
@@ -500,7 +527,7 @@ int matching_weights_load(struct ctx *c, struct matching_weights *w, int64_t *ve
 	if (rc == DB_ROW) {
 		*version = db_col_int(st, 0);
 		json_t *j = json_loads(db_col_text(st, 1), 0, NULL);
-		weights_from_json(w, j);
+		matching_weights_from_json(w, j);
 		json_decref(j);
 	}
 	db_done(st);
@@ -517,7 +544,7 @@ json_t *matching_weights_json(struct ctx *c)
 	struct matching_weights d;
 	matching_weights_default(&d);
 	return json_pack("{sI so so}", "version", (json_int_t)version, "weights",
-			 weights_to_json(&w), "defaults", weights_to_json(&d));
+			 matching_weights_to_json(&w), "defaults", matching_weights_to_json(&d));
 }
 
 /* A number in [0, 1] (required); 422 field errors otherwise. */
@@ -556,7 +583,7 @@ int matching_weights_save(struct ctx *c, json_t *body)
 		error_field(&c->err, "category", "matching.weights_all_zero", 0);
 	if (error_check(&c->err) != 0)
 		return -1;
-	json_t *before = weights_to_json(&old), *after = weights_to_json(&w);
+	json_t *before = matching_weights_to_json(&old), *after = matching_weights_to_json(&w);
 	char *text = json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
 	int rc = db_begin(c->db);
 	int64_t id = rc ? -1 : db_int(c->db, -1, "INSERT INTO matching_weights (weights, created_by, "
@@ -613,6 +640,66 @@ static json_t *other_json(struct ctx *c, int64_t id, const char *own_orgs)
 	return j;
 }
 
+/* A scored candidate of the other side, from the index or from its overlay. */
+struct pick {
+	int64_t id;
+	struct matching_score score;
+};
+
+static int cmp_pick(const void *a, const void *b)
+{
+	const struct pick *x = a, *y = b;
+	if (x->score.total != y->score.total)
+		return x->score.total > y->score.total ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The query's best candidates: the index's (minus items the overlay holds a newer copy of)
+ * and the overlay's own, scored with the index's document frequencies; best first. Returns
+ * the number in *out (malloc'd, caller frees), or -1 when memory runs out. */
+static int pick_candidates(const struct matching_set *other, const struct matching_set *overlay,
+			   const struct matching_item *query, int query_is_need,
+			   const struct matching_weights *w, size_t want, struct pick **out)
+{
+	struct matching_suggestion *top = malloc(want * sizeof *top);
+	*out = malloc((want + overlay->n + 1) * sizeof **out);
+	int n = top && *out ? matching_suggest(other->ix, query, w, want, 0, top) : -1;
+	size_t m = 0;
+	for (int i = 0; i < n; i++) {
+		int64_t id = other->items[top[i].item].id;
+		if (!find_item((struct matching_set *)overlay, id))
+			(*out)[m++] = (struct pick){id, top[i].score};
+	}
+	const struct matching_idf *idf = matching_index_idf(other->ix);
+	for (size_t i = 0; n >= 0 && i < overlay->n; i++) {
+		const struct matching_item *it = &overlay->items[i];
+		struct pick p = {it->id};
+		if (query_is_need ? matching_score_pair(query, it, w, idf, &p.score)
+				  : matching_score_pair(it, query, w, idf, &p.score))
+			(*out)[m++] = p;
+	}
+	free(top);
+	if (n < 0) {
+		free(*out);
+		*out = NULL;
+		return -1;
+	}
+	qsort(*out, m, sizeof **out, cmp_pick);
+	return (int)(m < want ? m : want);
+}
+
+/* The live docking (proposed, accepted, in progress) of the pair, as {id, status}, or NULL. */
+static json_t *live_docking(struct ctx *c, int64_t need_id, int64_t resource_id)
+{
+	struct db_stmt *st = db_query(c->db, "SELECT id, status FROM docking WHERE need_id = $1 "
+					     "AND resource_id = $2 AND status IN ('proposed', "
+					     "'accepted', 'in_progress') ORDER BY id DESC LIMIT 1",
+				      "ll", need_id, resource_id);
+	json_t *j = db_step(st) == DB_ROW ? res_row_json(st, "ls") : NULL;
+	db_done(st);
+	return j;
+}
+
 json_t *matching_suggest_json(struct ctx *c, const char *kind, int64_t id, size_t k)
 {
 	json_t *item = res_item_get_json(c, kind, id); /* 404 when hidden */
@@ -627,21 +714,21 @@ json_t *matching_suggest_json(struct ctx *c, const char *kind, int64_t id, size_
 	struct matching_weights w;
 	int64_t wv;
 	int is_need = strcmp(kind, "need") == 0;
-	struct matching_set *other = NULL, *q = NULL;
-	struct matching_suggestion *out = NULL;
+	const char *other_kind = is_need ? "resource" : "need";
+	struct matching_set *other = NULL, *q = NULL, *overlay = NULL;
+	struct pick *out = NULL;
 	json_t *list = NULL, *res = NULL;
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (matching_weights_load(c, &w, &wv) != 0 ||
-	    !(other = set_get(c, is_need ? "resource" : "need")))
+	if (matching_weights_load(c, &w, &wv) != 0 || !(other = set_get(c, other_kind)))
 		goto done;
-	double load_ms = ms_since(&t0);
-	if (!(q = set_load(c, kind, id, other)))
+	double load_ms = matching_ms_since(&t0);
+	struct matching_set_query one = {.one = id};
+	if (!(overlay = set_overlay(c, other, other_kind)) ||
+	    !(q = matching_set_load(c, kind, &one, other)))
 		goto done;
-	size_t want = k * 4 + 20;
-	if (!(out = malloc(want * sizeof *out)))
-		goto done;
-	int n = q->n ? matching_suggest(other->ix, &q->items[0], &w, want, 0, out) : 0;
+	int n = q->n ? pick_candidates(other, overlay, &q->items[0], is_need, &w, k * 4 + 20, &out)
+		     : 0;
 	if (n < 0) {
 		error_internal(&c->err, "matching_suggest failed");
 		goto done;
@@ -649,276 +736,28 @@ json_t *matching_suggest_json(struct ctx *c, const char *kind, int64_t id, size_
 	const char *own = res_own_orgs(c);
 	list = json_array();
 	for (int i = 0; i < n && json_array_size(list) < k; i++) {
-		json_t *o = other_json(c, other->items[out[i].item].id, own);
+		json_t *o = other_json(c, out[i].id, own);
 		if (!o)
 			continue;
 		json_object_set_new(o, "score", score_json(c, &out[i].score));
+		/* a pair already being docked is shown, marked, rather than proposed twice */
+		json_t *d = live_docking(c, is_need ? id : out[i].id, is_need ? out[i].id : id);
+		json_object_set_new(o, "docking", d ? d : json_null());
 		json_array_append_new(list, o);
 	}
 	res = json_pack("{so sO sI si sf}", "suggestions", list, "item", item, "weights_version",
-			(json_int_t)wv, "candidates", (int)other->n, "millis", ms_since(&t0));
+			(json_int_t)wv, "candidates", (int)(other->n + overlay->n), "millis",
+			matching_ms_since(&t0));
 	json_object_set_new(res, "index_wait_millis", json_real(load_ms));
 	list = NULL;
 done:
 	json_decref(list);
 	json_decref(item);
 	free(out);
-	set_free(q);
+	matching_set_free(q);
+	matching_set_free(overlay);
 	set_release(other);
 	return res;
-}
-
-/* ------------------------------------------------------------------ allocation runs */
-
-struct run_params {
-	const char **categories, **streets; /* NULL-terminated; {NULL} = all */
-	int64_t k;
-};
-
-static int in_list(const char **list, const char *s)
-{
-	if (!list || !list[0])
-		return 1;
-	for (; *list; list++)
-		if (s && strcmp(*list, s) == 0)
-			return 1;
-	return 0;
-}
-
-/* Keeps the items of s whose category and street (first 9 digits of the place) are wanted;
- * compacts items, vis_rank (pools stay: the items keep pointing into them). */
-static void set_filter(struct matching_set *s, const struct run_params *p)
-{
-	size_t j = 0;
-	for (size_t i = 0; i < s->n; i++) {
-		const struct matching_item *it = &s->items[i];
-		char street[32];
-		snprintf(street, sizeof street, "%012lld", (long long)it->community);
-		street[9] = 0;
-		int ok = in_list(p->categories, matching_category_name(it->category));
-		if (ok && p->streets && p->streets[0]) {
-			ok = 0;
-			for (const char **st = p->streets; *st; st++)
-				ok |= strncmp(*st, street, 9) == 0;
-		}
-		if (ok)
-			s->items[j++] = *it;
-	}
-	s->n = j;
-}
-
-static int read_params(struct ctx *c, json_t *body, struct run_params *p, json_t **params)
-{
-	static const char *const allowed[] = {"categories", "streets", "k", NULL};
-	int nc = 0, ns = 0, present = 0;
-	v_no_unknown_fields(c, body, allowed);
-	v_string_list(c, body, "categories", 0, 16, 32, &p->categories, &nc);
-	v_string_list(c, body, "streets", 0, 200, 12, &p->streets, &ns);
-	p->k = 5;
-	v_int(c, body, "k", 0, 1, 50, &p->k, &present);
-	for (int i = 0; p->categories && p->categories[i]; i++)
-		if (matching_category_from_name(p->categories[i]) < 0)
-			error_field(&c->err, "categories", "field.bad_choice", 0);
-	for (int i = 0; p->streets && p->streets[i]; i++)
-		if (strlen(p->streets[i]) != 12 || strspn(p->streets[i], "0123456789") != 12)
-			error_field(&c->err, "streets", "field.bad_format", 0);
-	if (error_check(&c->err) != 0)
-		return -1;
-	json_t *cats = json_array(), *streets = json_array();
-	for (int i = 0; p->categories && p->categories[i]; i++)
-		json_array_append_new(cats, json_string(p->categories[i]));
-	for (int i = 0; p->streets && p->streets[i]; i++)
-		json_array_append_new(streets, json_string(p->streets[i]));
-	*params = json_pack("{so so sI}", "categories", cats, "streets", streets, "k",
-			    (json_int_t)p->k);
-	return 0;
-}
-
-struct run_result {
-	struct matching_set *needs, *resources;
-	struct matching_edge *edges;
-	size_t n_edges;
-	struct matching_allocation alloc;
-	double millis;
-};
-
-static void run_result_free(struct run_result *r)
-{
-	set_free(r->needs);
-	set_free(r->resources);
-	free(r->edges);
-	matching_allocation_free(&r->alloc);
-}
-
-/* Loads, filters, indexes, builds the candidates and allocates. 0 or -1 with c->err. */
-static int run_compute(struct ctx *c, const struct run_params *p, const struct matching_weights *w,
-		       struct run_result *r)
-{
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (!(r->resources = set_load(c, "resource", 0, NULL)))
-		return -1;
-	if (!(r->needs = set_load(c, "need", 0, r->resources)))
-		return -1;
-	set_filter(r->resources, p);
-	set_filter(r->needs, p);
-	if (set_index(c, r->resources, MATCHING_SIDE_RESOURCES) != 0)
-		return -1;
-	if (matching_candidates(r->resources->ix, r->needs->items, r->needs->n, w, (size_t)p->k,
-				&r->edges, &r->n_edges) != 0)
-		return error_internal(&c->err, "matching_candidates failed");
-	int64_t *nq = malloc((r->needs->n + 1) * sizeof *nq);
-	int64_t *rq = malloc((r->resources->n + 1) * sizeof *rq);
-	int rc = nq && rq ? 0 : -1;
-	for (size_t i = 0; rc == 0 && i < r->needs->n; i++)
-		nq[i] = r->needs->items[i].quantity;
-	for (size_t i = 0; rc == 0 && i < r->resources->n; i++)
-		rq[i] = r->resources->items[i].quantity;
-	struct matching_flow_input in = {r->needs->n, r->resources->n, nq, rq, r->edges, r->n_edges};
-	if (rc == 0)
-		rc = matching_allocate(&in, &r->alloc);
-	free(nq);
-	free(rq);
-	r->millis = ms_since(&t0);
-	return rc == 0 ? 0 : error_internal(&c->err, "matching_allocate failed");
-}
-
-static int run_store(struct ctx *c, int64_t run, const struct run_result *r)
-{
-	for (size_t i = 0; i < r->needs->n; i++)
-		if (db_run(c->db, "INSERT INTO matching_run_item (run_id, item_id, kind, quantity) "
-				  "VALUES ($1, $2, 'need', $3)", "lll", run, r->needs->items[i].id,
-			   r->needs->items[i].quantity) < 0)
-			return ctx_db_error(c);
-	for (size_t i = 0; i < r->resources->n; i++)
-		if (db_run(c->db, "INSERT INTO matching_run_item (run_id, item_id, kind, quantity) "
-				  "VALUES ($1, $2, 'resource', $3)", "lll", run, r->resources->items[i].id,
-			   r->resources->items[i].quantity) < 0)
-			return ctx_db_error(c);
-	for (size_t e = 0; e < r->n_edges; e++) {
-		const struct matching_edge *ed = &r->edges[e];
-		if (db_run(c->db, "INSERT INTO matching_run_edge (run_id, seq, need_id, resource_id, "
-				  "score, capacity, flow) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-			   "lllllll", run, (int64_t)e, r->needs->items[ed->need].id,
-			   r->resources->items[ed->resource].id, ed->score, ed->capacity,
-			   r->alloc.flow ? r->alloc.flow[e] : 0) < 0)
-			return ctx_db_error(c);
-	}
-	return db_run(c->db, "UPDATE matching_run SET status = 'done', n_needs = $2, "
-			     "n_resources = $3, n_edges = $4, total_score = $5, total_quantity = $6, "
-			     "millis = $7, finished_at = $8 WHERE id = $1",
-		      "llllllll", run, (int64_t)r->needs->n, (int64_t)r->resources->n,
-		      (int64_t)r->n_edges, r->alloc.total_score, r->alloc.total_quantity,
-		      (int64_t)llround(r->millis), c->now) < 0
-		       ? ctx_db_error(c)
-		       : 0;
-}
-
-int matching_run_start(struct ctx *c, json_t *body, int64_t *id)
-{
-	struct run_params p = {0};
-	json_t *params = NULL;
-	struct matching_weights w;
-	int64_t wv;
-	if (policy_check(c, ACT_MATCHING_RUN, NULL) != 0 || read_params(c, body, &p, &params) != 0 ||
-	    matching_weights_load(c, &w, &wv) != 0)
-		return -1;
-	struct run_result r = {0};
-	int rc = run_compute(c, &p, &w, &r);
-	json_t *wj = weights_to_json(&w);
-	char *ptext = json_dumps(params, JSON_COMPACT), *wtext = json_dumps(wj, JSON_COMPACT);
-	if (rc == 0)
-		rc = db_begin(c->db) ? ctx_db_error(c) : 0;
-	*id = rc ? -1 : db_int(c->db, -1, "INSERT INTO matching_run (status, params, weights, "
-					  "weights_version, created_by, created_at) VALUES ('running', $1, "
-					  "$2, $3, $4, $5) RETURNING id",
-			       "sslll", ptext, wtext, wv, c->who->user_id, c->now);
-	if (rc == 0 && *id < 0)
-		rc = ctx_db_error(c);
-	if (rc == 0)
-		rc = run_store(c, *id, &r);
-	if (rc == 0) {
-		json_t *after = json_pack("{sO sI sI sI}", "params", params, "edges",
-					  (json_int_t)r.n_edges, "total_score",
-					  (json_int_t)r.alloc.total_score, "total_quantity",
-					  (json_int_t)r.alloc.total_quantity);
-		rc = audit_append(c, "matching.run", "matching_run", *id, NULL, after);
-		json_decref(after);
-	}
-	if (db_in_transaction(c->db))
-		rc = res_finish_tx(c, rc);
-	free(ptext);
-	free(wtext);
-	json_decref(wj);
-	json_decref(params);
-	run_result_free(&r);
-	return rc;
-}
-
-static json_t *run_row(struct db_stmt *st)
-{
-	json_t *j = res_row_json(st, "lsssllllllllsll");
-	for (int i = 0; i < 2; i++) {
-		const char *key = i ? "weights" : "params";
-		json_t *v = json_loads(json_string_value(json_object_get(j, key)), 0, NULL);
-		json_object_set_new(j, key, v ? v : json_object());
-	}
-	json_object_set_new(j, "score_scale", json_integer(MATCHING_SCORE_SCALE));
-	return j;
-}
-
-json_t *matching_run_json(struct ctx *c, int64_t id)
-{
-	if (policy_check(c, ACT_MATCHING_RUN, NULL) != 0)
-		return NULL;
-	static const char one[] =
-		"SELECT id, status, params, weights, weights_version, n_needs, n_resources, n_edges, "
-		"total_score, total_quantity, millis, error, created_by, created_at, finished_at "
-		"FROM matching_run WHERE id = $1";
-	struct db_stmt *st = db_query(c->db, one, "l", id);
-	json_t *run = db_step(st) == DB_ROW ? run_row(st) : NULL;
-	db_done(st);
-	if (!run)
-		return error_set(&c->err, E_NOT_FOUND, "matching.run_not_found"), NULL;
-	json_t *items = json_array(), *edges = json_array(), *alloc = json_array();
-	st = db_query(c->db, "SELECT r.item_id, r.kind, r.quantity, i.title, i.org_id, o.name "
-			     "AS org_name FROM matching_run_item r JOIN res_item i ON i.id = r.item_id "
-			     "JOIN org o ON o.id = i.org_id WHERE r.run_id = $1 ORDER BY r.item_id",
-		      "l", id);
-	while (db_step(st) == DB_ROW)
-		json_array_append_new(items, res_row_json(st, "lslsls"));
-	db_done(st);
-	st = db_query(c->db, "SELECT seq, need_id, resource_id, score, capacity, flow FROM "
-			     "matching_run_edge WHERE run_id = $1 ORDER BY seq", "l", id);
-	while (db_step(st) == DB_ROW) {
-		json_t *e = res_row_json(st, "llllll");
-		if (json_integer_value(json_object_get(e, "flow")) > 0)
-			json_array_append(alloc, e);
-		json_array_append_new(edges, e);
-	}
-	db_done(st);
-	json_object_set_new(run, "items", items);
-	json_object_set_new(run, "edges", edges);
-	json_object_set_new(run, "allocation", alloc);
-	return run;
-}
-
-json_t *matching_runs_json(struct ctx *c, int64_t page, int64_t per_page)
-{
-	if (policy_check(c, ACT_MATCHING_RUN, NULL) != 0)
-		return NULL;
-	static const char list[] =
-		"SELECT id, status, params, weights, weights_version, n_needs, n_resources, n_edges, "
-		"total_score, total_quantity, millis, error, created_by, created_at, finished_at "
-		"FROM matching_run ORDER BY id DESC LIMIT $1 OFFSET $2";
-	json_t *items = json_array();
-	struct db_stmt *st = db_query(c->db, list, "ll", per_page, (page - 1) * per_page);
-	while (db_step(st) == DB_ROW)
-		json_array_append_new(items, run_row(st));
-	db_done(st);
-	int64_t total = db_int(c->db, 0, "SELECT COUNT(*) FROM matching_run", "");
-	return json_pack("{so sI sI sI}", "items", items, "total", (json_int_t)total, "page",
-			 (json_int_t)page, "per_page", (json_int_t)per_page);
 }
 
 /* ------------------------------------------------------------------ benchmark */
@@ -930,7 +769,7 @@ int matching_db_bench(struct ctx *c, int queries, FILE *out)
 	struct matching_set *res = set_get(c, "resource");
 	if (!res)
 		return -1;
-	double build_ms = ms_since(&t0);
+	double build_ms = matching_ms_since(&t0);
 	int64_t max_need = db_int(c->db, 0, "SELECT COALESCE(MAX(id), 0) FROM res_item WHERE kind = 'need'", "");
 	double *ms = calloc((size_t)queries + 1, sizeof *ms);
 	int done = 0;
@@ -944,7 +783,7 @@ int matching_db_bench(struct ctx *c, int queries, FILE *out)
 		struct timespec t1;
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		json_t *j = matching_suggest_json(c, "need", id, 10);
-		ms[done++] = ms_since(&t1);
+		ms[done++] = matching_ms_since(&t1);
 		json_decref(j);
 		error_clear(&c->err);
 	}

@@ -9,9 +9,13 @@
 #include "core/ctx.h"
 #include "matching/matching.h"
 
-/* Seconds an index over open items is reused before it is rebuilt (a new item — a higher
- * id — rebuilds it at once; edits and closes are caught here or by the row check). */
-#define MATCHING_CACHE_TTL 60
+/* Seconds an index over open items is reused before it is rebuilt. Writes since the build
+ * are seen at once all the same: suggestions overlay the items changed since (matching_db.c),
+ * and rebuild when more than MATCHING_OVERLAY_MAX (+ a tenth of the set) changed. */
+#define MATCHING_CACHE_TTL 600
+#define MATCHING_OVERLAY_MAX 2000
+/* Seconds before the build from which changed items are overlaid (a slow transaction). */
+#define MATCHING_OVERLAY_MARGIN 120
 
 /* The weights in force (defaults when staff never set any) and their version (0 = defaults).
  * 0 or -1 with c->err. */
@@ -27,11 +31,22 @@ int matching_weights_save(struct ctx *c, json_t *body);
  * ACT_MATCHING_SUGGEST on the item's organization. New reference or NULL with c->err. */
 json_t *matching_suggest_json(struct ctx *c, const char *kind, int64_t id, size_t k);
 
-/* A global allocation run with body {categories?: [...], streets?: [...], k?: 1..50},
- * computed now and stored (audited). ACT_MATCHING_RUN. 0 and *id, or -1 with c->err. */
+/* Queues a global allocation run with body {categories?: [...], streets?: [...], k?: 1..50}
+ * and the weights in force (audited); the "matching.runs" task computes it (matching_runs.c).
+ * ACT_MATCHING_RUN. 0 and *id; -1 with c->err: 422 fields, 409 matching.run_busy when a run
+ * is already queued or running. */
 int matching_run_start(struct ctx *c, json_t *body, int64_t *id);
-/* One run: parameters, totals, items, every edge and the allocation. */
+/* The task: re-queues (once) or fails interrupted runs, then computes queued runs one by one,
+ * recording phase and progress in the row. Returns the number finished, or -1 with c->err. */
+int matching_runs_task(struct ctx *c);
+/* One run's summary: parameters, weights, status, phase and progress, totals, n_allocated,
+ * error and error_message (c->lang). 404 matching.run_not_found. */
 json_t *matching_run_json(struct ctx *c, int64_t id);
+/* A page of the run's candidate edges (allocated: only those with flow > 0), in seq order,
+ * each with both items' quantities as the run saw them, titles, organizations and a live
+ * docking_id: {items, total, page, per_page}. 404. */
+json_t *matching_run_edges_json(struct ctx *c, int64_t id, int allocated, int64_t page,
+				int64_t per_page);
 /* Runs, newest first: {items, total, page, per_page}. */
 json_t *matching_runs_json(struct ctx *c, int64_t page, int64_t per_page);
 

@@ -96,24 +96,183 @@ test('weights: validated (0..1, one above 0, no unknown field), versioned, audit
   assert.equal(r.body.suggestions[0].score.parts.find((p) => p.part === 'text').weight, 0.9);
 });
 
-test('a global allocation run: stored, listed, and its total is networkx\'s optimum on its own edges', async () => {
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls a run until it is done or failed (the server's task computes it in the background). */
+async function finished(id) {
+  for (let i = 0; i < 300; i++) {
+    const r = await staff.get(`/api/v1/matching/runs/${id}`);
+    assert.equal(r.status, 200, r.text);
+    if (r.body.status === 'done' || r.body.status === 'failed') return r.body;
+    await sleep(100);
+  }
+  throw new Error(`run ${id} did not finish`);
+}
+
+/** Every page of a run's edges (allocated = 1: the allocation only). */
+async function allEdges(id, allocated = 0) {
+  const out = [];
+  for (let page = 1; ; page++) {
+    const r = await staff.get(`/api/v1/matching/runs/${id}/edges?per_page=100&page=${page}&allocated=${allocated}`);
+    assert.equal(r.status, 200, r.text);
+    out.push(...r.body.items);
+    if (out.length >= r.body.total || !r.body.items.length) return out;
+  }
+}
+
+const recheck = (run, edges) => spawnSync('python3', ['tests/matching/check_run.py'],
+  { input: JSON.stringify({ total_score: run.total_score, edges }), encoding: 'utf8' });
+
+const auditTotal = async () => (await admin.get('/api/v1/audit?per_page=1')).body.total;
+
+test('a global allocation run is queued (202), computed in the background, and networkx re-derives its total from the paged edges', async () => {
   const r = await staff.post('/api/v1/matching/runs', { k: 5 });
-  assert.equal(r.status, 201, r.text);
-  assert.equal(r.body.status, 'done');
-  assert.ok(r.body.edges.length > 0);
-  assert.ok(r.body.allocation.length > 0);
-  const got = await staff.get(`/api/v1/matching/runs/${r.body.id}`);
-  assert.equal(got.status, 200);
-  const check = spawnSync('python3', ['tests/matching/check_run.py'], { input: got.text, encoding: 'utf8' });
+  assert.equal(r.status, 202, r.text);
+  assert.ok(['queued', 'running', 'done'].includes(r.body.status), r.body.status);
+  assert.equal(r.body.params.k, 5);
+  const run = await finished(r.body.id);
+  assert.equal(run.status, 'done', run.error_message);
+  assert.ok(run.n_edges > 0 && run.n_allocated > 0);
+  assert.equal(run.progress_done, run.progress_total, 'progress complete');
+  assert.equal(run.attempts, 1);
+  const edges = await allEdges(run.id);
+  assert.equal(edges.length, run.n_edges, 'every candidate edge is listed, page by page');
+  assert.ok(edges.every((e) => e.need_quantity > 0 && e.resource_quantity > 0 && e.need_title && e.resource_org_name));
+  const check = recheck(run, edges);
   assert.equal(check.status, 0, check.stdout + check.stderr);
-  assert.equal(JSON.parse(check.stdout).networkx, r.body.total_score);
+  assert.equal(JSON.parse(check.stdout).networkx, run.total_score);
+  const alloc = await allEdges(run.id, 1);
+  assert.equal(alloc.length, run.n_allocated);
+  assert.ok(alloc.every((e) => e.flow > 0));
+  assert.equal(alloc.reduce((a, e) => a + e.flow, 0), run.total_quantity);
+  const page2 = await staff.get(`/api/v1/matching/runs/${run.id}/edges?per_page=1&page=2`);
+  assert.equal(page2.body.items[0].seq, edges[1].seq, 'pages follow the edge order');
+  const audit = (await admin.get('/api/v1/audit?per_page=20')).body.items.map((a) => a.action);
+  assert.ok(audit.includes('matching.run') && audit.includes('matching.run.done'), audit.join());
   const list = await staff.get('/api/v1/matching/runs');
-  assert.equal(list.body.items[0].id, r.body.id);
+  assert.equal(list.body.items[0].id, run.id);
   const one = await staff.post('/api/v1/matching/runs', { k: 3, categories: ['volunteers'] });
-  assert.equal(one.status, 201, one.text);
-  assert.ok(one.body.edges.length <= r.body.edges.length);
-  for (const [body, field] of [[{ k: 0 }, 'k'], [{ categories: ['spaceships'] }, 'categories'], [{ streets: ['12'] }, 'streets'], [{ colour: 1 }, 'colour']])
-    assert.equal((await staff.post('/api/v1/matching/runs', body)).status, 422, field);
+  assert.equal(one.status, 202, one.text);
+  const filtered = await finished(one.body.id);
+  assert.equal(filtered.status, 'done');
+  assert.ok(filtered.n_edges <= run.n_edges);
+  assert.deepEqual(filtered.params.categories, ['volunteers']);
+  assert.equal((await staff.get('/api/v1/matching/runs/999999')).status, 404);
+  assert.equal((await staff.get('/api/v1/matching/runs/999999/edges')).status, 404);
+  assert.equal((await staff.get(`/api/v1/matching/runs/${run.id}/edges?allocated=2`)).status, 422);
+});
+
+test('a street filter keeps only that street\'s items', async () => {
+  const need = (await staff.get(`/api/v1/needs/${needId}`)).body;
+  const r = await staff.post('/api/v1/matching/runs', { streets: [need.street_code] });
+  assert.equal(r.status, 202, r.text);
+  const run = await finished(r.body.id);
+  assert.equal(run.status, 'done');
+  assert.deepEqual(run.params.streets, [need.street_code]);
+  for (const e of await allEdges(run.id)) {
+    for (const [kind, id] of [['needs', e.need_id], ['resources', e.resource_id]]) {
+      const item = (await staff.get(`/api/v1/${kind}/${id}`)).body;
+      assert.equal((item.community_code || item.street_code).slice(0, 9), need.street_code.slice(0, 9));
+    }
+  }
+});
+
+test('one run at a time: a second run while one is queued or running is refused (409) and changes nothing', async () => {
+  // a run another server instance is computing (its lease still runs)
+  const far = Math.floor(Date.now() / 1000) + 3600;
+  srv.sql(`INSERT INTO matching_run (status, params, weights, created_at, active_slot, attempts, lease_until, phase) VALUES ('running', '{"categories":[],"streets":[],"k":5}', '{}', 1, 1, 1, ${far}, 'allocating')`);
+  const busy = Number(srv.sql('SELECT MAX(id) FROM matching_run'));
+  const before = await auditTotal();
+  const total = (await staff.get('/api/v1/matching/runs')).body.total;
+  const r = await staff.post('/api/v1/matching/runs', { k: 5 });
+  assert.equal(r.status, 409, r.text);
+  assert.match(r.body.detail || r.body.title, /排队或进行中/);
+  assert.equal(await auditTotal(), before, 'nothing audited');
+  assert.equal((await staff.get('/api/v1/matching/runs')).body.total, total, 'nothing queued');
+  const shown = await staff.get(`/api/v1/matching/runs/${busy}`);
+  assert.equal(shown.body.status, 'running');
+  assert.equal(shown.body.phase, 'allocating');
+  srv.sql(`UPDATE matching_run SET status = 'failed', active_slot = NULL WHERE id = ${busy}`);
+  assert.equal((await staff.post('/api/v1/matching/runs', { k: 2 })).status, 202, 'free again');
+  assert.equal((await finished(Number(srv.sql('SELECT MAX(id) FROM matching_run')))).status, 'done');
+});
+
+test('a run interrupted by a crash (lease over) is computed again; interrupted twice, it fails with a message', async () => {
+  const past = Math.floor(Date.now() / 1000) - 10;
+  const ins = (attempts) => {
+    srv.sql(`INSERT INTO matching_run (status, params, weights, created_at, active_slot, attempts, lease_until, phase) VALUES ('running', '{"categories":[],"streets":[],"k":4}', '{}', 1, 1, ${attempts}, ${past}, 'storing')`);
+    return Number(srv.sql('SELECT MAX(id) FROM matching_run'));
+  };
+  const once = ins(1);
+  const redone = await finished(once);
+  assert.equal(redone.status, 'done');
+  assert.equal(redone.attempts, 2);
+  assert.ok(redone.n_edges > 0);
+  const twice = ins(2);
+  const failed = await finished(twice);
+  assert.equal(failed.status, 'failed');
+  assert.equal(failed.error, 'matching.run_interrupted');
+  assert.match(failed.error_message, /中断/);
+  const en = await staff.get(`/api/v1/matching/runs/${twice}`, { lang: 'en' });
+  assert.match(en.body.error_message, /interrupted/);
+  assert.equal((await staff.post('/api/v1/matching/runs', { k: 1 })).status, 202, 'the slot is free after a failure');
+  await finished(Number(srv.sql('SELECT MAX(id) FROM matching_run')));
+});
+
+test('a bad run body is refused with every bad field and changes nothing', async () => {
+  const before = await auditTotal();
+  const total = (await staff.get('/api/v1/matching/runs')).body.total;
+  for (const [body, field] of [[{ k: 0 }, 'k'], [{ categories: ['spaceships'] }, 'categories'], [{ streets: ['12'] }, 'streets'], [{ colour: 1 }, 'colour'], [{ k: 'many' }, 'k']]) {
+    const r = await staff.post('/api/v1/matching/runs', body);
+    assert.equal(r.status, 422, field);
+    assert.ok(r.body.errors.some((f) => f.field === field), r.text);
+  }
+  const both = await staff.post('/api/v1/matching/runs', { k: 99, streets: ['x'] });
+  assert.deepEqual(both.body.errors.map((f) => f.field).sort(), ['k', 'streets']);
+  assert.equal(await auditTotal(), before);
+  assert.equal((await staff.get('/api/v1/matching/runs')).body.total, total);
   assert.equal((await orgadmin.post('/api/v1/matching/runs', {})).status, 403);
   assert.equal((await orgadmin.get('/api/v1/matching/runs')).status, 403);
+  assert.equal((await orgadmin.get('/api/v1/matching/runs/1/edges')).status, 403);
+});
+
+test('a resource posted a second ago is among a need\'s suggestions at once; a closed one is gone at once', async () => {
+  await staff.get(`/api/v1/needs/${needId}/suggestions`); // the index exists now
+  const r = await staff.post('/api/v1/resources', { org_id: otherOrg, title: '助餐志愿者新队伍', description: '社区老人助餐送餐志愿者', category: 'volunteers', unit: 'people', quantity: 6, fields: ['social_service'] });
+  assert.equal(r.status, 201, r.text);
+  const got = suggested(await staff.get(`/api/v1/needs/${needId}/suggestions?k=50`));
+  assert.ok(got.includes(r.body.id), 'the new resource is suggested without waiting');
+  const closed = await staff.patch(`/api/v1/resources/${r.body.id}`, { version: r.body.version, status: 'closed' });
+  assert.equal(closed.status, 200, closed.text);
+  assert.ok(!suggested(await staff.get(`/api/v1/needs/${needId}/suggestions?k=50`)).includes(r.body.id));
+});
+
+test('an edit is seen at once: a resource in another unit, changed to the need\'s unit, becomes a suggestion', async () => {
+  assert.ok(!suggested(await staff.get(`/api/v1/needs/${needId}/suggestions?k=50`)).includes(ids.unit));
+  const item = (await staff.get(`/api/v1/resources/${ids.unit}`)).body;
+  const r = await staff.patch(`/api/v1/resources/${ids.unit}`, { version: item.version, unit: 'people', quantity: 4 });
+  assert.equal(r.status, 200, r.text);
+  const got = (await staff.get(`/api/v1/needs/${needId}/suggestions?k=50`)).body.suggestions.find((s) => s.id === ids.unit);
+  assert.ok(got, 'suggested right after the edit');
+  assert.equal(got.remaining, 4);
+});
+
+test('a pair with a live docking is marked in suggestions and left out of a run\'s candidate edges', async () => {
+  const d = await orgadmin.post('/api/v1/dockings', { need_id: needId, resource_id: ids.good, quantity: 2 });
+  assert.equal(d.status, 201, d.text);
+  const list = (await orgadmin.get(`/api/v1/needs/${needId}/suggestions?k=20`)).body.suggestions;
+  const good = list.find((s) => s.id === ids.good);
+  assert.ok(good, 'still shown');
+  assert.equal(good.docking.id, d.body.id);
+  assert.equal(good.docking.status, 'proposed');
+  assert.ok(list.filter((s) => s.id !== ids.good).every((s) => s.docking === null));
+  const fromResource = (await staff.get(`/api/v1/resources/${ids.good}/suggestions?k=20`)).body.suggestions.find((s) => s.id === needId);
+  assert.equal(fromResource?.docking?.id, d.body.id);
+  const r = await staff.post('/api/v1/matching/runs', { k: 10 });
+  assert.equal(r.status, 202, r.text);
+  const run = await finished(r.body.id);
+  const edges = await allEdges(run.id);
+  assert.ok(edges.some((e) => e.need_id === needId), 'the need still has other candidates');
+  assert.ok(!edges.some((e) => e.need_id === needId && e.resource_id === ids.good), 'the docked pair is no edge');
+  assert.equal(recheck(run, edges).status, 0);
 });

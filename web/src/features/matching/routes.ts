@@ -8,7 +8,7 @@ export const MATCH_STAFF = ['admin', 'staff'];
 
 export const routes: RouteRecordRaw[] = [
   { path: 'matching/runs', name: 'matching-runs', component: () => import('./RunsPage.vue'), meta: { title: 'match.runs', roles: MATCH_STAFF } },
-  { path: 'matching/runs/:id(\\d+)', name: 'matching-run', component: () => import('./RunsPage.vue'), meta: { title: 'match.runs', roles: MATCH_STAFF } },
+  { path: 'matching/runs/:id(\\d+)', name: 'matching-run', component: () => import('./RunDetailPage.vue'), meta: { title: 'match.runs', roles: MATCH_STAFF } },
   { path: 'matching/weights', name: 'matching-weights', component: () => import('./WeightsPage.vue'), meta: { title: 'match.weights', roles: MATCH_STAFF } },
 ];
 
