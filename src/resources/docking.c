@@ -12,40 +12,111 @@
  * Both organizations are notified at every step; every step is audited.
  */
 #include <string.h>
+#include <time.h>
 #include "audit/audit.h"
 #include "core/policy.h"
 #include "core/validate.h"
 #include "notify/notify.h"
 #include "resources/resources.h"
 
-/* What a docking needs to know of one of its items. */
+/* What a docking needs to know of one of its items: the item, and the organization's type and
+ * grade for the other side's conditions. */
 struct side_item {
 	int64_t id, org_id, remaining;
 	const char *kind, *street, *status, *unit, *category, *title, *org_name;
+	const char *eligible, *min_grade, *org_type, *grade;
 };
 
+/* The district's date today (UTC+8), YYYY-MM-DD: grades are valid by calendar day. */
+static const char *district_today(struct ctx *c)
+{
+	time_t t = (time_t)(c->now + 8 * 3600);
+	struct tm tm;
+	char *out = arena_alloc(c->arena, 11);
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+	return out;
+}
+
+/* The organization's grade is read live from org_grade with the registry's rule (the most
+ * recently announced grade whose validity has not ended), not from org.current_grade, which
+ * the daily lapse task refreshes: a grade that ended this morning no longer counts. */
 static int load_side(struct ctx *c, int64_t id, struct side_item *s)
 {
 	struct db_stmt *st = db_query(
 		c->db,
 		"SELECT i.id, i.org_id, i.remaining, i.kind, i.street_code, i.status, i.unit, "
-		"i.category, i.title, o.name FROM res_item i JOIN org o ON o.id = i.org_id "
-		"WHERE i.id = $1",
-		"l", id);
+		"i.category, i.title, o.name, i.eligible_types, i.min_grade, o.type, "
+		"(SELECT g.grade FROM org_grade g WHERE g.org_id = i.org_id AND g.valid_to >= $2 "
+		"ORDER BY g.announced_on DESC, g.id DESC LIMIT 1) FROM res_item i "
+		"JOIN org o ON o.id = i.org_id WHERE i.id = $1",
+		"ls", id, district_today(c));
 	int rc = db_step(st);
 	if (rc == DB_ROW) {
 		s->id = db_col_int(st, 0);
 		s->org_id = db_col_int(st, 1);
 		s->remaining = db_col_int(st, 2);
-		const char **str[] = {&s->kind, &s->street, &s->status, &s->unit, &s->category,
-				      &s->title, &s->org_name};
-		for (int i = 0; i < 7; i++)
-			*str[i] = arena_strdup(c->arena, db_col_text(st, 3 + i));
+		const char **str[] = {&s->kind,	    &s->street,	  &s->status,	&s->unit,
+				      &s->category, &s->title,	  &s->org_name, &s->eligible,
+				      &s->min_grade, &s->org_type, &s->grade};
+		for (int i = 0; i < 11; i++)
+			*str[i] = db_col_isnull(st, 3 + i)
+					  ? NULL
+					  : arena_strdup(c->arena, db_col_text(st, 3 + i));
 	}
 	db_done(st);
 	if (rc == DB_ERROR)
 		return ctx_db_error(c);
 	return rc == DB_ROW ? 0 : 1;
+}
+
+/* "5A" -> 5; none -> 0. */
+static int grade_rank(const char *g)
+{
+	return g && g[0] >= '1' && g[0] <= '5' && g[1] == 'A' ? g[0] - '0' : 0;
+}
+
+/* 1 if code is one of the comma-separated list. */
+static int in_csv(const char *list, const char *code)
+{
+	size_t n = code ? strlen(code) : 0;
+	for (const char *p = list; n && p && *p;) {
+		size_t len = strcspn(p, ",");
+		if (len == n && strncmp(p, code, n) == 0)
+			return 1;
+		p += len + (p[len] == ',');
+	}
+	return 0;
+}
+
+/* The hard conditions `setter` (its eligible organization types and minimum grade) puts on
+ * the other side's organization, as field errors on `field` (the setter's id in the body):
+ * "该资源仅面向社会团体类型的组织", "该资源需要 3A 及以上评估等级". One eligible type is named
+ * in the message; several are referred to the item's conditions. */
+static void check_conditions(struct ctx *c, const struct side_item *setter,
+			     const struct side_item *other, const char *field)
+{
+	int need = strcmp(setter->kind, "need") == 0;
+	if (setter->eligible && *setter->eligible && !in_csv(setter->eligible, other->org_type)) {
+		const char *key = !strchr(setter->eligible, ',')
+					  ? arena_printf(c->arena, "resources.cond.%s.%s",
+							 need ? "need" : "resource", setter->eligible)
+					  : need ? "resources.cond.need.types"
+						 : "resources.cond.resource.types";
+		error_field(&c->err, field, msg_text(key, LANG_ZH) ? key : "resources.cond.types", 0);
+	}
+	int want = grade_rank(setter->min_grade);
+	if (want && grade_rank(other->grade) < want)
+		error_field(&c->err, field,
+			    need ? "resources.cond.need.grade" : "resources.cond.resource.grade", want);
+}
+
+/* Both sides' conditions on each other; -1 with 422 field errors when one is not met. */
+static int check_both(struct ctx *c, const struct side_item *need, const struct side_item *res)
+{
+	check_conditions(c, res, need, "resource_id");
+	check_conditions(c, need, res, "need_id");
+	return error_check(&c->err);
 }
 
 static struct policy_object side_obj(const struct side_item *s)
@@ -302,6 +373,8 @@ int docking_create(struct ctx *c, json_t *body, int64_t *id)
 	int64_t most = need.remaining < res.remaining ? need.remaining : res.remaining;
 	if (quantity > most)
 		error_field(&c->err, "quantity", "field.max", most);
+	if (need.org_id != res.org_id)
+		check_both(c, &need, &res);
 	if (error_check(&c->err) != 0)
 		return -1;
 	if (!is_open(need.status) || !is_open(res.status))
@@ -441,6 +514,17 @@ static int rate(struct ctx *c, json_t *o, const struct step_input *in, int64_t v
 	return in->has_rating ? trust_add(c, rated, 0, 0, in->rating) : 0;
 }
 
+/* Accepting re-checks both sides' conditions: a grade may have lapsed, or an item's
+ * conditions changed, since the proposal. 0 when met. */
+static int recheck_conditions(struct ctx *c, json_t *o)
+{
+	struct side_item need = {0}, res = {0};
+	if (load_side(c, json_integer_value(json_object_get(o, "need_id")), &need) != 0 ||
+	    load_side(c, json_integer_value(json_object_get(o, "resource_id")), &res) != 0)
+		return -1;
+	return check_both(c, &need, &res);
+}
+
 static int step_accept(struct ctx *c, json_t *o, struct step_input *in)
 {
 	if (strcmp(json_string_value(json_object_get(o, "status")), "proposed") != 0)
@@ -537,7 +621,7 @@ static int step_in_tx(struct ctx *c, int64_t id, const char *step, struct step_i
 		goto out;
 	}
 	if (strcmp(step, "accept") == 0)
-		rc = step_accept(c, o, in);
+		rc = recheck_conditions(c, o) ? -1 : step_accept(c, o, in);
 	else if (strcmp(step, "feedback") == 0) {
 		const char *status = json_string_value(json_object_get(o, "status"));
 		rc = strcmp(status, "fulfilled") == 0 || strcmp(status, "failed") == 0
