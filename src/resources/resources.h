@@ -77,6 +77,8 @@ int talent_create(struct ctx *c, json_t *body, int64_t *id);
 int talent_update(struct ctx *c, int64_t id, json_t *body);
 json_t *talent_get_json(struct ctx *c, int64_t id);
 json_t *talent_list_json(struct ctx *c, const struct talent_query *q);
+/* The stored "；"-joined list (skills, languages) as a JSON array of strings. New reference. */
+json_t *talent_split_list(const char *joined);
 
 /* ---- dockings (docking.c) */
 /* Proposes need x resource for a quantity ({need_id, resource_id, quantity, note?}): both
@@ -92,7 +94,7 @@ int docking_step(struct ctx *c, int64_t id, const char *step, json_t *body);
 json_t *docking_get_json(struct ctx *c, int64_t id);
 /* Dockings c->who may see: filter by org (either side), status, need or resource. */
 struct docking_query {
-	int64_t org_id, item_id;
+	int64_t org_id, item_id, talent_id; /* 0 = any */
 	const char *status;
 	int64_t page, per_page;
 };
