@@ -38,11 +38,14 @@ test('an entry keeps its street; search finds one- and two-character words; cont
   const bad = await staff.post('/api/v1/talents', { name: '某人', street_code: '330602999000' });
   assert.equal(bad.status, 422);
   assert.ok(bad.body.errors.some((e) => e.field === 'street_code'));
-  const two = (await member.get('/api/v1/talents?q=' + encodeURIComponent('康复'))).body.items;
+  const two = (await member.get('/api/v1/talents?q=' + encodeURIComponent('康复训'))).body.items;
   assert.deepEqual(two.map((t) => t.name), ['冯医生']);
+  const word = (await member.get('/api/v1/talents?q=' + encodeURIComponent('康复'))).body.items.map((t) => t.name).sort();
+  assert.deepEqual(word, ['冯医生', '陈护士长'], 'the two-character word of 康复训练 and 康复指导');
   const one = (await member.get('/api/v1/talents?q=' + encodeURIComponent('康'))).body.items;
   assert.ok(one.some((t) => t.name === '冯医生'));
   assert.equal(two[0].phone, '137****3456', 'masked for a member');
+  assert.equal((await member.get('/api/v1/talents?kind=expert&field=sports')).body.total, 0);
   assert.equal((await staff.get(`/api/v1/talents/${made.body.id}`)).body.phone, '13700003456');
   const edited = await staff.patch(`/api/v1/talents/${made.body.id}`, { version: made.body.version, street_code: null });
   assert.equal(edited.status, 200, edited.text);
