@@ -83,10 +83,16 @@ json_t *talent_split_list(const char *joined);
 /* ---- dockings (docking.c) */
 /* Proposes need x resource for a quantity ({need_id, resource_id, quantity, note?}): both
  * open, same unit and category, different organizations (E_CONFLICT otherwise), quantity not
- * above either remaining. Staff in jurisdiction or either organization's admin. The side
- * that proposes has accepted. Notifies the other side. */
+ * above either remaining, each side's conditions met by the other's organization (eligible
+ * types; a minimum grade still valid today) — 422 field errors otherwise. Or need x expert
+ * ({need_id, talent_id, ...}): an active expert of the pool, an expertise/training/other need
+ * in hours or people, the expert not affiliated with the need's organization; the expert is
+ * the "resource" side (resource_id and resource_org_id NULL). Staff in jurisdiction or either
+ * organization's admin (an expert never proposes). The side that proposes has accepted.
+ * Notifies the other side (an expert on their own account). */
 int docking_create(struct ctx *c, json_t *body, int64_t *id);
-/* One step: "accept" {version, side?}, "start" {version}, "fulfil" {version, quantity?,
+/* One step (the expert of an expert docking acts for the "resource" side; accepting re-checks
+ * the conditions): "accept" {version, side?}, "start" {version}, "fulfil" {version, quantity?,
  * rating?, feedback?, side?}, "fail" {version, reason, rating?, feedback?, side?},
  * "feedback" {version, rating, feedback?, side?}. Conditional on version (E_STALE to the
  * loser of a race); on fulfil the quantities of both items go down in the same transaction. */
