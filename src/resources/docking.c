@@ -16,41 +16,13 @@
 #include "core/policy.h"
 #include "core/validate.h"
 #include "notify/notify.h"
+#include "resources/docking_sides.h"
 #include "resources/resources.h"
-
-/* What a docking needs to know of one of its items. */
-struct side_item {
-	int64_t id, org_id, remaining;
-	const char *kind, *street, *status, *unit, *category, *title, *org_name;
-};
-
-static int load_side(struct ctx *c, int64_t id, struct side_item *s)
-{
-	struct db_stmt *st = db_query(
-		c->db,
-		"SELECT i.id, i.org_id, i.remaining, i.kind, i.street_code, i.status, i.unit, "
-		"i.category, i.title, o.name FROM res_item i JOIN org o ON o.id = i.org_id "
-		"WHERE i.id = $1",
-		"l", id);
-	int rc = db_step(st);
-	if (rc == DB_ROW) {
-		s->id = db_col_int(st, 0);
-		s->org_id = db_col_int(st, 1);
-		s->remaining = db_col_int(st, 2);
-		const char **str[] = {&s->kind, &s->street, &s->status, &s->unit, &s->category,
-				      &s->title, &s->org_name};
-		for (int i = 0; i < 7; i++)
-			*str[i] = arena_strdup(c->arena, db_col_text(st, 3 + i));
-	}
-	db_done(st);
-	if (rc == DB_ERROR)
-		return ctx_db_error(c);
-	return rc == DB_ROW ? 0 : 1;
-}
 
 static struct policy_object side_obj(const struct side_item *s)
 {
-	return (struct policy_object){s->org_id, s->street};
+	/* an expert's affiliation does not make its administrators act for the expert */
+	return (struct policy_object){s->expert ? 0 : s->org_id, s->street};
 }
 
 static int is_open(const char *status)
@@ -67,7 +39,11 @@ static int tell(struct ctx *c, int64_t id, const char *kind, const struct side_i
 				   res->org_name);
 	struct notice n = {kind, params, arena_printf(c->arena, "/dockings/%lld", (long long)id),
 			   "docking", id};
-	int rc = notify_org(c, need->org_id, &n) < 0 || notify_org(c, res->org_id, &n) < 0 ? -1 : 0;
+	/* an expert hears on their own account; an expert without one has no one to tell */
+	int offer = !res->expert ? notify_org(c, res->org_id, &n)
+		    : res->user_id ? notify_user(c, res->user_id, &n)
+				   : 0;
+	int rc = notify_org(c, need->org_id, &n) < 0 || offer < 0 ? -1 : 0;
 	json_decref(params);
 	return rc;
 }
@@ -81,10 +57,14 @@ static int tell(struct ctx *c, int64_t id, const char *kind, const struct side_i
 	"d.resource_rating, d.resource_feedback, d.created_at, d.updated_at, d.version, "         \
 	"n.title AS need_title, r.title AS resource_title, no.name AS need_org_name, "            \
 	"ro.name AS resource_org_name, n.street_code AS need_street, "                             \
-	"r.street_code AS resource_street, n.category AS category FROM docking d "                \
-	"JOIN res_item n ON n.id = d.need_id JOIN res_item r ON r.id = d.resource_id "            \
-	"JOIN org no ON no.id = d.need_org_id JOIN org ro ON ro.id = d.resource_org_id "
-#define D_SPEC "llllllsssllllls" "lslslll" "sssssss"
+	"COALESCE(r.street_code, t.street_code, n.street_code) AS resource_street, "              \
+	"n.category AS category, d.talent_id, t.name AS talent_name, "                           \
+	"t.affiliation AS talent_affiliation, t.title AS talent_title, "                         \
+	"t.user_id AS talent_user_id FROM docking d "                                            \
+	"JOIN res_item n ON n.id = d.need_id LEFT JOIN res_item r ON r.id = d.resource_id "       \
+	"JOIN org no ON no.id = d.need_org_id LEFT JOIN org ro ON ro.id = d.resource_org_id "     \
+	"LEFT JOIN talent t ON t.id = d.talent_id "
+#define D_SPEC "llllllsssllllls" "lslslll" "sssssss" "lsssl"
 
 static json_t *docking_load(struct ctx *c, int64_t id)
 {
@@ -106,21 +86,37 @@ static struct policy_object dobj(json_t *o, int need)
 		json_string_value(json_object_get(o, need ? "need_street" : "resource_street"))};
 }
 
+/* 1 when c->who is the docking's expert (the talent entry linked to their account). */
+static int is_the_expert(struct ctx *c, json_t *o)
+{
+	json_t *u = json_object_get(o, "talent_user_id");
+	return json_is_integer(u) && json_integer_value(u) == c->who->user_id &&
+	       policy_allows(c->who, ACT_TALENT_EDIT_SELF, NULL);
+}
+
 static int may_read(struct ctx *c, json_t *o)
 {
 	struct policy_object a = dobj(o, 1), b = dobj(o, 0);
 	return policy_allows(c->who, ACT_DOCKING_READ, &a) ||
-	       policy_allows(c->who, ACT_DOCKING_READ, &b);
+	       policy_allows(c->who, ACT_DOCKING_READ, &b) || is_the_expert(c, o);
+}
+
+/* May c->who act for the offering side (its organization's admin or staff; for an expert
+ * docking the expert or staff)? */
+static int may_offer(struct ctx *c, json_t *o)
+{
+	struct policy_object r = dobj(o, 0);
+	return policy_allows(c->who, ACT_DOCKING_WRITE, &r) || is_the_expert(c, o);
 }
 
 /* The sides c->who may act for: ["need", "resource"] or a part of it. */
 static json_t *my_sides(struct ctx *c, json_t *o)
 {
 	json_t *a = json_array();
-	struct policy_object n = dobj(o, 1), r = dobj(o, 0);
+	struct policy_object n = dobj(o, 1);
 	if (policy_allows(c->who, ACT_DOCKING_WRITE, &n))
 		json_array_append_new(a, json_string("need"));
-	if (policy_allows(c->who, ACT_DOCKING_WRITE, &r))
+	if (may_offer(c, o))
 		json_array_append_new(a, json_string("resource"));
 	return a;
 }
@@ -148,7 +144,9 @@ json_t *docking_get_json(struct ctx *c, int64_t id)
 	"AND (CAST($3 AS TEXT) IS NULL OR d.status = $3) "                                       \
 	"AND (CAST($4 AS BIGINT) = 1 OR CAST($5 AS TEXT) LIKE "                                  \
 	"'%,' || CAST(d.need_org_id AS TEXT) || ',%' OR CAST($5 AS TEXT) LIKE "                  \
-	"'%,' || CAST(d.resource_org_id AS TEXT) || ',%') "
+	"'%,' || CAST(d.resource_org_id AS TEXT) || ',%' OR d.talent_id IN "                     \
+	"(SELECT x.id FROM talent x WHERE x.user_id = $6)) "                                     \
+	"AND (CAST($7 AS BIGINT) = 0 OR d.talent_id = $7) "
 
 json_t *docking_list_json(struct ctx *c, const struct docking_query *q)
 {
@@ -162,16 +160,20 @@ json_t *docking_list_json(struct ctx *c, const struct docking_query *q)
 	int64_t total = 0;
 	for (int pass = 0; pass < 2; pass++) {
 		struct db_stmt *st = db_prepare(
-			c->db, pass ? D_COLS D_WHERE "ORDER BY d.id DESC LIMIT $6 OFFSET $7"
+			c->db, pass ? D_COLS D_WHERE "ORDER BY d.id DESC LIMIT $8 OFFSET $9"
 				    : "SELECT count(*) FROM docking d " D_WHERE);
 		db_bind_int(st, 1, q->org_id);
 		db_bind_int(st, 2, q->item_id);
 		db_bind_text(st, 3, q->status);
 		db_bind_int(st, 4, all);
 		db_bind_text(st, 5, own);
+		/* an expert sees the dockings of the talent entry linked to their account */
+		db_bind_int(st, 6, policy_allows(c->who, ACT_TALENT_EDIT_SELF, NULL) ? c->who->user_id
+										     : -1);
+		db_bind_int(st, 7, q->talent_id);
 		if (pass) {
-			db_bind_int(st, 6, q->per_page);
-			db_bind_int(st, 7, (q->page - 1) * q->per_page);
+			db_bind_int(st, 8, q->per_page);
+			db_bind_int(st, 9, (q->page - 1) * q->per_page);
 		}
 		int rc;
 		while ((rc = db_step(st)) == DB_ROW)
@@ -218,25 +220,34 @@ json_t *org_trust_json(struct ctx *c, int64_t org_id)
 
 /* ------------------------------------------------------------------ proposing */
 
-static const char *const create_fields[] = {"need_id", "resource_id", "quantity", "note", NULL};
+static const char *const create_fields[] = {"need_id", "resource_id", "talent_id", "quantity",
+					    "note", NULL};
 
 static int propose_in_tx(struct ctx *c, struct side_item *need, struct side_item *res,
 			 int64_t quantity, const char *note, int64_t *id)
 {
 	/* an organization administrator proposing for their side has accepted it already */
 	int need_ok = principal_administers(c->who, need->org_id);
-	int res_ok = principal_administers(c->who, res->org_id);
+	int res_ok = !res->expert && principal_administers(c->who, res->org_id);
 	int64_t uid = c->who->user_id > 0 ? c->who->user_id : 0;
 	struct db_stmt *st = db_prepare(
 		c->db,
 		"INSERT INTO docking (need_id, resource_id, need_org_id, resource_org_id, quantity, "
 		"unit, status, note, need_accepted_at, need_accepted_by, resource_accepted_at, "
-		"resource_accepted_by, proposed_by, created_at, updated_at, version) VALUES ($1, $2, "
-		"$3, $4, $5, $6, 'proposed', $7, $8, $9, $10, $11, $12, $13, $13, 1) RETURNING id");
+		"resource_accepted_by, proposed_by, created_at, updated_at, version, talent_id) "
+		"VALUES ($1, $2, $3, $4, $5, $6, 'proposed', $7, $8, $9, $10, $11, $12, $13, $13, 1, "
+		"$14) RETURNING id");
 	db_bind_int(st, 1, need->id);
-	db_bind_int(st, 2, res->id);
 	db_bind_int(st, 3, need->org_id);
-	db_bind_int(st, 4, res->org_id);
+	if (res->expert) {
+		db_bind_null(st, 2);
+		db_bind_null(st, 4);
+		db_bind_int(st, 14, res->id);
+	} else {
+		db_bind_int(st, 2, res->id);
+		db_bind_int(st, 4, res->org_id);
+		db_bind_null(st, 14);
+	}
 	db_bind_int(st, 5, quantity);
 	db_bind_text(st, 6, need->unit);
 	db_bind_text(st, 7, note);
@@ -269,39 +280,30 @@ static int propose_in_tx(struct ctx *c, struct side_item *need, struct side_item
 
 int docking_create(struct ctx *c, json_t *body, int64_t *id)
 {
-	int64_t need_id = 0, res_id = 0, quantity = 0;
+	int64_t need_id = 0, res_id = 0, talent_id = 0, quantity = 0;
+	int has_res = 0, has_talent = 0;
 	const char *note = NULL;
 	v_no_unknown_fields(c, body, create_fields);
 	v_int(c, body, "need_id", V_REQUIRED, 1, INT64_MAX, &need_id, NULL);
-	v_int(c, body, "resource_id", V_REQUIRED, 1, INT64_MAX, &res_id, NULL);
+	v_int(c, body, "resource_id", V_OPTIONAL, 1, INT64_MAX, &res_id, &has_res);
+	v_int(c, body, "talent_id", V_OPTIONAL, 1, INT64_MAX, &talent_id, &has_talent);
+	if (!has_res && !has_talent && !json_object_get(body, "resource_id") &&
+	    !json_object_get(body, "talent_id"))
+		error_field(&c->err, "resource_id", "field.required", 0);
+	else if (has_res && has_talent)
+		error_field(&c->err, "talent_id", "resources.resource_or_expert", 0);
 	v_int(c, body, "quantity", V_REQUIRED, 1, 10000000000LL, &quantity, NULL);
 	v_string(c, body, "note", V_OPTIONAL, 500, &note);
 	if (error_check(&c->err) != 0)
 		return -1;
 	struct side_item need = {0}, res = {0};
-	int a = load_side(c, need_id, &need), b = load_side(c, res_id, &res);
-	if (a < 0 || b < 0)
-		return -1;
-	if (a || strcmp(need.kind, "need") != 0)
-		error_field(&c->err, "need_id", "resources.not_a_need", 0);
-	if (b || strcmp(res.kind, "resource") != 0)
-		error_field(&c->err, "resource_id", "resources.not_a_resource", 0);
-	if (error_check(&c->err) != 0)
+	if (docking_pair_load(c, need_id, res_id, talent_id, &need, &res) != 0)
 		return -1;
 	struct policy_object n = side_obj(&need), r = side_obj(&res);
 	if (!policy_allows(c->who, ACT_DOCKING_WRITE, &n) &&
 	    policy_check(c, ACT_DOCKING_WRITE, &r) != 0)
 		return -1;
-	if (need.org_id == res.org_id)
-		error_field(&c->err, "resource_id", "resources.self_docking", 0);
-	if (strcmp(need.unit, res.unit) != 0)
-		error_field(&c->err, "resource_id", "resources.unit_differs", 0);
-	else if (strcmp(need.category, res.category) != 0 && strcmp(need.category, "other") != 0 &&
-		 strcmp(res.category, "other") != 0)
-		error_field(&c->err, "resource_id", "resources.category_differs", 0);
-	int64_t most = need.remaining < res.remaining ? need.remaining : res.remaining;
-	if (quantity > most)
-		error_field(&c->err, "quantity", "field.max", most);
+	docking_check_pair(c, &need, &res, quantity);
 	if (error_check(&c->err) != 0)
 		return -1;
 	if (!is_open(need.status) || !is_open(res.status))
@@ -345,7 +347,7 @@ static int acting_side(struct ctx *c, json_t *o, struct step_input *in, int side
 {
 	struct policy_object n = dobj(o, 1), r = dobj(o, 0);
 	int may_n = policy_allows(c->who, ACT_DOCKING_WRITE, &n);
-	int may_r = policy_allows(c->who, ACT_DOCKING_WRITE, &r);
+	int may_r = may_offer(c, o);
 	if (!may_n && !may_r)
 		return policy_check(c, ACT_DOCKING_WRITE, &n);
 	if (in->side) {
@@ -354,7 +356,7 @@ static int acting_side(struct ctx *c, json_t *o, struct step_input *in, int side
 		return 0;
 	}
 	int adm_n = principal_administers(c->who, n.org_id);
-	int adm_r = principal_administers(c->who, r.org_id);
+	int adm_r = (r.org_id && principal_administers(c->who, r.org_id)) || is_the_expert(c, o);
 	if (adm_n != adm_r)
 		in->side = adm_n ? "need" : "resource";
 	else if (may_n != may_r)
@@ -399,6 +401,8 @@ static int consume(struct ctx *c, int64_t item_id, int64_t q)
 /* Adds to an organization's trust counters. */
 static int trust_add(struct ctx *c, int64_t org_id, int fulfilled, int failed, int64_t rating)
 {
+	if (org_id == 0) /* an expert's side: trust is counted for organizations */
+		return 0;
 	if (db_run(c->db,
 		   "INSERT INTO org_trust (org_id, fulfilled, failed, rating_sum, rating_count) "
 		   "VALUES ($1, 0, 0, 0, 0) ON CONFLICT (org_id) DO NOTHING",
@@ -439,6 +443,19 @@ static int rate(struct ctx *c, json_t *o, const struct step_input *in, int64_t v
 	int64_t rated = json_integer_value(json_object_get(o, need ? "resource_org_id"
 								 : "need_org_id"));
 	return in->has_rating ? trust_add(c, rated, 0, 0, in->rating) : 0;
+}
+
+/* Accepting re-checks both sides' conditions: a grade may have lapsed, or an item's
+ * conditions changed, since the proposal. 0 when met. */
+static int recheck_conditions(struct ctx *c, json_t *o)
+{
+	struct side_item need = {0}, res = {0};
+	if (json_integer_value(json_object_get(o, "talent_id")))
+		return 0; /* organization conditions: an expert is a person */
+	if (docking_side_load(c, json_integer_value(json_object_get(o, "need_id")), &need) != 0 ||
+	    docking_side_load(c, json_integer_value(json_object_get(o, "resource_id")), &res) != 0)
+		return -1;
+	return docking_check_both(c, &need, &res);
 }
 
 static int step_accept(struct ctx *c, json_t *o, struct step_input *in)
@@ -510,7 +527,8 @@ static int step_move(struct ctx *c, json_t *o, const char *step, struct step_inp
 	int64_t r_org = json_integer_value(json_object_get(o, "resource_org_id"));
 	if (strcmp(step, "fulfil") == 0)
 		return consume(c, json_integer_value(json_object_get(o, "need_id")), delivered) ||
-		       consume(c, json_integer_value(json_object_get(o, "resource_id")), delivered) ||
+		       (json_integer_value(json_object_get(o, "resource_id")) &&
+			consume(c, json_integer_value(json_object_get(o, "resource_id")), delivered)) ||
 		       trust_add(c, n_org, 1, 0, 0) || trust_add(c, r_org, 1, 0, 0);
 	/* declining a proposal is not a failure of cooperation; abandoning accepted work is */
 	if (strcmp(step, "fail") == 0 && strcmp(status, "proposed") != 0)
@@ -537,7 +555,7 @@ static int step_in_tx(struct ctx *c, int64_t id, const char *step, struct step_i
 		goto out;
 	}
 	if (strcmp(step, "accept") == 0)
-		rc = step_accept(c, o, in);
+		rc = recheck_conditions(c, o) ? -1 : step_accept(c, o, in);
 	else if (strcmp(step, "feedback") == 0) {
 		const char *status = json_string_value(json_object_get(o, "status"));
 		rc = strcmp(status, "fulfilled") == 0 || strcmp(status, "failed") == 0
@@ -572,8 +590,8 @@ static int step_in_tx(struct ctx *c, int64_t id, const char *step, struct step_i
 	json_decref(a);
 	if (rc == 0) {
 		struct side_item need = {0}, res = {0};
-		rc = load_side(c, json_integer_value(json_object_get(after, "need_id")), &need) ||
-		     load_side(c, json_integer_value(json_object_get(after, "resource_id")), &res);
+		rc = docking_side_load(c, json_integer_value(json_object_get(after, "need_id")), &need) ||
+		     docking_offer_load(c, after, &res);
 		const char *kind = strcmp(json_string_value(json_object_get(after, "status")),
 					  "accepted") == 0 && strcmp(step, "accept") == 0
 					   ? "docking.accepted"

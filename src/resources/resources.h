@@ -77,14 +77,22 @@ int talent_create(struct ctx *c, json_t *body, int64_t *id);
 int talent_update(struct ctx *c, int64_t id, json_t *body);
 json_t *talent_get_json(struct ctx *c, int64_t id);
 json_t *talent_list_json(struct ctx *c, const struct talent_query *q);
+/* The stored "；"-joined list (skills, languages) as a JSON array of strings. New reference. */
+json_t *talent_split_list(const char *joined);
 
 /* ---- dockings (docking.c) */
 /* Proposes need x resource for a quantity ({need_id, resource_id, quantity, note?}): both
  * open, same unit and category, different organizations (E_CONFLICT otherwise), quantity not
- * above either remaining. Staff in jurisdiction or either organization's admin. The side
- * that proposes has accepted. Notifies the other side. */
+ * above either remaining, each side's conditions met by the other's organization (eligible
+ * types; a minimum grade still valid today) — 422 field errors otherwise. Or need x expert
+ * ({need_id, talent_id, ...}): an active expert of the pool, an expertise/training/other need
+ * in hours or people, the expert not affiliated with the need's organization; the expert is
+ * the "resource" side (resource_id and resource_org_id NULL). Staff in jurisdiction or either
+ * organization's admin (an expert never proposes). The side that proposes has accepted.
+ * Notifies the other side (an expert on their own account). */
 int docking_create(struct ctx *c, json_t *body, int64_t *id);
-/* One step: "accept" {version, side?}, "start" {version}, "fulfil" {version, quantity?,
+/* One step (the expert of an expert docking acts for the "resource" side; accepting re-checks
+ * the conditions): "accept" {version, side?}, "start" {version}, "fulfil" {version, quantity?,
  * rating?, feedback?, side?}, "fail" {version, reason, rating?, feedback?, side?},
  * "feedback" {version, rating, feedback?, side?}. Conditional on version (E_STALE to the
  * loser of a race); on fulfil the quantities of both items go down in the same transaction. */
@@ -92,7 +100,7 @@ int docking_step(struct ctx *c, int64_t id, const char *step, json_t *body);
 json_t *docking_get_json(struct ctx *c, int64_t id);
 /* Dockings c->who may see: filter by org (either side), status, need or resource. */
 struct docking_query {
-	int64_t org_id, item_id;
+	int64_t org_id, item_id, talent_id; /* 0 = any */
 	const char *status;
 	int64_t page, per_page;
 };

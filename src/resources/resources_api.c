@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "app/app.h"
 #include "core/validate.h"
+#include "matching/experts.h"
 #include "registry/registry_api.h"
 #include "resources/resources.h"
 
@@ -16,7 +17,13 @@
 #define R_TALENT (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_STAFF) | ROLE_BIT(ROLE_EXPERT))
 #define R_DOCK_READ                                                                           \
 	(ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_STAFF) | ROLE_BIT(ROLE_LIAISON) |                   \
-	 ROLE_BIT(ROLE_ORG_ADMIN) | ROLE_BIT(ROLE_ORG_MEMBER) | ROLE_BIT(ROLE_SUPERVISOR))
+	 ROLE_BIT(ROLE_ORG_ADMIN) | ROLE_BIT(ROLE_ORG_MEMBER) | ROLE_BIT(ROLE_SUPERVISOR) |       \
+	 ROLE_BIT(ROLE_EXPERT))
+#define R_SUGGEST                                                                             \
+	(ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_STAFF) | ROLE_BIT(ROLE_ORG_ADMIN) |                 \
+	 ROLE_BIT(ROLE_ORG_MEMBER))
+/* the steps of a docking: an expert accepts and reports the dockings they are docked in */
+#define R_DOCK_STEP (R_WRITE | ROLE_BIT(ROLE_EXPERT))
 
 /* "resource" for /api/v1/resources..., "need" for /api/v1/needs... */
 static const char *route_kind(struct req *r)
@@ -244,12 +251,14 @@ static int talent_patch_route(struct req *r)
 /* ------------------------------------------------------------------ dockings */
 
 /* GET /api/v1/dockings — admin, staff, liaison, supervisor (all); org roles (their
- * organizations' dockings). Query: org, item, status, page, per_page. 200 {items, ...}. */
+ * organizations' dockings); an expert (the dockings they are docked in). Query: org, item,
+ * talent (an expert's id), status, page, per_page. 200 {items, ...}. */
 static int dockings_list(struct req *r)
 {
 	struct docking_query q = {0};
 	req_query_int(r, "org", 0, 0, INT64_MAX, &q.org_id);
 	req_query_int(r, "item", 0, 0, INT64_MAX, &q.item_id);
+	req_query_int(r, "talent", 0, 0, INT64_MAX, &q.talent_id);
 	q.status = query_opt(r, "status");
 	int ok = 0;
 	for (int i = 0; q.status && docking_status_codes[i]; i++)
@@ -264,9 +273,11 @@ static int dockings_list(struct req *r)
 }
 
 /* POST /api/v1/dockings — admin, staff (jurisdiction of either side), org_admin of either
- * side. Body {need_id, resource_id, quantity, note?}. 201 with the docking (the proposing
- * organization's side accepted); 422 self-docking, unit/category mismatch, quantity above
- * what remains; 409 an item not open, or the pair already has a live docking; 403. */
+ * side. Body {need_id, resource_id | talent_id, quantity, note?}: a resource, or an expert of
+ * the talent pool for an expertise/training need (hours or people). 201 with the docking (the
+ * proposing organization's side accepted); 422 self-docking, unit/category mismatch, quantity
+ * above what remains, the other side's conditions (organization type, grade) not met; 409 an
+ * item not open, or the pair already has a live docking; 403. */
 static int docking_create_route(struct req *r)
 {
 	json_t *obj;
@@ -288,7 +299,8 @@ static int docking_get_route(struct req *r)
 }
 
 /* POST /api/v1/dockings/{id}/{accept|start|fulfil|fail|feedback} — admin, staff
- * (jurisdiction), org_admin of a side. Body {version, side?, ...} (see DockingStep). 200 with
+ * (jurisdiction), org_admin of a side, the expert of an expert docking (side "resource").
+ * Accepting re-checks the conditions (422). Body {version, side?, ...} (see DockingStep). 200 with
  * the docking; 409 stale_version (someone acted first) or conflict (state); 422; 403; 404. */
 static int docking_step_route(struct req *r)
 {
@@ -299,6 +311,24 @@ static int docking_step_route(struct req *r)
 	    docking_step(&r->c, id, step, obj) != 0)
 		return -1;
 	json_t *body = docking_get_json(&r->c, id);
+	return body ? reply_json(r, 200, body) : -1;
+}
+
+/* GET /api/v1/needs/{id}/expert-suggestions?k=1..50 (10) — admin, staff; org_admin and
+ * org_member of the need's organization. 200 {item, applicable, suggestions: [{id, name,
+ * title, affiliation, fields, skills, hours_per_month, pro_bono, live_docking_id, score:
+ * {total, parts, explanation}}], candidates, millis}: experts of the pool for an expertise or
+ * training need, with each part's reason (applicable false and no suggestions otherwise).
+ * 404 hidden need; 403; 422 bad k. */
+static int expert_suggestions_route(struct req *r)
+{
+	int64_t id, k = 10;
+	if (req_param_id(r, "id", &id) != 0)
+		return -1;
+	req_query_int(r, "k", 10, 1, 50, &k);
+	if (error_check(&r->c.err) != 0)
+		return -1;
+	json_t *body = experts_suggest_json(&r->c, id, (size_t)k);
 	return body ? reply_json(r, 200, body) : -1;
 }
 
@@ -324,6 +354,7 @@ const struct route resources_routes[] = {
 	{"POST", "/api/v1/needs", item_create, R_WRITE, 0, "发布需求"},
 	{"GET", "/api/v1/needs/{id}", item_get, ROLES_ALL, 0, "需求详情"},
 	{"PATCH", "/api/v1/needs/{id}", item_patch, R_WRITE, 0, "修改、关闭或重新开放需求（需带 version）"},
+	{"GET", "/api/v1/needs/{id}/expert-suggestions", expert_suggestions_route, R_SUGGEST, 0, "需求的专家建议（专家库，含各项得分与理由）"},
 	{"GET", "/api/v1/talents", talents_list, ROLES_ALL, 0, "人才库/专家库"},
 	{"POST", "/api/v1/talents", talent_create_route, R_TALENT, 0, "新增人才或专家"},
 	{"GET", "/api/v1/talents/{id}", talent_get_route, ROLES_ALL, 0, "人才/专家详情"},
@@ -331,11 +362,11 @@ const struct route resources_routes[] = {
 	{"GET", "/api/v1/dockings", dockings_list, R_DOCK_READ, 0, "对接列表"},
 	{"POST", "/api/v1/dockings", docking_create_route, R_WRITE, 0, "提议对接（需求 × 资源）"},
 	{"GET", "/api/v1/dockings/{id}", docking_get_route, R_DOCK_READ, 0, "对接详情"},
-	{"POST", "/api/v1/dockings/{id}/accept", docking_step_route, R_WRITE, 0, "一方确认对接"},
-	{"POST", "/api/v1/dockings/{id}/start", docking_step_route, R_WRITE, 0, "开始实施对接"},
-	{"POST", "/api/v1/dockings/{id}/fulfil", docking_step_route, R_WRITE, 0, "对接完成（可附评分与反馈）"},
-	{"POST", "/api/v1/dockings/{id}/fail", docking_step_route, R_WRITE, 0, "对接未成（需说明原因）"},
-	{"POST", "/api/v1/dockings/{id}/feedback", docking_step_route, R_WRITE, 0, "补充本方评分与反馈"},
+	{"POST", "/api/v1/dockings/{id}/accept", docking_step_route, R_DOCK_STEP, 0, "一方确认对接"},
+	{"POST", "/api/v1/dockings/{id}/start", docking_step_route, R_DOCK_STEP, 0, "开始实施对接"},
+	{"POST", "/api/v1/dockings/{id}/fulfil", docking_step_route, R_DOCK_STEP, 0, "对接完成（可附评分与反馈）"},
+	{"POST", "/api/v1/dockings/{id}/fail", docking_step_route, R_DOCK_STEP, 0, "对接未成（需说明原因）"},
+	{"POST", "/api/v1/dockings/{id}/feedback", docking_step_route, R_DOCK_STEP, 0, "补充本方评分与反馈"},
 	{"GET", "/api/v1/orgs/{id}/trust", org_trust_route, ROLES_ALL, 0, "组织的对接信誉（完成数与平均评分）"},
 	{NULL},
 };
@@ -349,6 +380,7 @@ const struct msg resources_messages[] = {
 	 "This unit does not fit the category (funds in yuan, venues in m² or hours...)"},
 	{"resources.unknown_community", "不是辖区内的社区代码", "Not a community of the district"},
 	{"resources.unknown_org", "没有这个组织（或已归档）", "No such organization (or it is archived)"},
+	{"resources.unknown_street", "不是辖区内的街道代码", "Not a street of the district"},
 	{"resources.unknown_user", "没有这个用户", "No such user"},
 	{"resources.unknown_person", "没有这个人员", "No such person"},
 	{"resources.below_matched", "数量不能少于已对接的 {n}", "The quantity cannot be below the {n} already matched"},
@@ -356,6 +388,10 @@ const struct msg resources_messages[] = {
 	{"resources.window_over", "时间窗口已结束，请先修改结束时间", "The time window is over; change its end first"},
 	{"resources.not_a_need", "不是一条需求", "Not a need"},
 	{"resources.not_a_resource", "不是一条资源", "Not a resource"},
+	{"resources.not_an_expert", "不是专家库中的在库专家", "Not an active expert of the pool"},
+	{"resources.resource_or_expert", "请选择资源或专家之一，不能同时选择", "Give either a resource or an expert, not both"},
+	{"resources.need_not_expertise", "只有以小时或人计的专业/智力支持、培训类需求可以对接专家",
+	 "Only expertise or training needs counted in hours or people can be docked with an expert"},
 	{"resources.self_docking", "不能与本组织自己对接", "An organization cannot be matched with itself"},
 	{"resources.unit_differs", "需求与资源的计量单位不同", "The need and the resource use different units"},
 	{"resources.category_differs", "需求与资源的类别不同", "The need and the resource are of different categories"},
@@ -365,6 +401,36 @@ const struct msg resources_messages[] = {
 	{"resources.already_rated", "本方已评价过", "Your side has already given its rating"},
 	{"resources.quantity_exceeds_remaining", "剩余数量不足，无法按此数量完成",
 	 "Not enough remains to fulfil this quantity"},
+	{"resources.cond.resource.social_group", "该资源仅面向社会团体类型的组织", "This resource is only for social groups"},
+	{"resources.cond.resource.service_agency", "该资源仅面向社会服务机构类型的组织", "This resource is only for social service agencies"},
+	{"resources.cond.resource.foundation", "该资源仅面向基金会类型的组织", "This resource is only for foundations"},
+	{"resources.cond.resource.community_group", "该资源仅面向社区社会组织类型的组织", "This resource is only for community social organizations"},
+	{"resources.cond.resource.enterprise", "该资源仅面向企业类型的组织", "This resource is only for enterprises"},
+	{"resources.cond.resource.institution", "该资源仅面向事业单位类型的组织", "This resource is only for public institutions"},
+	{"resources.cond.resource.academic", "该资源仅面向高校/科研机构类型的组织", "This resource is only for universities and research institutes"},
+	{"resources.cond.resource.neighborhood_committee", "该资源仅面向居委会/村委会类型的组织", "This resource is only for residents' and villagers' committees"},
+	{"resources.cond.resource.government", "该资源仅面向政府部门类型的组织", "This resource is only for government departments"},
+	{"resources.cond.resource.other", "该资源仅面向其他类型的组织", "This resource is only for organizations of type \"other\""},
+	{"resources.cond.resource.types", "该资源仅面向指定类型的组织（见其“适用组织类型”），本组织类型不在其中", "This resource is only for certain types of organization (see its conditions); yours is not one of them"},
+	{"resources.cond.resource.grade", "该资源需要 {n}A 及以上评估等级（且在有效期内）", "This resource requires an evaluation grade of {n}A or above (still valid)"},
+	{"resources.cond.need.social_group", "该需求仅面向社会团体类型的组织", "This need is only for social groups"},
+	{"resources.cond.need.service_agency", "该需求仅面向社会服务机构类型的组织", "This need is only for social service agencies"},
+	{"resources.cond.need.foundation", "该需求仅面向基金会类型的组织", "This need is only for foundations"},
+	{"resources.cond.need.community_group", "该需求仅面向社区社会组织类型的组织", "This need is only for community social organizations"},
+	{"resources.cond.need.enterprise", "该需求仅面向企业类型的组织", "This need is only for enterprises"},
+	{"resources.cond.need.institution", "该需求仅面向事业单位类型的组织", "This need is only for public institutions"},
+	{"resources.cond.need.academic", "该需求仅面向高校/科研机构类型的组织", "This need is only for universities and research institutes"},
+	{"resources.cond.need.neighborhood_committee", "该需求仅面向居委会/村委会类型的组织", "This need is only for residents' and villagers' committees"},
+	{"resources.cond.need.government", "该需求仅面向政府部门类型的组织", "This need is only for government departments"},
+	{"resources.cond.need.other", "该需求仅面向其他类型的组织", "This need is only for organizations of type \"other\""},
+	{"resources.cond.need.types", "该需求仅面向指定类型的组织（见其“适用组织类型”），本组织类型不在其中", "This need is only for certain types of organization (see its conditions); yours is not one of them"},
+	{"resources.cond.need.grade", "该需求需要 {n}A 及以上评估等级（且在有效期内）", "This need requires an evaluation grade of {n}A or above (still valid)"},
+	{"resources.cond.types", "组织类型不符合对方的条件", "The organization type does not meet the other side's conditions"},
+	{"resources.expert.part.text", "技能相符", "Skills match"},
+	{"resources.expert.part.hours", "可用时间", "Availability"},
+	{"resources.expert.reason.hours", "每月可用 {n} 小时，需求尚缺 {m} 小时",
+	 "{n} hours a month available, {m} hours still needed"},
+	{"resources.expert.reason.hours_any", "每月可用 {n} 小时", "{n} hours a month available"},
 	{"notify.docking.proposed", "新的对接提议：{need_org}「{need}」⇄ {resource_org}「{resource}」",
 	 "New docking proposed: {need_org} \"{need}\" ⇄ {resource_org} \"{resource}\""},
 	{"notify.docking.accept", "一方已确认对接：「{need}」⇄「{resource}」，等待另一方确认",

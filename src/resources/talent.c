@@ -16,11 +16,11 @@
 static const char *const talent_fields[] = {
 	"name", "kind", "user_id", "person_id", "org_id", "skills", "fields", "affiliation",
 	"title", "hours_per_month", "pro_bono", "languages", "phone", "email", "bio", "active",
-	"version", NULL};
+	"street_code", "version", NULL};
 static const char *const talent_kinds[] = {"talent", "expert", NULL};
 
 struct talent_input {
-	const char *name, *kind, *affiliation, *title, *phone, *email, *bio;
+	const char *name, *kind, *affiliation, *title, *phone, *email, *bio, *street_code;
 	const char **skills, **fields, **languages;
 	int64_t user_id, person_id, org_id, hours_per_month, version;
 	int pro_bono, active;
@@ -71,8 +71,13 @@ static int talent_from_json(struct ctx *c, json_t *body, int update, struct tale
 		error_field(&c->err, "email", "field.bad_email", 0);
 	v_string(c, body, "bio", V_OPTIONAL, 2000, &in->bio);
 	v_bool(c, body, "active", V_OPTIONAL, &in->active);
+	v_string(c, body, "street_code", V_OPTIONAL, 12, &in->street_code);
 	if (error_check(&c->err) != 0)
 		return -1;
+	if (in->street_code &&
+	    db_exists(c->db, "SELECT 1 FROM division WHERE code = $1 AND level = 'street'", "s",
+		      in->street_code) != 1)
+		error_field(&c->err, "street_code", "resources.unknown_street", 0);
 	if (!exists(c, "SELECT 1 FROM app_user WHERE id = $1", in->user_id))
 		error_field(&c->err, "user_id", "resources.unknown_user", 0);
 	if (!exists(c, "SELECT 1 FROM person WHERE id = $1", in->person_id))
@@ -92,7 +97,7 @@ static const char *joined(struct ctx *c, const char **list)
 	return s;
 }
 
-static json_t *split(const char *s)
+json_t *talent_split_list(const char *s)
 {
 	json_t *a = json_array();
 	const char *sep = "；";
@@ -111,9 +116,11 @@ static json_t *split(const char *s)
 #define T_COLS                                                                                \
 	"SELECT t.id, t.name, t.kind, t.user_id, t.person_id, t.org_id, o.name AS org_name, "    \
 	"t.skills, t.affiliation, t.title, t.hours_per_month, t.pro_bono, t.languages, "          \
-	"t.phone, t.email, t.bio, t.active, t.created_at, t.updated_at, t.version "               \
-	"FROM talent t LEFT JOIN org o ON o.id = t.org_id "
-#define T_SPEC "lsslllsssslbssssblll"
+	"t.phone, t.email, t.bio, t.active, t.created_at, t.updated_at, t.version, "              \
+	"t.street_code, ds.name AS street_name "                                                 \
+	"FROM talent t LEFT JOIN org o ON o.id = t.org_id "                                       \
+	"LEFT JOIN division ds ON ds.code = t.street_code "
+#define T_SPEC "lsslllsssslbssssblllss"
 
 static json_t *talent_load(struct ctx *c, int64_t id)
 {
@@ -127,9 +134,9 @@ static json_t *talent_load(struct ctx *c, int64_t id)
 		error_set(&c->err, E_NOT_FOUND, "resources.not_found");
 		return NULL;
 	}
-	json_object_set_new(o, "skills", split(json_string_value(json_object_get(o, "skills"))));
+	json_object_set_new(o, "skills", talent_split_list(json_string_value(json_object_get(o, "skills"))));
 	json_object_set_new(o, "languages",
-			    split(json_string_value(json_object_get(o, "languages"))));
+			    talent_split_list(json_string_value(json_object_get(o, "languages"))));
 	json_t *fields = json_array();
 	st = db_query(c->db, "SELECT field FROM talent_field WHERE talent_id = $1 ORDER BY field",
 		      "l", id);
@@ -249,9 +256,9 @@ json_t *talent_list_json(struct ctx *c, const struct talent_query *q)
 			}
 			json_t *o = res_row_json(st, T_SPEC);
 			json_object_set_new(o, "skills",
-					    split(json_string_value(json_object_get(o, "skills"))));
+					    talent_split_list(json_string_value(json_object_get(o, "skills"))));
 			json_object_set_new(
-				o, "languages", split(json_string_value(json_object_get(o, "languages"))));
+				o, "languages", talent_split_list(json_string_value(json_object_get(o, "languages"))));
 			shape_contact(c, o);
 			json_object_del(o, "bio");
 			json_array_append_new(items, o);
@@ -320,6 +327,7 @@ static void bind_talent(struct ctx *c, struct db_stmt *st, const struct talent_i
 	db_bind_text(st, 15, in->bio);
 	db_bind_int(st, 16, in->active);
 	db_bind_int(st, 17, c->now);
+	db_bind_text(st, 18, in->street_code);
 }
 
 int talent_create(struct ctx *c, json_t *body, int64_t *id)
@@ -341,8 +349,9 @@ int talent_create(struct ctx *c, json_t *body, int64_t *id)
 	struct db_stmt *st = db_prepare(
 		c->db, "INSERT INTO talent (name, name_sort, user_id, person_id, org_id, kind, skills, "
 		       "affiliation, title, hours_per_month, pro_bono, languages, phone, email, bio, "
-		       "active, created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, "
-		       "$8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, 1) RETURNING id");
+		       "active, created_at, updated_at, version, street_code) VALUES ($1, $2, $3, $4, "
+		       "$5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, 1, $18) "
+		       "RETURNING id");
 	bind_talent(c, st, &in);
 	int rc = db_step(st);
 	*id = rc == DB_ROW ? db_col_int(st, 0) : 0;
@@ -361,8 +370,8 @@ static int talent_update_in_tx(struct ctx *c, int64_t id, json_t *body, json_t *
 	if (!policy_allows(c->who, ACT_TALENT_WRITE, NULL) && !is_self(c, old))
 		return policy_check(c, ACT_TALENT_WRITE, NULL);
 	json_t *merged = json_deep_copy(old);
-	const char *drop[] = {"id", "org_name", "created_at", "updated_at"};
-	for (int i = 0; i < 4; i++)
+	const char *drop[] = {"id", "org_name", "created_at", "updated_at", "street_name"};
+	for (int i = 0; i < 5; i++)
 		json_object_del(merged, drop[i]);
 	json_object_update(merged, body);
 	struct talent_input in;
@@ -376,11 +385,11 @@ static int talent_update_in_tx(struct ctx *c, int64_t id, json_t *body, json_t *
 		c->db, "UPDATE talent SET name = $1, name_sort = $2, user_id = $3, person_id = $4, "
 		       "org_id = $5, kind = $6, skills = $7, affiliation = $8, title = $9, "
 		       "hours_per_month = $10, pro_bono = $11, languages = $12, phone = $13, "
-		       "email = $14, bio = $15, active = $16, updated_at = $17, version = version + 1 "
-		       "WHERE id = $18 AND version = $19");
+		       "email = $14, bio = $15, active = $16, updated_at = $17, version = version + 1, "
+		       "street_code = $18 WHERE id = $19 AND version = $20");
 	bind_talent(c, st, &in);
-	db_bind_int(st, 18, id);
-	db_bind_int(st, 19, in.version);
+	db_bind_int(st, 19, id);
+	db_bind_int(st, 20, in.version);
 	int step = db_step(st);
 	int64_t changed = db_changes(st);
 	db_done(st);

@@ -152,3 +152,50 @@ test('fail needs a reason; staff act for a named side; notifications reach the o
   assert.deepEqual(kinds('orgadmin'), ['docking.proposed', 'docking.accepted']);
   assert.deepEqual(kinds('orgadmin2'), ['docking.accepted', 'docking.fail']);
 });
+
+// Conditions (eligible organization types, minimum grade) are hard: proposing refuses with a
+// field-level message and changes nothing; accepting re-checks them, since a grade can lapse
+// between the proposal and the acceptance.
+test('a docking refuses an organization that does not meet the other side\'s conditions', async () => {
+  const [a, b] = await Promise.all([orgA, orgB].map(async (id) => (await admin.get(`/api/v1/orgs/${id}`)).body));
+  const other = ['social_group', 'foundation'].find((x) => x !== a.type);
+  const need = await post(orgadmin, 'needs', needOf(orgA, { title: '条件测试需求', quantity: 3 }));
+  const typed = await post(orgadmin2, 'resources', needOf(orgB, { title: '仅面向他类组织的资源', quantity: 3, eligible_types: [other] }));
+  const graded = await post(orgadmin2, 'resources', needOf(orgB, { title: '需要三星等级的资源', quantity: 3, min_grade: '3A' }));
+  // whatever grade the demo gave orgA has ended (the daily lapse task has not run yet: the
+  // rule reads the validity itself)
+  srv.sql(`UPDATE org_grade SET valid_to = '2000-12-31' WHERE org_id = ${orgA}`);
+  const auditBefore = (await admin.get('/api/v1/audit?per_page=1')).body.total;
+  const r1 = await orgadmin.post('/api/v1/dockings', { need_id: need.id, resource_id: typed.id, quantity: 1 });
+  assert.equal(r1.status, 422, r1.text);
+  const e1 = r1.body.errors.find((e) => e.field === 'resource_id');
+  assert.match(e1.message, /^该资源仅面向(社会团体|基金会)类型的组织$/);
+  const r2 = await staff.post('/api/v1/dockings', { need_id: need.id, resource_id: graded.id, quantity: 1 });
+  assert.equal(r2.status, 422, r2.text);
+  assert.ok(r2.body.errors.some((e) => e.field === 'resource_id' && e.message.includes('3A 及以上')), r2.text);
+  const en = await orgadmin.post('/api/v1/dockings', { need_id: need.id, resource_id: graded.id, quantity: 1 }, { lang: 'en' });
+  assert.ok(en.body.errors.some((e) => e.message.includes('3A or above')), en.text);
+  // the need's own conditions bind the offering organization too
+  assert.equal((await admin.get('/api/v1/audit?per_page=1')).body.total, auditBefore, 'nothing changed');
+  const picky = await post(orgadmin, 'needs', needOf(orgA, { title: '挑剔的需求', quantity: 3, eligible_types: [['social_group', 'foundation'].find((x) => x !== b.type)] }));
+  const plain = await post(orgadmin2, 'resources', needOf(orgB, { title: '普通资源', quantity: 3 }));
+  const auditMid = (await admin.get('/api/v1/audit?per_page=1')).body.total;
+  const r3 = await orgadmin2.post('/api/v1/dockings', { need_id: picky.id, resource_id: plain.id, quantity: 1 });
+  assert.equal(r3.status, 422);
+  assert.ok(r3.body.errors.some((e) => e.field === 'need_id' && e.message.startsWith('该需求仅面向')), r3.text);
+  assert.equal((await admin.get('/api/v1/audit?per_page=1')).body.total, auditMid, 'nothing changed');
+  assert.equal((await admin.get(`/api/v1/dockings?item=${need.id}`)).body.total, 0);
+
+  // a valid 4A grade passes; when it lapses before the acceptance, the acceptance is refused
+  const year = new Date().getFullYear();
+  assert.equal((await staff.post(`/api/v1/orgs/${orgA}/grades`, { grade: '4A', announced_on: `${year - 1}-06-01` })).status, 201);
+  const ok = await orgadmin.post('/api/v1/dockings', { need_id: need.id, resource_id: graded.id, quantity: 1 });
+  assert.equal(ok.status, 201, ok.text);
+  srv.sql(`UPDATE org_grade SET valid_to = '${year - 1}-12-31' WHERE org_id = ${orgA}`);
+  const late = await orgadmin2.post(`/api/v1/dockings/${ok.body.id}/accept`, { version: ok.body.version });
+  assert.equal(late.status, 422, late.text);
+  assert.ok(late.body.errors.some((e) => e.field === 'resource_id' && e.message.includes('3A')));
+  const still = (await orgadmin2.get(`/api/v1/dockings/${ok.body.id}`)).body;
+  assert.equal(still.status, 'proposed');
+  assert.equal(still.version, ok.body.version, 'nothing changed');
+});

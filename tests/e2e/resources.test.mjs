@@ -112,3 +112,63 @@ test('a phone (375 px): the needs list searched with a two-character word', opts
   await shot(p, 'res-09-talents-phone');
   assert.deepEqual(p.errors, []);
 });
+
+test('the talent pool: staff add an expert with the form; experts suggested for an expertise need, one proposed', opts, async () => {
+  const s = await app.page();
+  await signIn(s, 'staff', DEMO_PASSWORD);
+  await s.goto('/talents');
+  await s.getByTestId('talent-new').click();
+  await s.getByTestId('t-name').fill('蒋老师');
+  await s.getByTestId('t-kind').getByText('专家').click();
+  await s.getByTestId('t-skills').click();
+  await s.keyboard.type('心理疏导');
+  await s.keyboard.press('Enter');
+  await s.getByTestId('t-fields').click();
+  await s.locator('.el-select-dropdown__item:visible', { hasText: '社会服务' }).first().click();
+  await s.getByTestId('t-hours').locator('input').fill('10');
+  await s.getByTestId('t-phone').fill('123');
+  await s.getByTestId('t-save').click();
+  // the server's field error lands under the phone; corrected, the entry is saved
+  await s.getByTestId('talent-form').getByText('电话').first().waitFor();
+  await s.locator('.el-form-item__error').first().waitFor();
+  await s.getByTestId('t-phone').fill('13900007777');
+  await s.getByTestId('t-save').click();
+  await s.getByTestId('talent-name').waitFor();
+  assert.equal(await s.getByTestId('talent-name').innerText(), '蒋老师');
+  assert.equal(await s.getByTestId('talent-phone').innerText(), '13900007777');
+  await settle(s);
+  await shot(s, 'res-10-talent-detail');
+
+  const need = (await admin.get('/api/v1/needs?q=' + encodeURIComponent('心理慰藉'))).body.items[0];
+  await s.goto(`/needs/${need.id}`);
+  await s.getByTestId('expert-suggestions').getByTestId('xs-item').first().waitFor();
+  const wu = s.getByTestId('xs-item').filter({ hasText: '吴社工' });
+  await wu.click();
+  assert.match(await wu.getByTestId('xs-reason').first().innerText(), /^领域重合/);
+  await settle(s);
+  await shot(s, 'res-11-expert-suggestions');
+  await wu.getByTestId('xs-propose').click();
+  await s.getByTestId('xs-quantity').locator('input').fill('6');
+  await s.getByTestId('xs-submit').click();
+  await s.waitForURL(/\/dockings\/\d+$/);
+  await s.getByTestId('docking-talent').waitFor();
+  assert.equal(await s.getByTestId('docking-talent').innerText(), '吴社工');
+  assert.equal(await s.getByTestId('docking-status').innerText(), '已提议');
+  await settle(s);
+  await shot(s, 'res-12-expert-docking');
+  assert.deepEqual(s.errors, []);
+
+  // the expert, on a phone, sees their own entry with its contact and may edit it
+  const sun = (await admin.get('/api/v1/talents?q=' + encodeURIComponent('孙教授'))).body.items[0];
+  const p = await app.page({ width: 375 });
+  await signIn(p, 'expert', DEMO_PASSWORD);
+  await p.goto(`/talents/${sun.id}`);
+  await p.getByTestId('talent-edit').waitFor();
+  assert.equal(await p.getByTestId('talent-phone').innerText(), '13900001234');
+  await p.getByTestId('talent-dockings').waitFor();
+  const width = await p.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 375, `no sideways scrolling: ${width}`);
+  await settle(p);
+  await shot(p, 'res-13-expert-own-entry-phone');
+  assert.deepEqual(p.errors, []);
+});

@@ -28,9 +28,20 @@ export interface Docking {
   unit: string; status: string; note?: string | null; need_accepted_at?: number | null; resource_accepted_at?: number | null;
   started_at?: number | null; closed_at?: number | null; fulfilled_quantity?: number | null; fail_reason?: string | null;
   need_rating?: number | null; need_feedback?: string | null; resource_rating?: number | null; resource_feedback?: string | null;
-  need_title: string; resource_title: string; need_org_name: string; resource_org_name: string; version: number;
+  need_title: string; resource_title: string | null; need_org_name: string; resource_org_name: string | null; version: number;
   created_at: number; my_sides?: string[];
+  /** an expert docking: the expert of the pool instead of a resource */
+  talent_id?: number | null; talent_name?: string | null; talent_affiliation?: string | null; talent_title?: string | null;
 }
+export interface Talent {
+  id: number; name: string; kind: 'talent' | 'expert'; user_id?: number | null; org_id?: number | null; org_name?: string | null;
+  skills: string[]; fields: string[]; affiliation?: string | null; title?: string | null; hours_per_month: number; pro_bono: boolean;
+  languages: string[]; street_code?: string | null; street_name?: string | null; phone?: string | null; email?: string | null;
+  bio?: string | null; active: boolean; version: number; contact_visible?: boolean; can_edit?: boolean;
+}
+/** The offering side of a docking as a person reads it: the resource, or the expert. */
+export const offerTitle = (d: Docking) => (d.talent_id ? d.talent_name || '' : d.resource_title || '');
+export const offerOrg = (d: Docking) => (d.talent_id ? [d.talent_affiliation, d.talent_title].filter(Boolean).join(' ') : d.resource_org_name || '');
 /** YYYY-MM-DD in the district (UTC+8) of Unix seconds. */
 export function day(s?: number | null): string {
   if (!s) return '';

@@ -32,7 +32,12 @@ const zh = {
     needRating: '需求方评分', resourceRating: '资源方评分', failReason: '未成原因', createdAt: '提议时间',
     conflict: '对方刚刚也操作了这条对接，已刷新，请再确认一次', done: '操作成功', none: '暂无对接',
   },
-  t: { name: '姓名', kind: '类型', skills: '技能', fields: '领域', affiliation: '单位', hours: '每月可用小时', proBono: '公益/有偿', yes: '公益', no: '有偿', languages: '语言', phone: '电话', email: '邮箱', talent: '人才', expert: '专家', searchPlaceholder: '搜索姓名、技能、单位' },
+  t: { name: '姓名', kind: '类型', skills: '技能', fields: '领域', affiliation: '单位', hours: '每月可用小时', proBono: '公益/有偿', yes: '公益', no: '有偿', languages: '语言', phone: '电话', email: '邮箱', talent: '人才', expert: '专家', searchPlaceholder: '搜索姓名、技能、单位（支持单字、双字检索）',
+    new: '新增人才/专家', edit: '编辑人才/专家', detail: '人才/专家详情', title: '职称/职务', org: '所属组织（可选）', street: '所在街道',
+    bio: '简介', active: '在库（可被推荐和对接）', inactive: '已停用', masked: '联系方式已隐藏（仅统战部与本人可见）',
+    contactKept: '联系方式已隐藏，保存时保持不变', tagHint: '输入后回车添加', dockings: '对接记录',
+    expertSide: '专家', expertDocking: '专家对接' },
+  x: { title: '专家建议', empty: '暂无匹配的专家（按领域和技能关键词从专家库中检索）', hours: '每月 {n} 小时', live: '已有进行中的对接', propose: '提议与专家对接', proposeTitle: '提议与{name}对接', quantity: '对接数量（{unit}）' },
   tab: { title: '资源与需求', resources: '资源', needs: '需求', dockings: '对接', trust: '对接信誉', fulfilled: '已完成对接', rating: '平均评分' },
 };
 const en: typeof zh = {
@@ -68,7 +73,12 @@ const en: typeof zh = {
     needRating: 'Rating by the needing side', resourceRating: 'Rating by the offering side', failReason: 'Reason of failure', createdAt: 'Proposed',
     conflict: 'The other side acted at the same moment; reloaded — please confirm again', done: 'Done', none: 'No dockings',
   },
-  t: { name: 'Name', kind: 'Kind', skills: 'Skills', fields: 'Fields', affiliation: 'Affiliation', hours: 'Hours / month', proBono: 'Pro bono', yes: 'Pro bono', no: 'Paid', languages: 'Languages', phone: 'Phone', email: 'E-mail', talent: 'Talent', expert: 'Expert', searchPlaceholder: 'Search names, skills, affiliations' },
+  t: { name: 'Name', kind: 'Kind', skills: 'Skills', fields: 'Fields', affiliation: 'Affiliation', hours: 'Hours / month', proBono: 'Pro bono', yes: 'Pro bono', no: 'Paid', languages: 'Languages', phone: 'Phone', email: 'E-mail', talent: 'Talent', expert: 'Expert', searchPlaceholder: 'Search names, skills, affiliations',
+    new: 'Add a person', edit: 'Edit the entry', detail: 'Talent / expert', title: 'Title', org: 'Organization (optional)', street: 'Street',
+    bio: 'About', active: 'Active (may be suggested and docked)', inactive: 'Inactive', masked: 'Contact hidden (visible to staff and the person)',
+    contactKept: 'Contact hidden; saving keeps it unchanged', tagHint: 'Type and press Enter', dockings: 'Dockings',
+    expertSide: 'Expert', expertDocking: 'Expert docking' },
+  x: { title: 'Suggested experts', empty: 'No matching expert (searched in the pool by field and skill words)', hours: '{n} h / month', live: 'A docking is in progress', propose: 'Propose a docking', proposeTitle: 'Propose a docking with {name}', quantity: 'Quantity ({unit})' },
   tab: { title: 'Resources & needs', resources: 'Resources', needs: 'Needs', dockings: 'Dockings', trust: 'Docking record', fulfilled: 'Fulfilled dockings', rating: 'Mean rating' },
 };
 export default { 'zh-CN': { res: zh }, en: { res: en } };

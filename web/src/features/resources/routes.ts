@@ -5,11 +5,14 @@ import { Box, Connection, Collection, Avatar } from '@element-plus/icons-vue';
 import type { NavItem } from '@/layouts/nav';
 
 export const ITEM_WRITERS = ['admin', 'staff', 'org_admin'];
-export const DOCKING_READERS = ['admin', 'staff', 'liaison', 'org_admin', 'org_member', 'supervisor'];
+export const DOCKING_READERS = ['admin', 'staff', 'liaison', 'org_admin', 'org_member', 'supervisor', 'expert'];
+/** staff keep the pool; an expert adds and edits their own entry */
+export const TALENT_WRITERS = ['admin', 'staff', 'expert'];
 
 const list = () => import('./ItemListPage.vue');
 const detail = () => import('./ItemDetailPage.vue');
 const form = () => import('./ItemFormPage.vue');
+const talentForm = () => import('./TalentFormPage.vue');
 
 export const routes: RouteRecordRaw[] = [
   { path: 'resources', name: 'resources', component: list, props: { kind: 'resource' }, meta: { title: 'res.resources' } },
@@ -21,6 +24,9 @@ export const routes: RouteRecordRaw[] = [
   { path: 'resources/:id(\\d+)/edit', name: 'resource-edit', component: form, props: { kind: 'resource' }, meta: { title: 'res.edit', roles: ITEM_WRITERS } },
   { path: 'needs/:id(\\d+)/edit', name: 'need-edit', component: form, props: { kind: 'need' }, meta: { title: 'res.edit', roles: ITEM_WRITERS } },
   { path: 'talents', name: 'talents', component: () => import('./TalentListPage.vue'), meta: { title: 'res.talents' } },
+  { path: 'talents/new', name: 'talent-new', component: talentForm, meta: { title: 'res.t.new', roles: TALENT_WRITERS } },
+  { path: 'talents/:id(\\d+)', name: 'talent', component: () => import('./TalentDetailPage.vue'), meta: { title: 'res.t.detail' } },
+  { path: 'talents/:id(\\d+)/edit', name: 'talent-edit', component: talentForm, meta: { title: 'res.t.edit', roles: TALENT_WRITERS } },
   { path: 'dockings', name: 'dockings', component: () => import('./DockingListPage.vue'), meta: { title: 'res.dockings', roles: DOCKING_READERS } },
   { path: 'dockings/:id(\\d+)', name: 'docking', component: () => import('./DockingDetailPage.vue'), meta: { title: 'res.docking', roles: DOCKING_READERS } },
 ];
