@@ -204,7 +204,8 @@ static int live_pairs(struct ctx *c, struct pair **out, size_t *n)
 	*n = 0;
 	*out = malloc(cap * sizeof **out);
 	struct db_stmt *st = db_query(c->db, "SELECT need_id, resource_id FROM docking WHERE status "
-					     "IN ('proposed', 'accepted', 'in_progress')", "");
+					     "IN ('proposed', 'accepted', 'in_progress') "
+					     "AND resource_id IS NOT NULL", ""); /* not experts' */
 	int rc;
 	while (*out && (rc = db_step(st)) == DB_ROW) {
 		if (*n == cap) {
