@@ -7,7 +7,7 @@
 #include "core/validate.h"
 #include "notify/notify_admin.h"
 
-#define ROBOT_ROLES (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_STAFF))
+#define ROBOT_ROLES (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_STAFF) | ROLE_BIT(ROLE_ORG_ADMIN))
 #define ADMIN_ONLY ROLE_BIT(ROLE_ADMIN)
 
 static const char *const robot_fields[] = {"name", "kind", "url", "secret", "org_id", "scope",
@@ -38,17 +38,19 @@ static int read_robot(struct req *r, int required, struct robot_input *in)
 	return error_check(&r->c.err);
 }
 
-/* GET /api/v1/notify/webhooks — admin, staff. 200 {items: [Robot]} with url and secret
- * masked. */
+/* GET /api/v1/notify/webhooks — admin, staff, org_admin. 200 {items: [Robot]}: the robots the
+ * caller manages (policy.c: staff their jurisdiction, org admins their organizations), url
+ * and secret masked. */
 static int robots_list_get(struct req *r)
 {
 	json_t *out = notify_robot_list(&r->c);
 	return out ? reply_json(r, 200, out) : -1;
 }
 
-/* POST /api/v1/notify/webhooks — admin, staff. Body {name, kind, url, secret?, org_id? |
+/* POST /api/v1/notify/webhooks — admin, staff, org_admin (for an organization they manage;
+ * scope robots: district staff). Body {name, kind, url, secret?, org_id? |
  * scope?, rate_per_minute?, enabled?}. 201 Robot. Errors: 422 (each field; neither org_id
- * nor scope; no such organization). */
+ * nor scope; no such organization); 403 outside the caller's organizations or jurisdiction. */
 static int robots_create_post(struct req *r)
 {
 	struct robot_input in;
@@ -59,8 +61,8 @@ static int robots_create_post(struct req *r)
 	return out ? reply_json(r, 201, out) : -1;
 }
 
-/* PATCH /api/v1/notify/webhooks/{id} — admin, staff. Any robot field; an absent secret is
- * kept. 200 Robot. Errors: 404, 422. */
+/* PATCH /api/v1/notify/webhooks/{id} — who manages the robot (and its new organization when
+ * it moves). Any robot field; an absent secret is kept. 200 Robot. Errors: 403, 404, 422. */
 static int robots_update_patch(struct req *r)
 {
 	int64_t id;
@@ -72,7 +74,8 @@ static int robots_update_patch(struct req *r)
 	return out ? reply_json(r, 200, out) : -1;
 }
 
-/* DELETE /api/v1/notify/webhooks/{id} — admin, staff. 204; its queued posts go too. 404. */
+/* DELETE /api/v1/notify/webhooks/{id} — who manages the robot. 204; its queued posts go too.
+ * 403; 404. */
 static int robots_delete(struct req *r)
 {
 	int64_t id;
@@ -81,7 +84,7 @@ static int robots_delete(struct req *r)
 	return reply_no_content(r);
 }
 
-/* POST /api/v1/notify/webhooks/{id}/test — admin, staff; no body. 202: a test message is
+/* POST /api/v1/notify/webhooks/{id}/test — who manages the robot; no body. 202: a test message is
  * queued in the outbox (see the outbox view for its fate). 404. */
 static int robots_test_post(struct req *r)
 {

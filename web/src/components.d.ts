@@ -63,6 +63,7 @@ declare module 'vue' {
     ElTimeline: typeof import('element-plus/es')['ElTimeline']
     ElTimelineItem: typeof import('element-plus/es')['ElTimelineItem']
     ElTimeSelect: typeof import('element-plus/es')['ElTimeSelect']
+    ElUpload: typeof import('element-plus/es')['ElUpload']
     LangSwitch: typeof import('./components/LangSwitch.vue')['default']
     ListPager: typeof import('./components/ListPager.vue')['default']
     OrgPicker: typeof import('./components/OrgPicker.vue')['default']
