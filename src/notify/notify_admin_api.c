@@ -161,6 +161,32 @@ static int smtp_put(struct req *r)
 	return smtp_get(r);
 }
 
+/* GET /api/v1/notify/public-url — admin. 200 {public_url, startup_url, effective, source}:
+ * the base that makes links in e-mails and robot messages absolute. */
+static int public_url_get(struct req *r)
+{
+	json_t *out = notify_public_url_get(&r->c);
+	return out ? reply_json(r, 200, out) : -1;
+}
+
+/* PUT /api/v1/notify/public-url — admin. Body {public_url: "https://host[/path]" or "" to
+ * clear}. 200 as GET. Errors: 422 (not an http(s) base URL). */
+static int public_url_put(struct req *r)
+{
+	json_t *body;
+	if (req_json_object(r, &body) != 0)
+		return -1;
+	static const char *const allowed[] = {"public_url", NULL};
+	const char *url = NULL;
+	v_no_unknown_fields(&r->c, body, allowed);
+	if (!json_object_get(body, "public_url")) /* "" is a value here: it clears the setting */
+		error_field(&r->c.err, "public_url", "field.required", 0);
+	v_string(&r->c, body, "public_url", V_OPTIONAL, 200, &url);
+	if (error_check(&r->c.err) != 0 || notify_public_url_put(&r->c, url ? url : "") != 0)
+		return -1;
+	return public_url_get(r);
+}
+
 /* GET /api/v1/me/notification-preferences — any signed-in user. 200 {email_mode, email}. */
 static int prefs_get(struct req *r)
 {
@@ -200,6 +226,8 @@ const struct route notify_admin_routes[] = {
 	 "重新发送一条失败的消息"},
 	{"GET", "/api/v1/notify/smtp", smtp_get, ADMIN_ONLY, 0, "邮件服务器（SMTP）设置"},
 	{"PUT", "/api/v1/notify/smtp", smtp_put, ADMIN_ONLY, 0, "修改邮件服务器（SMTP）设置"},
+	{"GET", "/api/v1/notify/public-url", public_url_get, ADMIN_ONLY, 0, "平台公开地址（邮件与群消息中的链接）"},
+	{"PUT", "/api/v1/notify/public-url", public_url_put, ADMIN_ONLY, 0, "修改平台公开地址"},
 	{"GET", "/api/v1/me/notification-preferences", prefs_get, ROLES_ALL, 0, "我的通知偏好"},
 	{"PUT", "/api/v1/me/notification-preferences", prefs_put, ROLES_ALL, 0,
 	 "修改我的通知偏好"},

@@ -176,6 +176,7 @@ test('e-mail goes through the administrator\'s SMTP server, immediately or as a 
     assert.equal(m.user, 'mailer');
     assert.match(m.data, /Subject: =\?UTF-8\?B\?/);
     assert.match(m.data, /邮件正文/);
+    assert.match(m.data, /^\/notifications\r?$/m, 'no public address configured: the link stays relative');
 
     const dg = await member.put('/api/v1/me/notification-preferences', { email_mode: 'digest' });
     assert.equal(dg.body.email_mode, 'digest');
