@@ -13,9 +13,12 @@
  * moderators. Deleting is soft. An author may edit a post for EDIT_WINDOW seconds; each edit
  * keeps the earlier text (post_edit).
  *
- * Attachments: not yet. When the generic file store lands, a post_attachment (post_id,
- * file_id) table and an "attachments" array in post_input / post JSON are the hook
- * (boards_post_attachments_json() returns an empty array until then).
+ * Attachments: a post (the first post of a thread or a reply) carries up to
+ * BOARD_POST_MAX_FILES files of the generic store (src/files, object_type "post"). Its author
+ * adds and removes them while the post is editable; whoever may see the post may list and
+ * download them; a hidden post hides its files (404) from all but moderators, and a deleted
+ * post's files are gone for everyone. The rules are the two callbacks below, registered in
+ * files/files_owners.c.
  */
 #ifndef TONGXIN_BOARDS_BOARDS_H
 #define TONGXIN_BOARDS_BOARDS_H
@@ -23,7 +26,7 @@
 #include <stdint.h>
 #include "core/ctx.h"
 
-enum { BOARD_EDIT_WINDOW = 1800 };
+enum { BOARD_EDIT_WINDOW = 1800, BOARD_POST_MAX_FILES = 10 };
 
 extern const char *const board_scope_kinds[];  /* "field", "street", "series" */
 extern const char *const board_visibilities[]; /* "all", "members", "invited" */
@@ -65,7 +68,16 @@ json_t *thread_get_json(struct ctx *c, int64_t thread_id, int64_t page, int64_t 
 json_t *post_history_json(struct ctx *c, int64_t post_id);
 /* Users whose user name or display name starts with / contains q (mention autocompletion). */
 json_t *boards_users_json(struct ctx *c, const char *q);
+/* The post's files [{id, filename, mime, size, ...}] without a check (the caller shows the
+ * post). New reference. */
 json_t *boards_post_attachments_json(struct ctx *c, int64_t post_id);
+/* The file-store owner checks of "post" (files_owners.c): 0, or -1 with c->err (404 for a post
+ * the caller may not see; 403 not the author, 409 no longer editable for writes). */
+int boards_post_files_may_read(struct ctx *c, int64_t post_id);
+int boards_post_files_may_write(struct ctx *c, int64_t post_id);
+/* 0 when the caller may add one more file to the post (may_write, and fewer than
+ * BOARD_POST_MAX_FILES: 409 otherwise). */
+int boards_post_files_room(struct ctx *c, int64_t post_id);
 
 /* ---- search (post_search.c) */
 /* (Re)writes the index entry of a post from the database (removes it when deleted). */

@@ -7,6 +7,7 @@
 #include "app/app.h"
 #include "boards/boards.h"
 #include "core/validate.h"
+#include "files/files.h"
 #include "lib/markdown.h"
 
 #define ROLES_MOD (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_STAFF))
@@ -291,6 +292,30 @@ static int posts_hide(struct req *r)
 	return reply_json(r, 200, json_pack("{s:I,s:b}", "id", (json_int_t)id, "hidden", on));
 }
 
+/* POST /api/v1/posts/{id}/files — the post's author while it is editable (30 minutes, not
+ * hidden). Raw body (the file, at most 20 MiB) with X-Filename (percent-encoded UTF-8) or
+ * ?filename=. 201 the attachment {id, filename, mime, size, ...}; 403 not the author; 404;
+ * 409 no longer editable or already 10 files; 413 too large; 415 not an allowed type. */
+static int posts_file_upload(struct req *r)
+{
+	int64_t id, file_id;
+	if (req_param_id(r, "id", &id) != 0 || boards_post_files_room(&r->c, id) != 0 ||
+	    files_upload_request(r, "post", id, &file_id) != 0)
+		return -1;
+	return reply_or_fail(r, 201, files_get_json(&r->c, file_id));
+}
+
+/* GET /api/v1/posts/{id}/files — who may see the post (a hidden one: moderators). 200
+ * {items}; 404. Each file downloads from GET /api/v1/files/{id}; its author removes it with
+ * DELETE /api/v1/files/{id} while the post is editable. */
+static int posts_files(struct req *r)
+{
+	int64_t id;
+	if (req_param_id(r, "id", &id) != 0)
+		return -1;
+	return reply_or_fail(r, 200, files_list_json(&r->c, "post", id));
+}
+
 /* GET /api/v1/messages — any signed-in user. 200 {items: conversations with unread counts,
  * unread_total}. */
 static int messages_list(struct req *r)
@@ -358,6 +383,8 @@ const struct route boards_routes[] = {
 	{"DELETE", "/api/v1/posts/{id}", posts_delete, ROLES_ALL, 0, "删除帖子"},
 	{"GET", "/api/v1/posts/{id}/history", posts_history, ROLES_ALL, 0, "帖子编辑历史"},
 	{"POST", "/api/v1/posts/{id}/hide", posts_hide, ROLES_MOD, 0, "隐藏或恢复帖子（管理）"},
+	{"GET", "/api/v1/posts/{id}/files", posts_files, ROLES_ALL, 0, "帖子的附件"},
+	{"POST", "/api/v1/posts/{id}/files", posts_file_upload, ROLES_ALL, ROUTE_UPLOAD, "上传帖子附件（作者，可编辑期内）"},
 	{"GET", "/api/v1/messages", messages_list, ROLES_ALL, 0, "私信会话列表"},
 	{"POST", "/api/v1/messages", messages_send, ROLES_ALL, 0, "发送私信"},
 	{"GET", "/api/v1/messages/{id}", messages_get, ROLES_ALL, 0, "私信会话内容"},
@@ -378,6 +405,7 @@ const struct msg boards_messages[] = {
 	{"boards.user_not_found", "收信人不存在", "No such recipient"},
 	{"boards.dm_self", "不能给自己发私信", "You cannot message yourself"},
 	{"boards.conversation_not_found", "未找到该会话", "No such conversation"},
+	{"boards.too_many_files", "每个帖子最多 {n} 个附件", "A post can carry at most {n} files"},
 	{"notify.board.mentioned", "{name} 在「{title}」中提到了您", "{name} mentioned you in \"{title}\""},
 	{"notify.board.reply", "{name} 回复了您关注的主题「{title}」", "{name} replied in \"{title}\", which you follow"},
 	{"notify.dm.message", "{name} 给您发来私信", "{name} sent you a message"},

@@ -6,6 +6,7 @@
 #include "boards/boards.h"
 #include "boards/boards_internal.h"
 #include "core/policy.h"
+#include "files/files.h"
 #include "lib/markdown.h"
 #include "notify/notify.h"
 
@@ -396,9 +397,57 @@ json_t *thread_list_json(struct ctx *c, int64_t board_id, int64_t page, int64_t 
 
 json_t *boards_post_attachments_json(struct ctx *c, int64_t post_id)
 {
-	(void)c;
-	(void)post_id;
-	return json_array(); /* the hook for the file store (boards.h) */
+	/* the caller shows the post, so it may show the post's files: no second check here */
+	return files_items_json(c, "post", post_id);
+}
+
+/* ------------------------------------------------------------------ attachments */
+
+/* A post whose files the caller may see: a post they can read (visible board, not deleted),
+ * in a thread they can read, not hidden unless they moderate the board. 404 otherwise, so a
+ * hidden post's files cannot be found by guessing ids. */
+int boards_post_files_may_read(struct ctx *c, int64_t post_id)
+{
+	struct post_row p;
+	if (load_post(c, post_id, &p) != 0)
+		return -1;
+	int mod = may_moderate(c, p.board_id);
+	int thread_hidden = db_exists(c->db, "SELECT 1 FROM thread WHERE id = $1 AND hidden = 1 "
+					     "AND author_id <> $2",
+				      "ll", p.thread_id, c->who->user_id);
+	if ((p.hidden || thread_hidden == 1) && !mod)
+		return error_set(&c->err, E_NOT_FOUND, "boards.post_not_found");
+	return thread_hidden < 0 ? ctx_db_error(c) : 0;
+}
+
+/* Files are added and removed by the post's author while the post is editable (the edit
+ * window, not hidden): the same rule as editing its text. */
+int boards_post_files_may_write(struct ctx *c, int64_t post_id)
+{
+	struct post_row p;
+	if (policy_check(c, ACT_BOARD_POST, NULL) != 0 || load_post(c, post_id, &p) != 0)
+		return -1;
+	if (p.author_id != c->who->user_id)
+		return error_set(&c->err, E_FORBIDDEN, "boards.not_author");
+	if (c->now - p.created_at > BOARD_EDIT_WINDOW || p.hidden)
+		return error_set(&c->err, E_CONFLICT, "boards.edit_window");
+	return 0;
+}
+
+int boards_post_files_room(struct ctx *c, int64_t post_id)
+{
+	if (boards_post_files_may_write(c, post_id) != 0)
+		return -1;
+	int64_t n = db_int(c->db, -1, "SELECT count(*) FROM attachment WHERE object_type = 'post' "
+				      "AND object_id = $1",
+			   "l", post_id);
+	if (n < 0)
+		return ctx_db_error(c);
+	if (n >= BOARD_POST_MAX_FILES) {
+		c->err.arg = BOARD_POST_MAX_FILES;
+		return error_set(&c->err, E_CONFLICT, "boards.too_many_files");
+	}
+	return 0;
 }
 
 static const char sql_posts[] =

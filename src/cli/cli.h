@@ -16,8 +16,9 @@ struct cli_opts {
 };
 
 /* Reads the environment, then removes the common flags it recognises from argv (compacting
- * it) and updates *argc. Unknown flags are left for the command. Returns 0, or 2 on a flag
- * missing its value. */
+ * it) and updates *argc. Unknown flags are left for the command. Sets the attachment store's
+ * directory (files_configure): $TONGXIN_FILES_DIR, else <data-dir>/files. Returns 0, or 2 on
+ * a flag missing its value. */
 int cli_parse_common(struct cli_opts *o, int *argc, char **argv);
 /* The database URL: --database, else <data-dir>/tongxin.db (creating the directory). */
 const char *cli_database_url(struct cli_opts *o);

@@ -6,6 +6,7 @@
 #include <time.h>
 #include "accounts/accounts.h"
 #include "cli/cli.h"
+#include "files/files.h"
 #include "http/http.h"
 
 enum lang cli_lang(void)
@@ -56,6 +57,14 @@ int cli_parse_common(struct cli_opts *o, int *argc, char **argv)
 	}
 	argv[out] = NULL;
 	*argc = out;
+	/* the attachment store lives in the data directory unless TONGXIN_FILES_DIR moves it */
+	const char *files = getenv("TONGXIN_FILES_DIR");
+	char path[4096];
+	if (!files || !*files) {
+		snprintf(path, sizeof path, "%s/files", o->data_dir);
+		files = path;
+	}
+	files_configure(files);
 	return 0;
 }
 

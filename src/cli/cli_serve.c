@@ -5,6 +5,7 @@
 #include "app/app.h"
 #include "app/tasks.h"
 #include "cli/cli.h"
+#include "notify/notify_admin.h"
 #include "notify/notify_delivery.h"
 #include "notify/notify_stream.h"
 
@@ -18,7 +19,12 @@ static const char serve_help[] =
 	"  --quiet            不输出访问日志  no access log\n"
 	"  --secure-cookies   仅通过 HTTPS 发送会话 Cookie（部署在 TLS 之后时使用）\n"
 	"  --trusted-proxy IP 反向代理的地址：信任它的 X-Forwarded-For（限流、审计用真实客户端地址）\n"
+	"  --data-dir DIR     数据目录：SQLite 数据库文件与附件（DIR/files）data directory\n"
+	"  --public-url URL   平台的公开地址，如 https://tongxin.example.gov.cn：邮件和群机器人消息中的\n"
+	"                     链接据此写成完整网址（管理员在“通知设置”中填写的地址优先）\n"
+	"                     public base URL of links in e-mails and robot messages\n"
 	"环境变量 environment: TONGXIN_DATABASE, TONGXIN_LISTEN, TONGXIN_DATA_DIR,\n"
+	"  TONGXIN_FILES_DIR (附件目录，默认 DIR/files), TONGXIN_PUBLIC_URL,\n"
 	"  TONGXIN_SECURE_COOKIES=1, TONGXIN_TRUSTED_PROXY\n";
 
 int cli_serve(int argc, char **argv)
@@ -37,6 +43,7 @@ int cli_serve(int argc, char **argv)
 	const char *secure = getenv("TONGXIN_SECURE_COOKIES");
 	cfg.secure_cookies = secure && strcmp(secure, "1") == 0;
 	cfg.trusted_proxy = getenv("TONGXIN_TRUSTED_PROXY");
+	const char *public_url = getenv("TONGXIN_PUBLIC_URL");
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc)
 			cfg.threads = (unsigned)atoi(argv[++i]);
@@ -48,12 +55,20 @@ int cli_serve(int argc, char **argv)
 			cfg.secure_cookies = 1;
 		else if (strcmp(argv[i], "--trusted-proxy") == 0 && i + 1 < argc)
 			cfg.trusted_proxy = argv[++i];
+		else if (strcmp(argv[i], "--public-url") == 0 && i + 1 < argc)
+			public_url = argv[++i];
 		else {
 			fprintf(stderr, "tongxin serve: 未知选项 unknown option %s\n\n%s", argv[i],
 				serve_help);
 			return 2;
 		}
 	}
+	if (public_url && *public_url && !notify_public_url_valid(public_url)) {
+		fprintf(stderr, "tongxin serve: --public-url 须为 http(s):// 开头的网址 must be an "
+				"http(s) URL: %s\n", public_url);
+		return 2;
+	}
+	notify_configure_public_url(public_url);
 	struct db *db = cli_open_db(&o);
 	if (!db)
 		return 1;

@@ -212,6 +212,24 @@ static int org_role_allows(const struct principal *p, enum action a, const struc
 	}
 }
 
+/*
+ * Group robots (webhooks). obj NULL asks "may this user manage robots at all?" (the list,
+ * which the domain then filters robot by robot). A robot bound to an organization: staff whose
+ * jurisdiction holds the organization's street, and that organization's administrators. A
+ * robot bound to a feature's scope (a board, ...) speaks for the district: district-wide staff.
+ */
+static int robots_allows(const struct principal *p, const struct policy_object *o)
+{
+	int staff = principal_has(p, ROLE_STAFF);
+	if (!o)
+		return staff || principal_has(p, ROLE_ORG_ADMIN);
+	if (!o->org_id)
+		return staff && p->jurisdiction[0] == 0;
+	if (staff && policy_in_jurisdiction(p, o->street_code))
+		return 1;
+	return principal_has(p, ROLE_ORG_ADMIN) && principal_administers(p, o->org_id);
+}
+
 int policy_allows(const struct principal *p, enum action a, const struct policy_object *obj)
 {
 	if (!p || p->user_id == PRINCIPAL_ANONYMOUS || a >= ACT__MAX)
@@ -221,7 +239,7 @@ int policy_allows(const struct principal *p, enum action a, const struct policy_
 	if (a == ACT_NOTIFY_OWN) /* the rows are filtered by user: everyone has their own */
 		return 1;
 	if (a == ACT_NOTIFY_ROBOTS)
-		return principal_has(p, ROLE_STAFF);
+		return robots_allows(p, obj);
 	if (principal_has(p, ROLE_SUPERVISOR) && is_read(a))
 		return 1;
 	if (principal_has(p, ROLE_STAFF) && staff_allows(p, a, obj))

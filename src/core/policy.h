@@ -66,7 +66,9 @@ enum action {
 	ACT_DOCKING_WRITE,       /* propose/accept/progress/close a docking for obj's org */
 	ACT_DOCKING_READ,        /* a docking involving obj's organization */
 	ACT_NOTIFY_OWN,       /* read and mark one's own notifications, set one's preferences */
-	ACT_NOTIFY_ROBOTS,    /* manage group-robot webhooks (admin, staff) */
+	ACT_NOTIFY_ROBOTS,    /* manage group-robot webhooks: obj org = the robot's organization
+			       * (staff of its street, its org admins); org 0 = a scope robot
+			       * (district staff); obj NULL = may manage some (the list) */
 	ACT_NOTIFY_ADMIN,     /* SMTP settings, the delivery outbox and its retries (admin) */
 	ACT_MATCHING_SUGGEST,    /* suggestions for an item of obj's organization (staff, its users) */
 	ACT_MATCHING_RUN,        /* start and read global allocation runs */

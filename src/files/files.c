@@ -19,13 +19,18 @@ static const struct files_owner *owner_of(const char *type)
 	return NULL;
 }
 
-static const char *files_dir(struct ctx *c)
+/* The directory of the bytes: set once at startup, before any thread runs (files.h). */
+static char files_root[4096] = "data/files";
+
+void files_configure(const char *dir)
 {
-	const char *d = getenv("TONGXIN_FILES_DIR");
-	if (d && *d)
-		return d;
-	d = getenv("TONGXIN_DATA_DIR");
-	return arena_printf(c->arena, "%s/files", d && *d ? d : "data");
+	if (dir && *dir)
+		snprintf(files_root, sizeof files_root, "%s", dir);
+}
+
+const char *files_dir(void)
+{
+	return files_root;
 }
 
 static int has_ext(const char *name, const char *ext)
@@ -85,15 +90,31 @@ const char *files_sniff(const char *name, const unsigned char *d, size_t n)
 	return NULL;
 }
 
+/* mkdir -p: the data directory itself may not exist yet (a PostgreSQL deployment never
+ * creates it for a database file). */
+static int make_dirs(struct ctx *c, const char *path)
+{
+	char *p = arena_strdup(c->arena, path);
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = 0;
+		if (mkdir(p, 0750) != 0 && errno != EEXIST)
+			return -1;
+		*s = '/';
+	}
+	return mkdir(p, 0750) != 0 && errno != EEXIST ? -1 : 0;
+}
+
 /* Writes the bytes to dir/ab/abcdef... unless already there (content-addressed). */
 static int write_blob(struct ctx *c, const char *hex, const void *data, size_t n)
 {
-	const char *dir = files_dir(c);
+	const char *dir = files_dir();
 	char *sub = arena_printf(c->arena, "%s/%.2s", dir, hex);
 	char *path = arena_printf(c->arena, "%s/%s", sub, hex);
 	if (access(path, F_OK) == 0)
 		return 0;
-	if ((mkdir(dir, 0750) != 0 && errno != EEXIST) || (mkdir(sub, 0750) != 0 && errno != EEXIST))
+	if (make_dirs(c, sub) != 0)
 		return error_internal(&c->err, "files: mkdir %s: %s", sub, strerror(errno));
 	char *tmp = arena_printf(c->arena, "%s.%d.tmp", path, (int)getpid());
 	FILE *f = fopen(tmp, "wb");
@@ -230,11 +251,8 @@ json_t *files_get_json(struct ctx *c, int64_t id)
 	return load(c, id, &a) == 0 ? row_json(&a) : NULL;
 }
 
-json_t *files_list_json(struct ctx *c, const char *object_type, int64_t object_id)
+json_t *files_items_json(struct ctx *c, const char *object_type, int64_t object_id)
 {
-	const struct files_owner *o = owner_of(object_type);
-	if (!o || o->may_read(c, object_id) != 0)
-		return NULL;
 	struct db_stmt *st = db_query(c->db, "SELECT id, object_type, object_id, sha256, filename, mime, size, "
 				      "created_at FROM attachment WHERE object_type = $1 AND object_id = $2 ORDER BY id",
 				      "sl", object_type, object_id);
@@ -245,7 +263,19 @@ json_t *files_list_json(struct ctx *c, const char *object_type, int64_t object_i
 		json_array_append_new(items, row_json(&a));
 	}
 	db_done(st);
-	return json_pack("{s:o}", "items", items);
+	return items;
+}
+
+json_t *files_list_json(struct ctx *c, const char *object_type, int64_t object_id)
+{
+	const struct files_owner *o = owner_of(object_type);
+	if (!o) {
+		error_set(&c->err, E_NOT_FOUND, "files.not_found");
+		return NULL;
+	}
+	if (o->may_read(c, object_id) != 0)
+		return NULL;
+	return json_pack("{s:o}", "items", files_items_json(c, object_type, object_id));
 }
 
 int files_download_request(struct req *r, int64_t id)
@@ -253,7 +283,7 @@ int files_download_request(struct req *r, int64_t id)
 	struct attachment_row a;
 	if (load(&r->c, id, &a) != 0)
 		return -1;
-	char *path = arena_printf(r->c.arena, "%s/%.2s/%s", files_dir(&r->c), a.sha256, a.sha256);
+	char *path = arena_printf(r->c.arena, "%s/%.2s/%s", files_dir(), a.sha256, a.sha256);
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return error_internal(&r->c.err, "files: %s missing", path);

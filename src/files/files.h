@@ -1,11 +1,12 @@
 /*
  * A small generic attachment store. Bytes are stored once by content hash (SHA-256) under the
- * files directory ($TONGXIN_FILES_DIR, else $TONGXIN_DATA_DIR/files, else data/files); the
+ * files directory (files_configure(): the command line decides it once at startup — its
+ * --data-dir or $TONGXIN_DATA_DIR + "/files", or $TONGXIN_FILES_DIR); the
  * attachment table records which object (object_type + object_id) a file belongs to, its name
  * and sniffed type.
  *
  * Authorization belongs to the owning object: files_owners.c maps each object_type to the
- * owning feature's read and write checks (meetings today; boards add a line). Only types on a
+ * owning feature's read and write checks (meeting occurrences, board posts). Only types on a
  * short allow-list are accepted (pdf, docx, xlsx, pptx, png, jpg, txt, md), sniffed from the
  * bytes, not trusted from the client; downloads go out as attachments with nosniff.
  */
@@ -25,6 +26,12 @@ struct files_owner {
 	int (*may_read)(struct ctx *c, int64_t object_id);
 	int (*may_write)(struct ctx *c, int64_t object_id);
 };
+/* Sets the directory the bytes are stored in (copied). Called once at startup, before any
+ * thread runs; until then "data/files". The directory is created on the first upload. */
+void files_configure(const char *dir);
+/* The directory in use (static storage; do not free). */
+const char *files_dir(void);
+
 /* The table of owners (files_owners.c), ended by a NULL object_type. */
 extern const struct files_owner files_owners[];
 
@@ -40,7 +47,11 @@ int files_store(struct ctx *c, const char *object_type, int64_t object_id, const
 int files_upload_request(struct req *r, const char *object_type, int64_t object_id, int64_t *id);
 /* The attachment's metadata; read check of the owner. */
 json_t *files_get_json(struct ctx *c, int64_t id);
+/* {items: [...]} of the object's attachments after the owner's read check; NULL with c->err. */
 json_t *files_list_json(struct ctx *c, const char *object_type, int64_t object_id);
+/* The object's attachments as an array, WITHOUT a check: for an owner that shows the object
+ * (and so has checked already), e.g. the posts of a thread. New reference. */
+json_t *files_items_json(struct ctx *c, const char *object_type, int64_t object_id);
 /* Replies with the bytes (Content-Disposition attachment, nosniff) after the read check. */
 int files_download_request(struct req *r, int64_t id);
 /* Removes the attachment (the bytes stay while another attachment shares them). */

@@ -12,7 +12,9 @@ static int file_download_route(struct req *r)
 	return files_download_request(r, id);
 }
 
-/* DELETE /api/v1/files/{id} — admin, staff who may manage the owning object. 204; 403; 404. */
+/* DELETE /api/v1/files/{id} — whoever the owning object lets write it (meetings: admin and
+ * staff who manage the meeting; board posts: the author while the post is editable). 204;
+ * 403; 404; 409 (a post no longer editable). */
 static int file_delete_route(struct req *r)
 {
 	int64_t id;
@@ -23,6 +25,6 @@ static int file_delete_route(struct req *r)
 
 const struct route files_routes[] = {
 	{"GET", "/api/v1/files/{id}", file_download_route, ROLES_ALL, 0, "下载附件"},
-	{"DELETE", "/api/v1/files/{id}", file_delete_route, ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_STAFF), 0, "删除附件"},
+	{"DELETE", "/api/v1/files/{id}", file_delete_route, ROLES_ALL, 0, "删除附件"},
 	{NULL},
 };

@@ -50,10 +50,16 @@ json_t *liaison_rule_get_json(struct ctx *c, int64_t id);
 /* Recomputes one organization's rule, interval and due date (caller's transaction). Creates
  * its liaison_org row with since_on when it has none (since_on NULL: today). */
 int liaison_org_refresh_in_tx(struct ctx *c, int64_t org_id, const char *since_on);
+/* The registry changed an organization's type, grade or street (called by src/registry in
+ * the transaction of that change, after its own policy check): recomputes the organization's
+ * rule and due date at once when it is under the liaison regime; does nothing otherwise.
+ * 0 or -1 with c->err. */
+int liaison_org_changed_in_tx(struct ctx *c, int64_t org_id);
 /* Recomputes the organizations whose registry row changed since (or in the same second as)
  * their due date was computed
  * (a new type or grade moves the rule). Returns how many, or -1. The reminders task runs it
- * first, so a grade change reaches the overdue list within the task's interval. */
+ * first as a safety net for changes made behind the program's back (registry writes call
+ * liaison_org_changed_in_tx themselves). */
 int liaison_refresh_changed_in_tx(struct ctx *c);
 
 /* ---- organizations and officers (liaison_officers.c) */

@@ -137,6 +137,14 @@ int liaison_org_refresh_in_tx(struct ctx *c, int64_t org_id, const char *since_o
 	return refresh_with(c, rules, n, org_id, since_on);
 }
 
+int liaison_org_changed_in_tx(struct ctx *c, int64_t org_id)
+{
+	int under = db_exists(c->db, "SELECT 1 FROM liaison_org WHERE org_id = $1", "l", org_id);
+	if (under < 0)
+		return ctx_db_error(c);
+	return under ? liaison_org_refresh_in_tx(c, org_id, NULL) : 0;
+}
+
 /* Recomputes the organizations listed by `sql` (one column: org_id, no parameters; static
  * text). Returns how many, or -1. The ids are read first: no statement stays open while the
  * rows it walks are updated. */

@@ -46,6 +46,23 @@ struct smtp_input {
 json_t *notify_smtp_get(struct ctx *c);
 int notify_smtp_put(struct ctx *c, const struct smtp_input *in);
 
+/* The public base URL ("https://tongxin.example.gov.cn", no trailing slash) that makes the
+ * links of e-mails and robot messages absolute: the administrator's setting, else the startup
+ * value, else "" (links stay relative, e.g. "/meetings/12"). Arena or static storage. */
+const char *notify_public_url(struct ctx *c);
+/* Sets the startup value (tongxin serve --public-url / TONGXIN_PUBLIC_URL); once, before any
+ * thread starts. */
+void notify_configure_public_url(const char *url);
+/* 1 for an acceptable base: http(s)://host[:port][/path], at most 200 characters, no
+ * query, fragment, spaces or quotes. */
+int notify_public_url_valid(const char *url);
+/* {public_url (the administrator's setting), startup_url, effective, source: "setting" |
+ * "startup" | "none"}. ACT_NOTIFY_ADMIN. */
+json_t *notify_public_url_get(struct ctx *c);
+/* Sets the administrator's value ("" clears it: the startup value, if any, applies again).
+ * ACT_NOTIFY_ADMIN; 422 field public_url; audited. */
+int notify_public_url_put(struct ctx *c, const char *url);
+
 /* The caller's preference {email_mode, email}. */
 json_t *notify_preferences_get(struct ctx *c);
 /* email_mode: "immediate", "digest" or "off". */

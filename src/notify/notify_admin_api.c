@@ -7,7 +7,7 @@
 #include "core/validate.h"
 #include "notify/notify_admin.h"
 
-#define ROBOT_ROLES (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_STAFF))
+#define ROBOT_ROLES (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_STAFF) | ROLE_BIT(ROLE_ORG_ADMIN))
 #define ADMIN_ONLY ROLE_BIT(ROLE_ADMIN)
 
 static const char *const robot_fields[] = {"name", "kind", "url", "secret", "org_id", "scope",
@@ -38,17 +38,19 @@ static int read_robot(struct req *r, int required, struct robot_input *in)
 	return error_check(&r->c.err);
 }
 
-/* GET /api/v1/notify/webhooks — admin, staff. 200 {items: [Robot]} with url and secret
- * masked. */
+/* GET /api/v1/notify/webhooks — admin, staff, org_admin. 200 {items: [Robot]}: the robots the
+ * caller manages (policy.c: staff their jurisdiction, org admins their organizations), url
+ * and secret masked. */
 static int robots_list_get(struct req *r)
 {
 	json_t *out = notify_robot_list(&r->c);
 	return out ? reply_json(r, 200, out) : -1;
 }
 
-/* POST /api/v1/notify/webhooks — admin, staff. Body {name, kind, url, secret?, org_id? |
+/* POST /api/v1/notify/webhooks — admin, staff, org_admin (for an organization they manage;
+ * scope robots: district staff). Body {name, kind, url, secret?, org_id? |
  * scope?, rate_per_minute?, enabled?}. 201 Robot. Errors: 422 (each field; neither org_id
- * nor scope; no such organization). */
+ * nor scope; no such organization); 403 outside the caller's organizations or jurisdiction. */
 static int robots_create_post(struct req *r)
 {
 	struct robot_input in;
@@ -59,8 +61,8 @@ static int robots_create_post(struct req *r)
 	return out ? reply_json(r, 201, out) : -1;
 }
 
-/* PATCH /api/v1/notify/webhooks/{id} — admin, staff. Any robot field; an absent secret is
- * kept. 200 Robot. Errors: 404, 422. */
+/* PATCH /api/v1/notify/webhooks/{id} — who manages the robot (and its new organization when
+ * it moves). Any robot field; an absent secret is kept. 200 Robot. Errors: 403, 404, 422. */
 static int robots_update_patch(struct req *r)
 {
 	int64_t id;
@@ -72,7 +74,8 @@ static int robots_update_patch(struct req *r)
 	return out ? reply_json(r, 200, out) : -1;
 }
 
-/* DELETE /api/v1/notify/webhooks/{id} — admin, staff. 204; its queued posts go too. 404. */
+/* DELETE /api/v1/notify/webhooks/{id} — who manages the robot. 204; its queued posts go too.
+ * 403; 404. */
 static int robots_delete(struct req *r)
 {
 	int64_t id;
@@ -81,7 +84,7 @@ static int robots_delete(struct req *r)
 	return reply_no_content(r);
 }
 
-/* POST /api/v1/notify/webhooks/{id}/test — admin, staff; no body. 202: a test message is
+/* POST /api/v1/notify/webhooks/{id}/test — who manages the robot; no body. 202: a test message is
  * queued in the outbox (see the outbox view for its fate). 404. */
 static int robots_test_post(struct req *r)
 {
@@ -158,6 +161,32 @@ static int smtp_put(struct req *r)
 	return smtp_get(r);
 }
 
+/* GET /api/v1/notify/public-url — admin. 200 {public_url, startup_url, effective, source}:
+ * the base that makes links in e-mails and robot messages absolute. */
+static int public_url_get(struct req *r)
+{
+	json_t *out = notify_public_url_get(&r->c);
+	return out ? reply_json(r, 200, out) : -1;
+}
+
+/* PUT /api/v1/notify/public-url — admin. Body {public_url: "https://host[/path]" or "" to
+ * clear}. 200 as GET. Errors: 422 (not an http(s) base URL). */
+static int public_url_put(struct req *r)
+{
+	json_t *body;
+	if (req_json_object(r, &body) != 0)
+		return -1;
+	static const char *const allowed[] = {"public_url", NULL};
+	const char *url = NULL;
+	v_no_unknown_fields(&r->c, body, allowed);
+	if (!json_object_get(body, "public_url")) /* "" is a value here: it clears the setting */
+		error_field(&r->c.err, "public_url", "field.required", 0);
+	v_string(&r->c, body, "public_url", V_OPTIONAL, 200, &url);
+	if (error_check(&r->c.err) != 0 || notify_public_url_put(&r->c, url ? url : "") != 0)
+		return -1;
+	return public_url_get(r);
+}
+
 /* GET /api/v1/me/notification-preferences — any signed-in user. 200 {email_mode, email}. */
 static int prefs_get(struct req *r)
 {
@@ -197,6 +226,8 @@ const struct route notify_admin_routes[] = {
 	 "重新发送一条失败的消息"},
 	{"GET", "/api/v1/notify/smtp", smtp_get, ADMIN_ONLY, 0, "邮件服务器（SMTP）设置"},
 	{"PUT", "/api/v1/notify/smtp", smtp_put, ADMIN_ONLY, 0, "修改邮件服务器（SMTP）设置"},
+	{"GET", "/api/v1/notify/public-url", public_url_get, ADMIN_ONLY, 0, "平台公开地址（邮件与群消息中的链接）"},
+	{"PUT", "/api/v1/notify/public-url", public_url_put, ADMIN_ONLY, 0, "修改平台公开地址"},
 	{"GET", "/api/v1/me/notification-preferences", prefs_get, ROLES_ALL, 0, "我的通知偏好"},
 	{"PUT", "/api/v1/me/notification-preferences", prefs_put, ROLES_ALL, 0,
 	 "修改我的通知偏好"},

@@ -77,6 +77,8 @@ const struct msg notify_messages[] = {
 	 "Test message: {sender} is checking that this group robot receives Tongxin notices."},
 	{"notify.digest", "您有 {count} 条新通知：\n{items}", "You have {count} new notifications:\n{items}"},
 	{"notify.no_such_org", "没有这个组织", "No such organization"},
+	{"notify.bad_public_url", "请填写以 http:// 或 https:// 开头的网址，例如 https://tongxin.example.gov.cn（不含 ? 与 #）",
+	 "Give a URL starting with http:// or https://, e.g. https://tongxin.example.gov.cn (no ? or #)"},
 	{"notify.robot_binding", "请指定组织（org_id）或范围（scope）",
 	 "Give an organization (org_id) or a scope"},
 	{"notify.bad_url", "应为 http:// 或 https:// 开头的网址", "Must be an http:// or https:// URL"},

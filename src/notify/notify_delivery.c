@@ -23,6 +23,7 @@
 #include <time.h>
 #include <curl/curl.h>
 #include "core/principal.h"
+#include "notify/notify_admin.h"
 #include "notify/notify_channels.h"
 #include "notify/notify_delivery.h"
 
@@ -101,15 +102,17 @@ static int claim(struct ctx *c, struct claimed *out)
 	return n;
 }
 
-/* The Chinese text of a row (robots and e-mail speak the department's language). */
-static char *render(const struct claimed *k)
+/* The Chinese text of a row (robots and e-mail speak the department's language), its link
+ * made absolute with the public base URL when there is one (a relative link cannot be opened
+ * from a mailbox or a chat group). */
+static char *render(const struct claimed *k, const char *base)
 {
 	json_t *params = json_loads(k->params, 0, NULL);
 	struct buf key = {0}, text = {0};
 	buf_printf(&key, "notify.%s", k->kind);
 	msg_render_params(&text, key.data, LANG_ZH, params);
 	if (k->link[0])
-		buf_printf(&text, "\n%s", k->link);
+		buf_printf(&text, "\n%s%s", k->link[0] == '/' ? base : "", k->link);
 	json_decref(params);
 	buf_free(&key);
 	return buf_steal(&text, NULL);
@@ -217,13 +220,14 @@ int notify_deliver_due(struct ctx *c, int max)
 	int handled = 0;
 	while (handled < max) {
 		struct claimed batch[CLAIM_BATCH];
+		const char *base = notify_public_url(c);
 		int n = claim(c, batch);
 		if (n < 0)
 			return handled ? handled : -1;
 		for (int i = 0; i < n; i++) {
 			struct claimed *k = &batch[i];
 			char err[CHANNEL_ERROR_SIZE] = "";
-			char *text = render(k);
+			char *text = render(k, base);
 			int outcome = strcmp(k->channel, "webhook") == 0 ? send_robot(c, k, text, err)
 									 : send_email(c, k, text, err);
 			record(c, k, outcome, err);

@@ -1,7 +1,8 @@
 /*
  * The outbox seen by an administrator (failed deliveries and their retry), the SMTP settings,
- * each user's e-mail preference, and the daily digest.
+ * the public base URL of links, each user's e-mail preference, and the daily digest.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "audit/audit.h"
@@ -152,6 +153,67 @@ int notify_smtp_put(struct ctx *c, const struct smtp_input *in)
 	return commit_audited(c, rc, "notify.smtp_update", "notify_setting", 0, after);
 }
 
+/* ---- the public base URL of links in e-mails and robot messages ---- */
+
+/* The startup value (tongxin serve --public-url / TONGXIN_PUBLIC_URL): set once before any
+ * thread starts, read-only afterwards. */
+static char startup_public_url[256];
+
+int notify_public_url_valid(const char *url)
+{
+	size_t n = strlen(url);
+	const char *host = strncmp(url, "https://", 8) == 0 ? url + 8
+			   : strncmp(url, "http://", 7) == 0 ? url + 7 : NULL;
+	if (!host || n > 200 || !*host || *host == '/')
+		return 0;
+	for (const char *p = host; *p; p++)
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f || strchr("?#\"'<>`{}|^\\", *p))
+			return 0;
+	return 1;
+}
+
+void notify_configure_public_url(const char *url)
+{
+	snprintf(startup_public_url, sizeof startup_public_url, "%s", url ? url : "");
+	for (size_t n = strlen(startup_public_url); n > 0 && startup_public_url[n - 1] == '/'; n--)
+		startup_public_url[n - 1] = 0;
+}
+
+const char *notify_public_url(struct ctx *c)
+{
+	const char *set = setting(c, "public_url");
+	return set[0] ? set : startup_public_url;
+}
+
+json_t *notify_public_url_get(struct ctx *c)
+{
+	if (policy_check(c, ACT_NOTIFY_ADMIN, NULL) != 0)
+		return NULL;
+	const char *set = setting(c, "public_url");
+	const char *source = set[0] ? "setting" : startup_public_url[0] ? "startup" : "none";
+	return json_pack("{s:s, s:s, s:s, s:s}", "public_url", set, "startup_url",
+			 startup_public_url, "effective", set[0] ? set : startup_public_url, "source",
+			 source);
+}
+
+int notify_public_url_put(struct ctx *c, const char *url)
+{
+	if (policy_check(c, ACT_NOTIFY_ADMIN, NULL) != 0)
+		return -1;
+	if (url[0] && !notify_public_url_valid(url)) {
+		error_field(&c->err, "public_url", "notify.bad_public_url", 0);
+		return error_check(&c->err);
+	}
+	char *clean = arena_strdup(c->arena, url);
+	for (size_t n = strlen(clean); n > 0 && clean[n - 1] == '/'; n--)
+		clean[n - 1] = 0; /* links start with '/' */
+	if (db_begin(c->db) != 0)
+		return ctx_db_error(c);
+	int rc = put_setting(c, "public_url", clean);
+	return commit_audited(c, rc, "notify.public_url_update", "notify_setting", 0,
+			      json_pack("{s:s}", "public_url", clean));
+}
+
 /* ---- preferences ---- */
 
 static const char sql_pref_get[] =
@@ -203,8 +265,8 @@ enum { DIGEST_MAX_ITEMS = 50 };
 static const char sql_digest_users[] =
 	"SELECT DISTINCT user_id FROM notify_outbox WHERE state = 'digest' LIMIT 500";
 static const char sql_digest_rows[] =
-	"SELECT id, kind, params, target FROM notify_outbox WHERE user_id = $1 AND state = 'digest' "
-	"ORDER BY id";
+	"SELECT id, kind, params, target, link FROM notify_outbox WHERE user_id = $1 "
+	"AND state = 'digest' ORDER BY id";
 static const char sql_digest_done[] =
 	"UPDATE notify_outbox SET state = 'sent', sent_at = $2 WHERE user_id = $1 "
 	"AND state = 'digest' AND id <= $3";
@@ -215,6 +277,7 @@ static const char sql_digest_queue[] =
 /* Folds one user's waiting rows into one e-mail row, in one transaction. */
 static int digest_user(struct ctx *c, int64_t user_id)
 {
+	const char *base = notify_public_url(c);
 	if (db_begin(c->db) != 0)
 		return ctx_db_error(c);
 	struct db_stmt *st = db_query(c->db, sql_digest_rows, "l", user_id);
@@ -232,6 +295,9 @@ static int digest_user(struct ctx *c, int64_t user_id)
 		buf_printf(&key, "notify.%s", db_col_text(st, 1));
 		buf_puts(&items, "· ");
 		msg_render_params(&items, key.data, LANG_ZH, params);
+		const char *link = db_col_text(st, 4);
+		if (base[0] && link && link[0] == '/') /* relative links help nobody in a mailbox */
+			buf_printf(&items, "\n  %s%s", base, link);
 		buf_putc(&items, '\n');
 		json_decref(params);
 		buf_free(&key);

@@ -1,7 +1,8 @@
 /*
  * Group robots: WeCom, DingTalk and Feishu webhooks bound to an organization (notify_org posts
- * there) or to a scope string a feature owns ("board:12", posted by notify_scope). Managed by
- * administrators and staff. The URL carries the robot's key or token and the secret signs
+ * there) or to a scope string a feature owns ("board:12", posted by notify_scope). Who manages
+ * which robot is ACT_NOTIFY_ROBOTS in core/policy.c: an organization's robots its street's staff
+ * and its own administrators, scope robots the district staff, all of them the administrators. The URL carries the robot's key or token and the secret signs
  * requests: both are shown masked, never in full, and never written to the audit trail.
  */
 #include <stdlib.h>
@@ -14,8 +15,9 @@
 const char *const notify_robot_kinds[] = {"wecom", "dingtalk", "feishu", NULL};
 
 static const char sql_list[] =
-	"SELECT id, name, kind, url, secret, org_id, scope, rate_per_minute, enabled, created_at, "
-	"updated_at FROM notify_webhook ORDER BY id";
+	"SELECT w.id, w.name, w.kind, w.url, w.secret, w.org_id, w.scope, w.rate_per_minute, "
+	"w.enabled, w.created_at, w.updated_at, o.street_code FROM notify_webhook w "
+	"LEFT JOIN org o ON o.id = w.org_id ORDER BY w.id";
 static const char sql_get[] =
 	"SELECT id, name, kind, url, secret, org_id, scope, rate_per_minute, enabled, created_at, "
 	"updated_at FROM notify_webhook WHERE id = $1";
@@ -36,6 +38,9 @@ static const char sql_update[] =
 	"updated_at = $10 WHERE id = $1";
 static const char sql_delete[] = "DELETE FROM notify_webhook WHERE id = $1";
 static const char sql_org_exists[] = "SELECT 1 FROM org WHERE id = $1";
+static const char sql_org_street[] = "SELECT street_code FROM org WHERE id = $1";
+static const char sql_robot_org[] =
+	"SELECT CASE WHEN org_id IS NULL THEN 0 ELSE org_id END FROM notify_webhook WHERE id = $1";
 static const char sql_queue_test[] =
 	"INSERT INTO notify_outbox (channel, webhook_id, kind, params, link, state, next_at, "
 	"created_at) VALUES ('webhook', $1, 'robot_test', $2, '', 'pending', $3, $3)";
@@ -69,6 +74,37 @@ static json_t *robot_json(struct ctx *c, struct db_stmt *st)
 			 "updated_at", (json_int_t)db_col_int(st, 10));
 }
 
+/* The policy object of a robot bound to org_id (0: a scope robot): the organization and its
+ * street, as the jurisdiction rules need them. */
+static struct policy_object robot_object(struct ctx *c, int64_t org_id)
+{
+	struct policy_object obj = {org_id, NULL, 0};
+	if (org_id) {
+		struct db_stmt *st = db_query(c->db, sql_org_street, "l", org_id);
+		if (db_step(st) == DB_ROW && !db_col_isnull(st, 0))
+			obj.street_code = arena_strdup(c->arena, db_col_text(st, 0));
+		db_done(st);
+	}
+	return obj;
+}
+
+/* 0 when the caller may manage robot id (403 otherwise; 404 when there is none). */
+static int check_robot(struct ctx *c, int64_t id)
+{
+	int64_t org = db_int(c->db, -1, sql_robot_org, "l", id);
+	if (org < 0)
+		return error_set(&c->err, E_NOT_FOUND, NULL);
+	struct policy_object obj = robot_object(c, org);
+	return policy_check(c, ACT_NOTIFY_ROBOTS, &obj);
+}
+
+/* 0 when the caller may bind a robot as `in` says (its organization, or a scope). */
+static int check_binding(struct ctx *c, const struct robot_input *in)
+{
+	struct policy_object obj = robot_object(c, in->org_id);
+	return policy_check(c, ACT_NOTIFY_ROBOTS, &obj);
+}
+
 json_t *notify_robot_list(struct ctx *c)
 {
 	if (policy_check(c, ACT_NOTIFY_ROBOTS, NULL) != 0)
@@ -76,8 +112,13 @@ json_t *notify_robot_list(struct ctx *c)
 	json_t *items = json_array();
 	struct db_stmt *st = db_query(c->db, sql_list, "");
 	int rc;
-	while ((rc = db_step(st)) == DB_ROW)
-		json_array_append_new(items, robot_json(c, st));
+	while ((rc = db_step(st)) == DB_ROW) {
+		/* only the robots the caller may manage: their jurisdiction, their organization */
+		struct policy_object obj = {db_col_isnull(st, 5) ? 0 : db_col_int(st, 5),
+					    db_col_isnull(st, 11) ? NULL : db_col_text(st, 11), 0};
+		if (policy_allows(c->who, ACT_NOTIFY_ROBOTS, &obj))
+			json_array_append_new(items, robot_json(c, st));
+	}
 	db_done(st);
 	if (rc == DB_ERROR) {
 		json_decref(items);
@@ -89,7 +130,7 @@ json_t *notify_robot_list(struct ctx *c)
 
 json_t *notify_robot_get(struct ctx *c, int64_t id)
 {
-	if (policy_check(c, ACT_NOTIFY_ROBOTS, NULL) != 0)
+	if (check_robot(c, id) != 0)
 		return NULL;
 	struct db_stmt *st = db_query(c->db, sql_get, "l", id);
 	json_t *out = db_step(st) == DB_ROW ? robot_json(c, st) : NULL;
@@ -155,7 +196,7 @@ int64_t notify_robot_create(struct ctx *c, const struct robot_input *in)
 		return -1;
 	if (db_begin(c->db) != 0)
 		return ctx_db_error(c);
-	if (check_org(c, in->org_id) != 0) {
+	if (check_org(c, in->org_id) != 0 || check_binding(c, in) != 0) {
 		db_rollback(c->db);
 		return -1;
 	}
@@ -183,7 +224,9 @@ int notify_robot_update(struct ctx *c, int64_t id, const struct robot_input *in)
 {
 	if (policy_check(c, ACT_NOTIFY_ROBOTS, NULL) != 0 || db_begin(c->db) != 0)
 		return c->err.kind ? -1 : ctx_db_error(c);
-	if (check_org(c, in->org_id) != 0) {
+	/* the robot as it is, and (when it moves) where it goes, must both be the caller's */
+	if (check_robot(c, id) != 0 || check_org(c, in->org_id) != 0 ||
+	    ((in->org_id || in->scope) && check_binding(c, in) != 0)) {
 		db_rollback(c->db);
 		return -1;
 	}
@@ -214,6 +257,10 @@ int notify_robot_delete(struct ctx *c, int64_t id)
 {
 	if (policy_check(c, ACT_NOTIFY_ROBOTS, NULL) != 0 || db_begin(c->db) != 0)
 		return c->err.kind ? -1 : ctx_db_error(c);
+	if (check_robot(c, id) != 0) {
+		db_rollback(c->db);
+		return -1;
+	}
 	int64_t n = db_run(c->db, sql_delete, "l", id);
 	int rc = n < 0 ? ctx_db_error(c) : n == 0 ? error_set(&c->err, E_NOT_FOUND, NULL) : 0;
 	return finish(c, rc, "notify.robot_delete", id, NULL);
@@ -223,10 +270,8 @@ int notify_robot_test(struct ctx *c, int64_t id)
 {
 	if (policy_check(c, ACT_NOTIFY_ROBOTS, NULL) != 0 || db_begin(c->db) != 0)
 		return c->err.kind ? -1 : ctx_db_error(c);
-	int rc = 0;
-	if (db_exists(c->db, "SELECT 1 FROM notify_webhook WHERE id = $1", "l", id) != 1) {
-		rc = error_set(&c->err, E_NOT_FOUND, NULL);
-	} else {
+	int rc = check_robot(c, id);
+	if (rc == 0) {
 		json_t *p = json_pack("{s:s}", "sender", c->who->display_name);
 		char *params = json_dumps(p, JSON_COMPACT);
 		if (db_run(c->db, sql_queue_test, "lsl", id, params, c->now) < 0)

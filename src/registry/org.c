@@ -15,6 +15,7 @@
 #include "audit/audit.h"
 #include "core/policy.h"
 #include "core/validate.h"
+#include "liaison/liaison.h"
 #include "lib/creditcode.h"
 #include "lib/text.h"
 #include "registry/org.h"
@@ -922,6 +923,8 @@ static int update_step(struct ctx *c, void *arg)
 		rc = audit_append(c, "org.update", "org", a->id, b, af);
 		if (rc == 0)
 			rc = org_stats_rows_in_tx(c, &row, &merged);
+		if (rc == 0) /* a new type or street moves the liaison rule and due date */
+			rc = liaison_org_changed_in_tx(c, a->id);
 		json_decref(after);
 		json_decref(b);
 		json_decref(af);

@@ -11,6 +11,7 @@
 #include "audit/audit.h"
 #include "core/policy.h"
 #include "core/validate.h"
+#include "liaison/liaison.h"
 #include "registry/org.h"
 #include "registry/org_internal.h"
 #include "registry/org_stats.h"
@@ -73,7 +74,7 @@ static int refresh_current_grade(struct ctx *c, int64_t org_id)
 		   "WHERE id = $3",
 		   "sll", grade[0] ? grade : NULL, c->now, org_id) < 0)
 		return ctx_db_error(c);
-	return 0;
+	return liaison_org_changed_in_tx(c, org_id); /* the grade moves the contact rule */
 }
 
 int org_grade_add_in_tx(struct ctx *c, int64_t org_id, const struct org_grade_input *in,

@@ -153,7 +153,7 @@ test('overdue organizations follow the last contact, the key flag and rule chang
   assert.equal((await staff.get(`/api/v1/liaison/orgs/${org}`)).body.interval_days, 90);
 });
 
-test('a new grade moves the organization to the 4A rule once the reminders task has run', async () => {
+test('a new grade moves the organization to the 4A rule at once, in the same change', async () => {
   const org = await newOrg();
   await assign(org, liaison, 'primary', day(-100));
   await contact(liaison, org, { contact_on: day(-70) });
@@ -161,11 +161,31 @@ test('a new grade moves the organization to the 4A rule once the reminders task 
   const year = Number(day().slice(0, 4)) - 1;
   const grade = await staff.post(`/api/v1/orgs/${org}/grades`, { grade: '4A', announced_on: `${year}-06-01` });
   assert.equal(grade.status, 201, grade.text);
-  assert.equal(srv.cli(['tasks', 'run', 'liaison.reminders']).status, 0);
+  // no task has run: the grade change itself recomputed the due date
   const s = (await staff.get(`/api/v1/liaison/orgs/${org}`)).body;
   assert.equal(s.interval_days, 60);
   assert.equal(s.due_on, day(-10));
+  assert.equal(s.overdue, true);
   assert.ok((await overdueOrgIds(staff)).includes(org));
+  assert.ok((await overdueOrgIds(liaison)).includes(org), 'in the officer\'s list too');
+});
+
+test('a new type moves the organization to that type\'s rule at once', async () => {
+  const org = await newOrg();
+  await assign(org, liaison, 'primary', day(-100));
+  await contact(liaison, org, { contact_on: day(-40) });
+  assert.ok(!(await overdueOrgIds(staff)).includes(org));
+  const rule = await staff.post('/api/v1/liaison/rules', { name: '基金会每月联系', org_type: 'foundation', interval_days: 30 });
+  assert.equal(rule.status, 201, rule.text);
+  assert.ok(!(await overdueOrgIds(staff)).includes(org), 'a social group: the rule does not apply');
+  const version = (await staff.get(`/api/v1/orgs/${org}`)).body.version;
+  const change = await staff.patch(`/api/v1/orgs/${org}`, { version, type: 'foundation' });
+  assert.equal(change.status, 200, change.text);
+  const s = (await staff.get(`/api/v1/liaison/orgs/${org}`)).body;
+  assert.equal(s.interval_days, 30);
+  assert.equal(s.due_on, day(-10));
+  assert.ok((await overdueOrgIds(staff)).includes(org));
+  assert.equal((await staff.delete(`/api/v1/liaison/rules/${rule.body.id}`)).status, 204);
 });
 
 test('rules are validated, unique by conditions, and the district default stays', async () => {

@@ -176,6 +176,7 @@ test('e-mail goes through the administrator\'s SMTP server, immediately or as a 
     assert.equal(m.user, 'mailer');
     assert.match(m.data, /Subject: =\?UTF-8\?B\?/);
     assert.match(m.data, /邮件正文/);
+    assert.match(m.data, /^\/notifications\r?$/m, 'no public address configured: the link stays relative');
 
     const dg = await member.put('/api/v1/me/notification-preferences', { email_mode: 'digest' });
     assert.equal(dg.body.email_mode, 'digest');
@@ -192,4 +193,44 @@ test('e-mail goes through the administrator\'s SMTP server, immediately or as a 
   } finally {
     await smtp.close();
   }
+});
+
+test('robots follow jurisdiction: street staff manage their street\'s organizations, an org admin their own', async () => {
+  const street = await srv.login('street');
+  const orgadmin = await srv.login('orgadmin');
+  const ownOrg = orgadmin.me.org_ids[0];
+  const orgs = (await admin.get('/api/v1/orgs?per_page=100')).body.items;
+  const inside = orgs.find((o) => o.street_code.slice(0, 9) === street.me.jurisdiction.slice(0, 9) && o.id !== ownOrg);
+  const outside = orgs.find((o) => o.street_code.slice(0, 9) !== street.me.jurisdiction.slice(0, 9) && o.id !== ownOrg);
+  assert.ok(inside && outside, 'the demo has organizations in and outside the street');
+  const body = (name, org_id) => ({ name, kind: 'wecom', url: rx.url(`/wecom/send?key=${name}`), org_id });
+
+  const mine = await street.post('/api/v1/notify/webhooks', body('streetbot', inside.id));
+  assert.equal(mine.status, 201, mine.text);
+  assert.equal((await street.post('/api/v1/notify/webhooks', body('farbot', outside.id))).status, 403);
+  assert.equal((await street.post('/api/v1/notify/webhooks', { ...body('scopebot'), scope: 'board:9' })).status, 403,
+    'scope robots speak for the district: district staff only');
+  const far = await robot(body('farbot2', outside.id));
+  const scoped = await staff.post('/api/v1/notify/webhooks', { ...body('scopebot2'), scope: 'board:9' });
+  assert.equal(scoped.status, 201, 'district staff manage scope robots');
+
+  const seen = (await street.get('/api/v1/notify/webhooks')).body.items.map((r) => r.id);
+  assert.ok(seen.includes(mine.body.id));
+  assert.ok(!seen.includes(far.id) && !seen.includes(scoped.body.id), 'the list holds only their street\'s robots');
+  assert.equal((await street.patch(`/api/v1/notify/webhooks/${far.id}`, { enabled: false })).status, 403);
+  assert.equal((await street.delete(`/api/v1/notify/webhooks/${far.id}`)).status, 403);
+  assert.equal((await street.post(`/api/v1/notify/webhooks/${far.id}/test`)).status, 403);
+  assert.equal((await street.patch(`/api/v1/notify/webhooks/${mine.body.id}`, { org_id: outside.id })).status, 403,
+    'cannot move a robot out of the jurisdiction');
+  assert.equal((await street.patch(`/api/v1/notify/webhooks/${mine.body.id}`, { rate_per_minute: 10 })).status, 200);
+
+  const own = await orgadmin.post('/api/v1/notify/webhooks', body('ownbot', ownOrg));
+  assert.equal(own.status, 201, own.text);
+  assert.equal((await orgadmin.post('/api/v1/notify/webhooks', body('otherbot', inside.id))).status, 403);
+  assert.deepEqual((await orgadmin.get('/api/v1/notify/webhooks')).body.items.map((r) => r.id), [own.body.id]);
+  assert.equal((await orgadmin.delete(`/api/v1/notify/webhooks/${mine.body.id}`)).status, 403);
+  assert.equal((await orgadmin.delete(`/api/v1/notify/webhooks/${own.body.id}`)).status, 204);
+  assert.equal((await member.get('/api/v1/notify/webhooks')).status, 403, 'members do not manage robots');
+  const all = (await admin.get('/api/v1/notify/webhooks')).body.items.map((r) => r.id);
+  assert.ok(all.includes(mine.body.id) && all.includes(far.id) && all.includes(scoped.body.id));
 });

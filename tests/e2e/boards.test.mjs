@@ -1,15 +1,23 @@
 // Exchange boards in a real browser: a member starts a thread on a field board with an
 // @mention chosen from the suggestions; another user finds it by a two-character Chinese word
 // in the search page; a moderator hides a reply with a reason, which others see as
-// "已被管理员隐藏：原因". Also the board list on a 375 px phone.
+// "已被管理员隐藏：原因". A reply carries an attached file that others download. Also the board
+// list on a 375 px phone.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { settle, shot, signIn, startApp } from './browser.mjs';
 
 const PASSWORD = 'Tongxin@2026';
 let app;
-before(async () => { app = await startApp({ demo: true }); });
-after(async () => app?.stop());
+const dataDir = mkdtempSync(join(tmpdir(), 'tx-e2e-data-'));
+before(async () => { app = await startApp({ demo: true, args: ['--data-dir', dataDir] }); });
+after(async () => {
+  await app?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 test('a post with a two-character Chinese word is found by search', async () => {
   const member = await app.page();
@@ -60,6 +68,36 @@ test('a moderator hides a reply with a reason; others see the reason instead of 
   await other.goto(`/boards/threads/${th.body.id}`);
   await other.getByText('已被管理员隐藏：疑似广告').waitFor();
   assert.equal(await other.getByText('加微信了解低价货源').count(), 0);
+});
+
+test('a reply with an attached file: the file shows on the post and another user downloads it', async () => {
+  const api = await app.srv.login('expert');
+  const board = (await api.get('/api/v1/boards')).body.items.find((b) => b.name === '社会服务交流');
+  const th = await api.post(`/api/v1/boards/${board.id}/threads`, { title: '助老活动方案征集', body: '请大家分享方案。' });
+  const member = await app.page();
+  await signIn(member, 'member', PASSWORD);
+  await member.goto(`/boards/threads/${th.body.id}`);
+  await member.getByTestId('reply-body').fill('我们的方案见附件。');
+  await member.getByTestId('reply-files').locator('input[type=file]').setInputFiles({
+    name: '助老活动方案.txt', mimeType: 'text/plain', buffer: Buffer.from('一、活动时间：每周三上午\n二、地点：社区活动室\n'),
+  });
+  await member.getByText('助老活动方案.txt').waitFor();
+  await shot(member, 'b7-reply-with-file');
+  await member.getByTestId('reply-send').click();
+  const files = member.locator('article.post', { hasText: '我们的方案见附件' }).getByTestId('post-files');
+  await files.getByRole('link', { name: /助老活动方案\.txt/ }).waitFor();
+  assert.match(await files.innerText(), /1 KB · TXT/);
+  await settle(member);
+  await shot(member, 'b8-post-files');
+
+  const other = await app.page();
+  await signIn(other, 'resident', PASSWORD);
+  await other.goto(`/boards/threads/${th.body.id}`);
+  const link = other.locator('article.post', { hasText: '我们的方案见附件' }).getByRole('link', { name: /助老活动方案\.txt/ });
+  const [download] = await Promise.all([other.waitForEvent('download'), link.click()]);
+  assert.equal(download.suggestedFilename(), '助老活动方案.txt');
+  assert.equal(await other.getByRole('button', { name: '删除附件' }).count(), 0, 'only the author removes files');
+  assert.deepEqual([...member.errors, ...other.errors], []);
 });
 
 test('the boards work on a 375 px phone', async () => {

@@ -66,6 +66,9 @@ export const deleteRobot = (id: number) => api<void>('DELETE', `/api/v1/notify/w
 export const testRobot = (id: number) => post<{ queued: boolean }>(`/api/v1/notify/webhooks/${id}/test`);
 export const listOutbox = (state: string, page = 1) => get<Page<OutboxItem>>('/api/v1/notify/outbox', { state, page });
 export const retryOutbox = (id: number) => post<void>(`/api/v1/notify/outbox/${id}/retry`);
+export interface PublicUrl { public_url: string; startup_url: string; effective: string; source: 'setting' | 'startup' | 'none' }
+export const getPublicUrl = () => get<PublicUrl>('/api/v1/notify/public-url');
+export const putPublicUrl = (public_url: string) => api<PublicUrl>('PUT', '/api/v1/notify/public-url', { public_url });
 export const getSmtp = () => get<SmtpSettings>('/api/v1/notify/smtp');
 export const putSmtp = (body: Record<string, unknown>) => api<SmtpSettings>('PUT', '/api/v1/notify/smtp', body);
 

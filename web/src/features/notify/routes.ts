@@ -1,5 +1,6 @@
 // Notifications: my list (all signed-in users) and delivery settings (administrators; staff
-// manage group robots).
+// and organization administrators manage the group robots of their jurisdiction / own
+// organization).
 import type { RouteRecordRaw } from 'vue-router';
 import { Bell, Promotion } from '@element-plus/icons-vue';
 import type { NavItem } from '@/layouts/nav';
@@ -15,11 +16,11 @@ export const routes: RouteRecordRaw[] = [
     path: 'notify/settings',
     name: 'notify-settings',
     component: () => import('./NotifyAdminPage.vue'),
-    meta: { title: 'notify.adminTitle', roles: ['admin', 'staff'] },
+    meta: { title: 'notify.adminTitle', roles: ['admin', 'staff', 'org_admin'] },
   },
 ];
 
 export const nav: NavItem[] = [
   { path: '/notifications', label: 'notify.title', icon: Bell, order: 980 },
-  { path: '/notify/settings', label: 'notify.adminTitle', icon: Promotion, roles: ['admin', 'staff'], order: 920 },
+  { path: '/notify/settings', label: 'notify.adminTitle', icon: Promotion, roles: ['admin', 'staff', 'org_admin'], order: 920 },
 ];
