@@ -1,6 +1,8 @@
 // The matching engine wired to the lists: suggestions with every part's reason in zh and en,
-// visibility and hard conditions, weights (validated, versioned, audited), and a global
-// allocation run whose total networkx re-derives from the run's own edges. Both engines.
+// visibility and hard conditions, writes seen at once, live dockings marked, weights (validated,
+// versioned, audited), and global allocation runs as background jobs: queued (202), computed by
+// the server's task, one at a time (409), re-queued once after a crash, and re-checked by networkx
+// from the paged edges the API returns. Both engines.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
