@@ -85,20 +85,37 @@ static int run_get(struct req *r)
 	return body ? reply_json(r, 200, body) : -1;
 }
 
-/* GET /api/v1/matching/runs/{id}/edges?page&per_page&allocated=0|1 — admin, staff. 200
- * {items: [{seq, need_id, resource_id, score, capacity, flow, need_quantity,
+/* GET /api/v1/matching/runs/{id}/edges?page&per_page&allocated=0|1&format=json|csv — admin,
+ * staff. 200 {items: [{seq, need_id, resource_id, score, capacity, flow, need_quantity,
  * resource_quantity, need_title, need_org_name, resource_title, resource_org_name,
  * docking_id}], total, page, per_page}: every candidate edge (allocated=1: the allocation)
- * with the quantities the run saw, enough to re-check its optimality. 404; 422. */
+ * with the quantities the run saw, enough to re-check its optimality. format=csv: every edge
+ * at once as a CSV download (paging ignored), for big runs. 404; 422. */
 static int run_edges(struct req *r)
 {
 	int64_t id, page, per_page, allocated;
+	const char *format = req_query(r, "format");
+	int csv = format && strcmp(format, "csv") == 0;
 	if (req_param_id(r, "id", &id) != 0)
 		return -1;
+	if (format && *format && !csv && strcmp(format, "json") != 0)
+		error_field(&r->c.err, "format", "field.bad_choice", 0);
 	req_query_paging(r, &page, &per_page);
 	req_query_int(r, "allocated", 0, 0, 1, &allocated);
 	if (error_check(&r->c.err) != 0)
 		return -1;
+	if (csv) {
+		struct buf b = {0};
+		int rc = matching_run_edges_csv(&r->c, id, &b);
+		if (rc == 0) {
+			reply_header(r, "Content-Disposition",
+				     arena_printf(r->c.arena, "attachment; filename=\"run-%lld-edges.csv\"",
+						  (long long)id));
+			rc = reply_bytes(r, 200, "text/csv; charset=utf-8", b.data ? b.data : "", b.len);
+		}
+		buf_free(&b);
+		return rc;
+	}
 	json_t *body = matching_run_edges_json(&r->c, id, (int)allocated, page, per_page);
 	return body ? reply_json(r, 200, body) : -1;
 }

@@ -47,6 +47,10 @@ json_t *matching_run_json(struct ctx *c, int64_t id);
  * docking_id: {items, total, page, per_page}. 404. */
 json_t *matching_run_edges_json(struct ctx *c, int64_t id, int allocated, int64_t page,
 				int64_t per_page);
+/* Every edge of the run as CSV (seq, need_id, resource_id, score, capacity, flow,
+ * need_quantity, resource_quantity; CRLF lines, a header line) appended to out: the whole
+ * candidate graph of a big run in one download, for re-checking. 0 or -1 (404). */
+int matching_run_edges_csv(struct ctx *c, int64_t id, struct buf *out);
 /* Runs, newest first: {items, total, page, per_page}. */
 json_t *matching_runs_json(struct ctx *c, int64_t page, int64_t per_page);
 

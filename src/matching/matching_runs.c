@@ -587,6 +587,30 @@ json_t *matching_run_edges_json(struct ctx *c, int64_t id, int allocated, int64_
 			 (json_int_t)page, "per_page", (json_int_t)per_page);
 }
 
+int matching_run_edges_csv(struct ctx *c, int64_t id, struct buf *out)
+{
+	if (policy_check(c, ACT_MATCHING_RUN, NULL) != 0)
+		return -1;
+	if (!db_exists(c->db, "SELECT 1 FROM matching_run WHERE id = $1", "l", id))
+		return error_set(&c->err, E_NOT_FOUND, "matching.run_not_found");
+	buf_printf(out, "seq,need_id,resource_id,score,capacity,flow,need_quantity,"
+			"resource_quantity\r\n");
+	struct db_stmt *st = db_query(
+		c->db,
+		"SELECT e.seq, e.need_id, e.resource_id, e.score, e.capacity, e.flow, ni.quantity, "
+		"ri.quantity FROM matching_run_edge e JOIN matching_run_item ni ON ni.run_id = "
+		"e.run_id AND ni.item_id = e.need_id JOIN matching_run_item ri ON ri.run_id = "
+		"e.run_id AND ri.item_id = e.resource_id WHERE e.run_id = $1 ORDER BY e.seq",
+		"l", id);
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		for (int i = 0; i < 8; i++)
+			buf_printf(out, "%lld%s", (long long)db_col_int(st, i), i < 7 ? "," : "\r\n");
+	}
+	db_done(st);
+	return rc == DB_ERROR ? ctx_db_error(c) : 0;
+}
+
 json_t *matching_runs_json(struct ctx *c, int64_t page, int64_t per_page)
 {
 	if (policy_check(c, ACT_MATCHING_RUN, NULL) != 0)

@@ -1,6 +1,8 @@
 // The matching engine wired to the lists: suggestions with every part's reason in zh and en,
-// visibility and hard conditions, weights (validated, versioned, audited), and a global
-// allocation run whose total networkx re-derives from the run's own edges. Both engines.
+// visibility and hard conditions, writes seen at once, live dockings marked, weights (validated,
+// versioned, audited), and global allocation runs as background jobs: queued (202), computed by
+// the server's task, one at a time (409), re-queued once after a crash, and re-checked by networkx
+// from the paged edges the API returns. Both engines.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -141,6 +143,16 @@ test('a global allocation run is queued (202), computed in the background, and n
   const check = recheck(run, edges);
   assert.equal(check.status, 0, check.stdout + check.stderr);
   assert.equal(JSON.parse(check.stdout).networkx, run.total_score);
+  // the whole candidate graph in one download (for big runs): the same edges, the same check
+  const csv = await staff.get(`/api/v1/matching/runs/${run.id}/edges?format=csv`);
+  assert.equal(csv.status, 200, csv.text);
+  assert.match(csv.headers.get('content-type'), /^text\/csv/);
+  const [head, ...lines] = csv.text.trim().split('\r\n');
+  const keys = head.split(',');
+  const fromCsv = lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [keys[i], Number(v)])));
+  assert.deepEqual(fromCsv, edges.map((e) => Object.fromEntries(keys.map((k) => [k, e[k]]))));
+  assert.equal(recheck(run, fromCsv).status, 0);
+  assert.equal((await staff.get(`/api/v1/matching/runs/${run.id}/edges?format=xml`)).status, 422);
   const alloc = await allEdges(run.id, 1);
   assert.equal(alloc.length, run.n_allocated);
   assert.ok(alloc.every((e) => e.flow > 0));
