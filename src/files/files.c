@@ -139,7 +139,7 @@ int files_store(struct ctx *c, const char *object_type, int64_t object_id, const
 	if (o->may_write(c, object_id) != 0)
 		return -1;
 	if (n > FILES_MAX_BYTES) {
-		c->err.arg = FILES_MAX_BYTES;
+		c->err.arg = FILES_MAX_BYTES / (1024 * 1024); /* shown in MB */
 		return error_set(&c->err, E_TOO_LARGE, "files.too_large");
 	}
 	const char *mime = files_sniff(filename, data, n);
@@ -198,7 +198,7 @@ static char *decode_name(struct ctx *c, const char *raw, int encoded)
 int files_upload_request(struct req *r, const char *object_type, int64_t object_id, int64_t *id)
 {
 	if (r->body_too_large) {
-		r->c.err.arg = FILES_MAX_BYTES;
+		r->c.err.arg = FILES_MAX_BYTES / (1024 * 1024); /* shown in MB */
 		return error_set(&r->c.err, E_TOO_LARGE, "files.too_large");
 	}
 	/* the name: X-Filename (percent-encoded), or ?filename= (decoded by the server already) */

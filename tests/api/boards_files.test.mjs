@@ -112,7 +112,7 @@ test('too large and wrong types are refused with a Chinese message and change no
   big.write('%PDF-1.4\n');
   const tooBig = await upload(member, postId, big, '很大.pdf');
   assert.equal(tooBig.status, 413);
-  assert.match(tooBig.body.detail, /文件过大/);
+  assert.match(tooBig.body.detail, /文件过大（单个文件不超过 20 MB）/);
   const exe = await upload(member, postId, Buffer.from('MZ\x90\x00binary'), '伪装.pdf');
   assert.equal(exe.status, 415);
   assert.match(exe.body.detail, /不支持的文件类型/);
