@@ -206,7 +206,7 @@ static int live_pairs(struct ctx *c, struct pair **out, size_t *n)
 	struct db_stmt *st = db_query(c->db, "SELECT need_id, resource_id FROM docking WHERE status "
 					     "IN ('proposed', 'accepted', 'in_progress') "
 					     "AND resource_id IS NOT NULL", ""); /* not experts' */
-	int rc;
+	int rc = DB_DONE; /* stays so when the first malloc failed */
 	while (*out && (rc = db_step(st)) == DB_ROW) {
 		if (*n == cap) {
 			struct pair *p = realloc(*out, (cap *= 2) * sizeof *p);
