@@ -93,6 +93,16 @@ int reply_no_content(struct req *r);
 /* Replies with bytes copied from data, with the given content type. */
 int reply_bytes(struct req *r, int status, const char *content_type, const void *data, size_t n);
 void reply_header(struct req *r, const char *name, const char *value); /* value copied */
+/*
+ * Streams a file that `write_file(arg, path, &why)` writes (an XLSX workbook: its writer needs a
+ * path, not a stream). The file is created empty under $TMPDIR (else /tmp) with `suffix`,
+ * written, reopened and unlinked at once, so it disappears when the stream is closed, whatever
+ * happens. Sets the stream and status 200; the caller sets the content type and headers.
+ * Returns 0, or -1 with an internal error naming `why`.
+ */
+int reply_stream_temp_file(struct req *r, const char *suffix,
+			   int (*write_file)(void *arg, const char *path, const char **why),
+			   void *arg);
 /* Renders c.err as application/problem+json (RFC 9457) in the request's language. */
 void reply_problem(struct req *r);
 /* The problem document for an error, in a language (also used by the CLI). Caller decrefs. */

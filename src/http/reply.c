@@ -3,8 +3,10 @@
  * here: {type, title, status, detail, code, instance, errors: [{field, code, message}]}.
  */
 #include <microhttpd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "http/http.h"
 
 const char *req_param(struct req *r, const char *name)
@@ -195,4 +197,43 @@ void reply_problem(struct req *r)
 		snprintf(secs, sizeof secs, "%d", r->c.err.retry_after);
 		reply_header(r, "Retry-After", secs);
 	}
+}
+
+/* ---- a file as the reply (exports) */
+
+static ssize_t file_stream(void *arg, uint64_t pos, char *buf, size_t max)
+{
+	(void)pos;
+	size_t n = fread(buf, 1, max, arg);
+	return n > 0 ? (ssize_t)n : ferror((FILE *)arg) ? -2 : -1;
+}
+
+static void file_stream_free(void *arg)
+{
+	fclose(arg);
+}
+
+int reply_stream_temp_file(struct req *r, const char *suffix,
+			   int (*write_file)(void *arg, const char *path, const char **why),
+			   void *arg)
+{
+	const char *dir = getenv("TMPDIR");
+	char *path = arena_printf(r->c.arena, "%s/tongxin-XXXXXX%s", dir && *dir ? dir : "/tmp",
+				  suffix);
+	int fd = mkstemps(path, (int)strlen(suffix));
+	if (fd < 0)
+		return error_internal(&r->c.err, "mkstemps %s failed", path);
+	close(fd);
+	const char *why = NULL;
+	int rc = write_file(arg, path, &why);
+	FILE *f = rc == 0 ? fopen(path, "rb") : NULL;
+	unlink(path);
+	if (!f)
+		return error_internal(&r->c.err, "%s: %s", path,
+				      rc != 0 && why ? why : "cannot reopen the file");
+	r->stream_read = file_stream;
+	r->stream_free = file_stream_free;
+	r->stream_arg = f;
+	r->status = 200;
+	return 0;
 }

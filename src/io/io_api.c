@@ -118,40 +118,9 @@ static void csv_stream_free(void *arg)
 	io_export_close(arg);
 }
 
-static ssize_t file_stream(void *arg, uint64_t pos, char *buf, size_t max)
+static int write_xlsx(void *e, const char *path, const char **why)
 {
-	(void)pos;
-	size_t n = fread(buf, 1, max, arg);
-	return n > 0 ? (ssize_t)n : ferror((FILE *)arg) ? -2 : -1;
-}
-
-static void file_stream_free(void *arg)
-{
-	fclose(arg);
-}
-
-/* Writes the workbook to a temporary file and opens it for streaming; the name is unlinked
- * at once, so the file disappears when the stream is closed, whatever happens. */
-static int xlsx_to_stream(struct req *r, struct io_export *e)
-{
-	const char *dir = getenv("TMPDIR");
-	char *path = arena_printf(r->c.arena, "%s/tongxin-export-XXXXXX.xlsx",
-				  dir && *dir ? dir : "/tmp");
-	int fd = mkstemps(path, 5);
-	if (fd < 0)
-		return error_internal(&r->c.err, "mkstemps %s failed", path);
-	close(fd);
-	const char *why = NULL;
-	int rc = io_export_xlsx(e, path, &why);
-	FILE *f = rc == 0 ? fopen(path, "rb") : NULL;
-	unlink(path);
-	if (!f)
-		return rc == 0 ? error_internal(&r->c.err, "cannot reopen %s", path)
-			       : error_internal(&r->c.err, "xlsx export: %s", why ? why : "?");
-	r->stream_read = file_stream;
-	r->stream_free = file_stream_free;
-	r->stream_arg = f;
-	return 0;
+	return io_export_xlsx(e, path, why);
 }
 
 static void content_disposition(struct req *r, enum io_format format)
@@ -197,7 +166,7 @@ static int orgs_export(struct req *r)
 	if (!e)
 		return -1;
 	if (f == IO_XLSX) {
-		int rc = xlsx_to_stream(r, e);
+		int rc = reply_stream_temp_file(r, ".xlsx", write_xlsx, e);
 		io_export_close(e);
 		if (rc != 0)
 			return -1;

@@ -672,9 +672,9 @@ static int exact_repair(struct residual *g, int64_t budget)
 	int32_t n = g->n;
 	struct repair r = {malloc((size_t)n * sizeof *r.dist), malloc((size_t)n * sizeof *r.via),
 			   calloc((size_t)n, 1), malloc((size_t)n * sizeof *r.touched), 0, {0}};
-	int32_t *todo = malloc((size_t)n * sizeof *todo), n_todo = 0;
-	if (!r.dist || !r.via || !r.settled || !r.touched || !todo) {
-		free(r.dist), free(r.via), free(r.settled), free(r.touched), free(todo);
+	int32_t *sources = malloc((size_t)n * sizeof *sources), n_sources = 0;
+	if (!r.dist || !r.via || !r.settled || !r.touched || !sources) {
+		free(r.dist), free(r.via), free(r.settled), free(r.touched), free(sources);
 		return 0;
 	}
 	for (int32_t v = 0; v < n; v++) {
@@ -684,15 +684,15 @@ static int exact_repair(struct residual *g, int64_t budget)
 	saturate_negative(g);
 	for (int32_t v = 0; v < n; v++)
 		if (g->excess[v] > 0)
-			todo[n_todo++] = v;
+			sources[n_sources++] = v;
 	int ok = 1;
-	for (int32_t i = 0; ok && i < n_todo; i++)
-		while (ok && g->excess[todo[i]] > 0) {
-			int64_t scans = repair_path(g, &r, todo[i]);
+	for (int32_t i = 0; ok && i < n_sources; i++)
+		while (ok && g->excess[sources[i]] > 0) {
+			int64_t scans = repair_path(g, &r, sources[i]);
 			budget -= scans;
 			ok = scans >= 0 && budget >= 0;
 		}
-	free(r.dist), free(r.via), free(r.settled), free(r.touched), free(todo);
+	free(r.dist), free(r.via), free(r.settled), free(r.touched), free(sources);
 	free(r.heap.key), free(r.heap.node);
 	return ok;
 }

@@ -123,37 +123,9 @@ static void csv_stream_free(void *arg)
 	res_export_close(arg);
 }
 
-static ssize_t file_stream(void *arg, uint64_t pos, char *buf, size_t max)
+static int write_xlsx(void *e, const char *path, const char **why)
 {
-	(void)pos;
-	size_t n = fread(buf, 1, max, arg);
-	return n > 0 ? (ssize_t)n : ferror((FILE *)arg) ? -2 : -1;
-}
-
-static void file_stream_free(void *arg)
-{
-	fclose(arg);
-}
-
-/* The workbook goes to an unlinked temporary file streamed to the client. */
-static int xlsx_reply(struct req *r, struct res_export *e)
-{
-	const char *dir = getenv("TMPDIR");
-	char *path = arena_printf(r->c.arena, "%s/tongxin-res-XXXXXX.xlsx", dir && *dir ? dir : "/tmp");
-	int fd = mkstemps(path, 5);
-	if (fd < 0)
-		return error_internal(&r->c.err, "mkstemps %s failed", path);
-	close(fd);
-	const char *why = NULL;
-	int rc = res_export_xlsx(e, path, &why);
-	FILE *f = rc == 0 ? fopen(path, "rb") : NULL;
-	unlink(path);
-	if (!f)
-		return error_internal(&r->c.err, "xlsx export: %s", why ? why : "cannot reopen");
-	r->stream_read = file_stream;
-	r->stream_free = file_stream_free;
-	r->stream_arg = f;
-	return 0;
+	return res_export_xlsx(e, path, why);
 }
 
 /* GET /api/v1/resources/export, /api/v1/needs/export?format=csv|xlsx + the list's filters —
@@ -172,7 +144,7 @@ static int items_export(struct req *r)
 	if (!e)
 		return -1;
 	if (xlsx) {
-		int rc = xlsx_reply(r, e);
+		int rc = reply_stream_temp_file(r, ".xlsx", write_xlsx, e);
 		res_export_close(e);
 		if (rc != 0)
 			return -1;
