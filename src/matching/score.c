@@ -187,25 +187,27 @@ double matching_tfidf_norm(const struct matching_item *x, const struct matching_
 	return sqrt(sum);
 }
 
-/* Cosine of the TF-IDF vectors (merge of the two sorted token lists). */
+/* Cosine of the TF-IDF vectors (merge of the two sorted token lists). Shared tokens are summed
+ * in ascending order; the run lengths (term frequencies) are counted only for shared tokens —
+ * this merge is the dearest step of a global run's scoring. */
 static void part_text(struct matching_part_score *p, const struct matching_item *n,
 		      const struct matching_item *r, const struct matching_idf *idf, double n_norm,
 		      double r_norm)
 {
 	double dot = 0;
 	size_t i = 0, j = 0, shared = 0;
+	const uint32_t *nt = n->tokens, *rt = r->tokens;
 	while (i < n->n_tokens && j < r->n_tokens) {
-		size_t tn = run_length(n->tokens, n->n_tokens, i);
-		size_t tr = run_length(r->tokens, r->n_tokens, j);
-		if (n->tokens[i] == r->tokens[j]) {
-			double w = idf_of(idf, n->tokens[i]);
+		if (nt[i] < rt[j]) {
+			i++;
+		} else if (nt[i] > rt[j]) {
+			j++;
+		} else {
+			size_t tn = run_length(nt, n->n_tokens, i), tr = run_length(rt, r->n_tokens, j);
+			double w = idf_of(idf, nt[i]);
 			dot += (double)tn * (double)tr * w * w;
 			shared++;
 			i += tn, j += tr;
-		} else if (n->tokens[i] < r->tokens[j]) {
-			i += tn;
-		} else {
-			j += tr;
 		}
 	}
 	double norms = 0;
