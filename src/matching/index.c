@@ -424,72 +424,101 @@ int matching_suggest(const struct matching_index *ix, const struct matching_item
 	return (int)n;
 }
 
-/* One thread's share of a global run's candidates: needs [from, to). */
-struct candidate_job {
+/*
+ * A global run's candidates, shared by the threads in blocks of BLOCK needs: a thread takes the
+ * next block under the mutex, so a thread slowed by the rest of the machine takes fewer blocks
+ * instead of finishing last. Block b writes its edges at edges + b * BLOCK * k and counts them
+ * in block_edges[b]; the blocks are joined in order at the end, so the result does not depend
+ * on which thread did which block.
+ */
+#define BLOCK 512
+
+struct candidate_work {
 	const struct matching_index *ix;
 	const struct matching_item *needs;
-	size_t from, to, k;
+	size_t n_needs, k;
 	const struct matching_weights *w;
-	struct matching_edge *edges; /* room for (to - from) * k */
-	size_t n_edges;
+	struct matching_edge *edges;
+	size_t *block_edges;
+	size_t next_block;
+	pthread_mutex_t mu;
 	int status;
 };
 
-static void *candidate_job_run(void *arg)
+static void candidate_block(struct candidate_work *cw, struct query_scratch *sc, size_t b)
 {
-	struct candidate_job *j = arg;
-	struct query_scratch sc;
-	j->status = scratch_init(&sc, j->ix, MATCHING_CANDIDATE_BUDGET, j->k);
-	for (size_t i = j->from; i < j->to && j->status == 0; i++) {
-		const struct matching_item *need = &j->needs[i];
-		size_t n = rank_query(j->ix, need, j->w, &sc);
+	struct matching_edge *out = cw->edges + b * BLOCK * cw->k;
+	size_t n_out = 0, to = (b + 1) * BLOCK < cw->n_needs ? (b + 1) * BLOCK : cw->n_needs;
+	for (size_t i = b * BLOCK; i < to; i++) {
+		const struct matching_item *need = &cw->needs[i];
+		size_t n = rank_query(cw->ix, need, cw->w, sc);
 		for (size_t s = 0; s < n; s++) {
-			const struct matching_item *r = &j->ix->items[sc.top[s].item];
+			const struct matching_item *r = &cw->ix->items[sc->top[s].item];
 			int64_t cap = r->quantity < need->quantity ? r->quantity : need->quantity;
-			j->edges[j->n_edges++] = (struct matching_edge){
-				(uint32_t)i, sc.top[s].item, matching_edge_score(sc.top[s].total), cap};
+			out[n_out++] = (struct matching_edge){(uint32_t)i, sc->top[s].item,
+							      matching_edge_score(sc->top[s].total), cap};
 		}
+	}
+	cw->block_edges[b] = n_out;
+}
+
+static void *candidate_worker(void *arg)
+{
+	struct candidate_work *cw = arg;
+	struct query_scratch sc;
+	int rc = scratch_init(&sc, cw->ix, MATCHING_CANDIDATE_BUDGET, cw->k);
+	size_t blocks = cw->k ? (cw->n_needs + BLOCK - 1) / BLOCK : 0;
+	for (;;) {
+		pthread_mutex_lock(&cw->mu);
+		cw->status |= rc;
+		size_t b = cw->status == 0 ? cw->next_block++ : blocks;
+		pthread_mutex_unlock(&cw->mu);
+		if (b >= blocks)
+			break;
+		candidate_block(cw, &sc, b);
 	}
 	scratch_free(&sc);
 	return NULL;
 }
 
-/* Why two threads: the index is read-only and the machine has two cores; each thread fills its
- * own part of the edge array (needs in order), so the result does not depend on timing. */
+/* Why two threads: the index is read-only and the machine has two cores. */
 #define CANDIDATE_THREADS 2
 
 int matching_candidates(const struct matching_index *resources, const struct matching_item *needs,
 			size_t n_needs, const struct matching_weights *w, size_t k,
 			struct matching_edge **edges, size_t *n_edges)
 {
-	struct candidate_job jobs[CANDIDATE_THREADS];
-	pthread_t threads[CANDIDATE_THREADS];
-	int started[CANDIDATE_THREADS] = {0}, status = 0;
-	*n_edges = 0;
-	*edges = malloc((n_needs * k + 1) * sizeof **edges);
-	if (!*edges)
+	size_t blocks = (n_needs + BLOCK - 1) / BLOCK;
+	struct candidate_work cw = {resources, needs, n_needs, k, w,
+				    malloc((n_needs * k + 1) * sizeof *cw.edges),
+				    calloc(blocks + 1, sizeof *cw.block_edges)};
+	*edges = NULL, *n_edges = 0;
+	if (k == 0) /* no candidate wanted: an empty graph */
+		blocks = 0;
+	if (!cw.edges || !cw.block_edges || pthread_mutex_init(&cw.mu, NULL) != 0) {
+		free(cw.edges), free(cw.block_edges);
 		return -1;
-	for (int t = 0; t < CANDIDATE_THREADS; t++) {
-		size_t from = n_needs * (size_t)t / CANDIDATE_THREADS;
-		jobs[t] = (struct candidate_job){resources, needs, from,
-						 n_needs * (size_t)(t + 1) / CANDIDATE_THREADS, k, w,
-						 *edges + from * k, 0, 0};
-		started[t] = t > 0 && pthread_create(&threads[t], NULL, candidate_job_run, &jobs[t]) == 0;
-		if (t > 0 && !started[t])
-			candidate_job_run(&jobs[t]); /* no thread: do it here */
 	}
-	candidate_job_run(&jobs[0]);
-	for (int t = 0; t < CANDIDATE_THREADS; t++) {
+	pthread_t threads[CANDIDATE_THREADS];
+	int started[CANDIDATE_THREADS] = {0};
+	for (int t = 1; t < CANDIDATE_THREADS; t++)
+		started[t] = pthread_create(&threads[t], NULL, candidate_worker, &cw) == 0;
+	candidate_worker(&cw); /* this thread works too (alone when no thread could start) */
+	for (int t = 1; t < CANDIDATE_THREADS; t++)
 		if (started[t])
 			pthread_join(threads[t], NULL);
-		status |= jobs[t].status;
-		memmove(*edges + *n_edges, jobs[t].edges, jobs[t].n_edges * sizeof **edges);
-		*n_edges += jobs[t].n_edges;
+	pthread_mutex_destroy(&cw.mu);
+	for (size_t b = 0; cw.status == 0 && b < blocks; b++) {
+		memmove(cw.edges + *n_edges, cw.edges + b * BLOCK * k,
+			cw.block_edges[b] * sizeof *cw.edges);
+		*n_edges += cw.block_edges[b];
 	}
-	if (status != 0) {
-		free(*edges);
-		*edges = NULL;
+	free(cw.block_edges);
+	if (cw.status != 0) {
+		free(cw.edges);
 		*n_edges = 0;
+		return -1;
 	}
-	return status;
+	*edges = cw.edges;
+	return 0;
 }

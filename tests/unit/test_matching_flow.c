@@ -257,6 +257,53 @@ static void test_contested_instances_are_repaired_exactly(void **state)
 	assert_true(repaired > 0);
 }
 
+/* Feasibility of an allocation: every flow within its edge, need and resource limits. */
+static void assert_feasible(const struct matching_flow_input *in, const struct matching_allocation *a)
+{
+	int64_t used_n[NN * 3] = {0}, used_r[NN * 3] = {0}, total = 0;
+	for (size_t e = 0; e < in->n_edges; e++) {
+		assert_true(a->flow[e] >= 0 && a->flow[e] <= in->edges[e].capacity);
+		used_n[in->edges[e].need] += a->flow[e];
+		used_r[in->edges[e].resource] += a->flow[e];
+		total += a->flow[e] * in->edges[e].score;
+	}
+	for (size_t i = 0; i < in->n_needs; i++)
+		assert_true(used_n[i] <= in->need_quantity[i]);
+	for (size_t j = 0; j < in->n_resources; j++)
+		assert_true(used_r[j] <= in->resource_quantity[j]);
+	assert_int_equal(total, a->total_score);
+}
+
+/* Three contested instances woven into one input (node i of part p becomes 3i + p, so every
+ * part's nodes are spread over the whole index range, and the edges are interleaved too):
+ * the solver splits them into independent parts, solves them on two threads, and the total
+ * is the sum of the parts' reference optima, with every flow back on its own input edge. */
+static void test_independent_parts_are_solved_apart_exactly(void **state)
+{
+	(void)state;
+	static int64_t nq[NN * 3], rq[NN * 3];
+	static struct matching_edge e[NN * K * 3];
+	uint64_t seed = 23;
+	int64_t want = 0;
+	for (uint32_t p = 0; p < 3; p++) {
+		struct matching_flow_input part = contested_instance(&seed);
+		want += ref_optimum(&part);
+		for (size_t i = 0; i < NN; i++)
+			nq[3 * i + p] = part.need_quantity[i], rq[3 * i + p] = part.resource_quantity[i];
+		for (size_t x = 0; x < NN * K; x++)
+			e[3 * x + p] = (struct matching_edge){3 * part.edges[x].need + p,
+							      3 * part.edges[x].resource + p,
+							      part.edges[x].score, part.edges[x].capacity};
+	}
+	struct matching_flow_input in = {NN * 3, NN * 3, nq, rq, e, NN * K * 3};
+	struct matching_allocation a;
+	assert_int_equal(matching_allocate(&in, &a), 0);
+	assert_int_equal(a.total_score, want);
+	assert_feasible(&in, &a);
+	assert_true(a.phases > 0);
+	matching_allocation_free(&a);
+}
+
 /* A repair that runs out of budget leaves a valid start: the phases go on and stay exact. */
 static void test_a_repair_over_budget_falls_back_to_the_phases(void **state)
 {
@@ -334,6 +381,7 @@ int main(void)
 		cmocka_unit_test(test_random_instances_match_the_reference),
 		cmocka_unit_test(test_contested_instances_are_repaired_exactly),
 		cmocka_unit_test(test_a_repair_over_budget_falls_back_to_the_phases),
+		cmocka_unit_test(test_independent_parts_are_solved_apart_exactly),
 		cmocka_unit_test(test_tiny_costs_run_one_phase_without_early_stop),
 		cmocka_unit_test(test_invalid_input_is_refused),
 		cmocka_unit_test(test_edge_score_scaling),

@@ -14,26 +14,32 @@
 #include "matching/matching.h"
 
 #define N_ITEMS 300
+#define MANY_NEEDS 1100 /* more than one block of a global run's threads (512) */
 
-static uint16_t fields[N_ITEMS][2];
-static uint32_t tokens[N_ITEMS][4];
+/* The fields and tokens the items point to: resources first, needs after them. */
+static uint16_t fields[N_ITEMS + MANY_NEEDS][2];
+static uint32_t tokens[N_ITEMS + MANY_NEEDS][4];
 
-/* A small district: 3 streets x 4 communities, volunteers / expertise / training / funds. */
+/* A small district: 3 streets x 4 communities, volunteers / expertise / training / funds. Items
+ * made with a salt of 0 are resources and use the first N_ITEMS rows of storage, the others
+ * (needs) the rows after them. */
 static void make_items(struct matching_item *items, size_t n, unsigned salt)
 {
+	uint16_t(*fields_of)[2] = salt ? fields + N_ITEMS : fields;
+	uint32_t(*tokens_of)[4] = salt ? tokens + N_ITEMS : tokens;
 	static const enum matching_category cats[] = {MATCHING_VOLUNTEERS, MATCHING_EXPERTISE,
 						      MATCHING_TRAINING, MATCHING_FUNDS};
 	for (size_t i = 0; i < n; i++) {
 		unsigned h = (unsigned)(i * 2654435761u) ^ salt;
 		enum matching_category c = cats[h % 4];
-		fields[i][0] = (uint16_t)(1 + h % 5);
-		fields[i][1] = (uint16_t)(6 + (h >> 4) % 5);
+		fields_of[i][0] = (uint16_t)(1 + h % 5);
+		fields_of[i][1] = (uint16_t)(6 + (h >> 4) % 5);
 		for (int t = 0; t < 4; t++)
-			tokens[i][t] = (uint32_t)(t * 50 + (h >> (t + 3)) % 50);
+			tokens_of[i][t] = (uint32_t)(t * 50 + (h >> (t + 3)) % 50);
 		items[i] = (struct matching_item){
 			.id = (int64_t)i, .org_id = (int64_t)(h % 40), .org_type = h % 3,
-			.grade = (int)(h % 6), .category = c, .fields = fields[i], .n_fields = 2,
-			.tokens = tokens[i], .n_tokens = 4,
+			.grade = (int)(h % 6), .category = c, .fields = fields_of[i], .n_fields = 2,
+			.tokens = tokens_of[i], .n_tokens = 4,
 			.community = 110105000000LL + (1 + h % 3) * 1000 + (1 + (h >> 8) % 4),
 			.lat = NAN, .lon = NAN, .quantity = 1 + h % 20,
 			.unit = c == MATCHING_FUNDS ? MATCHING_YUAN
@@ -138,6 +144,65 @@ static void test_candidate_graph_feeds_the_allocation(void **state)
 	matching_index_free(ix);
 }
 
+/* A global run's candidates, computed by two threads in blocks, are exactly each need's own
+ * suggestions (same budget), in need order. */
+static void test_candidates_are_each_need_s_suggestions_in_order(void **state)
+{
+	(void)state;
+	static struct matching_item res[N_ITEMS], needs[MANY_NEEDS];
+	make_items(res, N_ITEMS, 0);
+	make_items(needs, MANY_NEEDS, 31);
+	struct matching_weights w;
+	matching_weights_default(&w);
+	struct matching_index *ix = matching_index_build(res, N_ITEMS, MATCHING_SIDE_RESOURCES);
+	struct matching_edge *edges;
+	size_t ne, at = 0;
+	assert_int_equal(matching_candidates(ix, needs, MANY_NEEDS, &w, 3, &edges, &ne), 0);
+	for (size_t i = 0; i < MANY_NEEDS; i++) {
+		struct matching_suggestion top[3];
+		int n = matching_suggest(ix, &needs[i], &w, 3, MATCHING_CANDIDATE_BUDGET, top);
+		for (int k = 0; k < n; k++, at++) {
+			assert_true(at < ne);
+			assert_int_equal(edges[at].need, i);
+			assert_int_equal(edges[at].resource, top[k].item);
+			assert_int_equal(edges[at].score, matching_edge_score(top[k].score.total));
+		}
+	}
+	assert_int_equal(at, ne);
+	free(edges);
+	matching_index_free(ix);
+}
+
+/* A small budget is spent on partners that can be suggested: among many funds and volunteer
+ * resources (other units; their lists are read first) that share the need's street and fields,
+ * the few expertise resources counted in hours, like the need, are all found. */
+static void test_a_small_budget_is_spent_on_the_need_s_unit(void **state)
+{
+	(void)state;
+	static struct matching_item res[N_ITEMS];
+	static const enum matching_category other[] = {MATCHING_FUNDS, MATCHING_VOLUNTEERS};
+	static const enum matching_unit other_unit[] = {MATCHING_YUAN, MATCHING_PEOPLE};
+	make_items(res, N_ITEMS, 0);
+	for (size_t i = 0; i < N_ITEMS; i++) {
+		int hours = i >= N_ITEMS - 10;
+		res[i].community = 110105001001LL, res[i].min_grade = 0, res[i].eligible_org_types = 0;
+		res[i].org_id = (int64_t)i + 1, res[i].fields = fields[0];
+		res[i].category = hours ? MATCHING_EXPERTISE : other[i % 2];
+		res[i].unit = hours ? MATCHING_HOURS : other_unit[i % 2];
+	}
+	struct matching_item need = res[0];
+	need.org_id = 0, need.category = MATCHING_EXPERTISE, need.unit = MATCHING_HOURS;
+	struct matching_weights w;
+	matching_weights_default(&w);
+	struct matching_index *ix = matching_index_build(res, N_ITEMS, MATCHING_SIDE_RESOURCES);
+	struct matching_suggestion top[20];
+	int n = matching_suggest(ix, &need, &w, 20, 20, top);
+	assert_int_equal(n, 10);
+	for (int k = 0; k < n; k++)
+		assert_true(top[k].item >= N_ITEMS - 10);
+	matching_index_free(ix);
+}
+
 static void test_empty_index(void **state)
 {
 	(void)state;
@@ -157,6 +222,8 @@ int main(void)
 		cmocka_unit_test(test_suggestions_equal_the_brute_force_top_k),
 		cmocka_unit_test(test_an_index_of_needs_serves_a_resource),
 		cmocka_unit_test(test_candidate_graph_feeds_the_allocation),
+		cmocka_unit_test(test_candidates_are_each_need_s_suggestions_in_order),
+		cmocka_unit_test(test_a_small_budget_is_spent_on_the_need_s_unit),
 		cmocka_unit_test(test_empty_index),
 	};
 	return cmocka_run_group_tests_name("matching_index", tests, NULL, NULL);
