@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include "lib/mem.h"
 
 static void out_of_memory(void)
@@ -23,6 +24,21 @@ void *xcalloc(size_t n, size_t size)
 	void *p = calloc(n ? n : 1, size ? size : 1);
 	if (!p)
 		out_of_memory();
+	return p;
+}
+
+#define HUGE_PAGE ((size_t)2 << 20)
+
+void *mem_large(size_t n)
+{
+	if (n < HUGE_PAGE / 2) /* smaller: a huge page would waste more than it saves */
+		return malloc(n ? n : 1);
+	if (n > SIZE_MAX - HUGE_PAGE)
+		return NULL;
+	size_t size = (n + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+	void *p = aligned_alloc(HUGE_PAGE, size);
+	if (p)
+		(void)madvise(p, size, MADV_HUGEPAGE); /* advice only: 4 KB pages if refused */
 	return p;
 }
 

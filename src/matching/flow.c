@@ -29,6 +29,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include "lib/mem.h"
 #include "matching/flow.h"
 
 #define ALPHA 16 /* epsilon shrinks by this factor per phase */
@@ -131,6 +132,7 @@ struct residual {
 	/* price update: a Dijkstra over buckets; per node, and per level */
 	int32_t *dist, *b_next, *b_prev, *bucket;
 	uint8_t *done;
+	void *block; /* owns every array above */
 };
 
 static int64_t min64(int64_t a, int64_t b)
@@ -162,40 +164,42 @@ static inline int64_t reduced_cost(const struct residual *g, int32_t v, int32_t 
 
 static void residual_free(struct residual *g)
 {
-	free(g->first);
-	free(g->arcs);
-	free(g->excess);
-	free(g->price);
-	free(g->current);
-	free(g->queue);
-	free(g->dist);
-	free(g->b_next);
-	free(g->b_prev);
-	free(g->bucket);
-	free(g->done);
+	free(g->block);
 }
 
+/* Carves `count` elements of `size` bytes from *at (64-byte aligned: one cache line). */
+static void *carve(char **at, size_t count, size_t size)
+{
+	void *p = *at;
+	*at += (count * size + 63) / 64 * 64;
+	return p;
+}
+
+/* Every array of the graph in one large block: one allocation, and huge pages (mem_large). */
 static int residual_alloc(struct residual *g, int32_t n, size_t arcs)
 {
 	memset(g, 0, sizeof *g);
 	g->n = n;
 	g->sink = n - 1;
-	g->first = calloc((size_t)n + 1, sizeof *g->first);
-	g->arcs = malloc(arcs * sizeof *g->arcs + 1);
-	g->excess = calloc((size_t)n, sizeof *g->excess);
-	g->price = calloc((size_t)n, sizeof *g->price);
-	g->current = malloc((size_t)n * sizeof *g->current);
-	g->queue = malloc((size_t)n * sizeof *g->queue);
-	g->dist = malloc((size_t)n * sizeof *g->dist);
-	g->b_next = malloc((size_t)n * sizeof *g->b_next);
-	g->b_prev = malloc((size_t)n * sizeof *g->b_prev);
-	g->bucket = malloc(((size_t)n + 1) * sizeof *g->bucket);
-	g->done = malloc((size_t)n);
-	if (!g->first || !g->arcs || !g->excess || !g->price || !g->current || !g->queue ||
-	    !g->dist || !g->b_next || !g->b_prev || !g->bucket || !g->done) {
-		residual_free(g);
+	size_t nodes = (size_t)n + 1, bytes = 64 * 12 + arcs * sizeof(struct arc) +
+					    nodes * (2 * sizeof(int64_t) + 7 * sizeof(int32_t) + 1);
+	char *at = g->block = mem_large(bytes);
+	if (!at)
 		return -1;
-	}
+	g->first = carve(&at, nodes, sizeof *g->first);
+	g->arcs = carve(&at, arcs, sizeof *g->arcs);
+	g->excess = carve(&at, nodes, sizeof *g->excess);
+	g->price = carve(&at, nodes, sizeof *g->price);
+	g->current = carve(&at, nodes, sizeof *g->current);
+	g->queue = carve(&at, nodes, sizeof *g->queue);
+	g->dist = carve(&at, nodes, sizeof *g->dist);
+	g->b_next = carve(&at, nodes, sizeof *g->b_next);
+	g->b_prev = carve(&at, nodes, sizeof *g->b_prev);
+	g->bucket = carve(&at, nodes, sizeof *g->bucket);
+	g->done = carve(&at, nodes, sizeof *g->done);
+	memset(g->first, 0, nodes * sizeof *g->first);
+	memset(g->excess, 0, nodes * sizeof *g->excess);
+	memset(g->price, 0, nodes * sizeof *g->price);
 	return 0;
 }
 
@@ -740,8 +744,8 @@ static int allocate_connected(const struct matching_flow_input *in, int64_t max_
 {
 	double n = (double)(in->n_needs + in->n_resources + 1); /* overflow: checked on the whole */
 	struct residual g;
-	int32_t *edge_arc = malloc((in->n_edges + 1) * sizeof *edge_arc);
-	int64_t *edge_cap = malloc((in->n_edges + 1) * sizeof *edge_cap);
+	int32_t *edge_arc = mem_large((in->n_edges + 1) * sizeof *edge_arc);
+	int64_t *edge_cap = mem_large((in->n_edges + 1) * sizeof *edge_cap);
 	int ok = edge_arc && edge_cap &&
 		 residual_build(&g, in, (int64_t)n + 1, edge_arc, edge_cap) == 0;
 	if (ok) {
@@ -994,7 +998,9 @@ int matching_allocate_budget(const struct matching_flow_input *in, int64_t repai
 	double n = (double)(in->n_needs + in->n_resources + 1);
 	if (6.0 * n * (n + 1) * (double)max_score > 4e18)
 		return -1;
-	out->flow = calloc(in->n_edges + 1, sizeof *out->flow);
+	out->flow = mem_large((in->n_edges + 1) * sizeof *out->flow);
+	if (out->flow)
+		memset(out->flow, 0, (in->n_edges + 1) * sizeof *out->flow);
 	struct parts p = {in, max_score, repair_budget, .out = out};
 	int rc = out->flow && pthread_mutex_init(&p.mu, NULL) == 0 ? 0 : -1;
 	if (rc == 0) {

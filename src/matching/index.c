@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include "lib/mem.h"
 #include "matching/matching.h"
 
 enum { KIND_FIELD = 1, KIND_STREET = 2, KIND_TOKEN = 3, KIND_CATEGORY = 4 };
@@ -96,9 +97,10 @@ static int dir_count(struct matching_index *ix, uint64_t key)
 {
 	if (2 * (ix->n_lists + 1) > ix->dir_cap) {
 		size_t cap = ix->dir_cap ? 2 * ix->dir_cap : 1024;
-		struct list_entry *d = calloc(cap, sizeof *d);
+		struct list_entry *d = mem_large(cap * sizeof *d);
 		if (!d)
 			return -1;
+		memset(d, 0, cap * sizeof *d);
 		for (size_t i = 0; i < ix->dir_cap; i++)
 			if (ix->dir[i].key)
 				d[dir_slot(d, cap, ix->dir[i].key)] = ix->dir[i];
@@ -130,7 +132,7 @@ static int build_lists(struct matching_index *ix, uint64_t *keys)
 	if (total >= UINT32_MAX)
 		return -1;
 	ix->n_post = total;
-	ix->items_of = malloc((total + 1) * sizeof *ix->items_of);
+	ix->items_of = mem_large((total + 1) * sizeof *ix->items_of);
 	if (!ix->items_of)
 		return -1;
 	uint32_t at = 0;
@@ -346,16 +348,17 @@ static void prefetch_ahead(const struct matching_index *ix, const struct query *
 /* Scores one pair (need first whatever the index's side); what matching_score_pair_normed
  * returns. */
 static int score_candidate(const struct matching_index *ix, const struct matching_item *query,
-			   double own_norm, uint32_t item, const struct matching_weights *w,
-			   double floor, struct matching_score *out)
+			   double own_norm, const struct matching_token_set *own_tokens,
+			   uint32_t item, const struct matching_weights *w, double floor,
+			   struct matching_score *out)
 {
 	const struct matching_item *other = &ix->items[item];
 	double norm = ix->norm[item];
 	return ix->side == MATCHING_SIDE_RESOURCES
 		       ? matching_score_pair_normed(query, other, w, &ix->idf, own_norm, norm, floor,
-						    out)
+						    own_tokens, out)
 		       : matching_score_pair_normed(other, query, w, &ix->idf, norm, own_norm, floor,
-						    out);
+						    own_tokens, out);
 }
 
 /* Working memory of queries: one per thread, reused query after query (the bitmap is cleared
@@ -390,12 +393,14 @@ static size_t rank_query(const struct matching_index *ix, const struct matching_
 	gather(&q, query);
 	size_t n = 0, k = sc->k;
 	double own = matching_tfidf_norm(query, &ix->idf);
+	struct matching_token_set own_tokens;
+	matching_token_set_init(&own_tokens, query);
 	struct matching_score score;
 	for (size_t c = 0; c < q.n_cand; c++) {
 		prefetch_ahead(ix, &q, c);
 		/* once k are kept, a pair must beat the k-th to matter (keep_best drops ties too) */
 		double floor = n == k ? sc->top[k - 1].total : -INFINITY;
-		if (score_candidate(ix, query, own, q.cand[c], w, floor, &score) == 1)
+		if (score_candidate(ix, query, own, &own_tokens, q.cand[c], w, floor, &score) == 1)
 			keep_best(sc->top, &n, k, (struct ranked){score.total, q.cand[c]});
 	}
 	for (size_t c = 0; c < q.n_cand; c++)
@@ -418,7 +423,7 @@ int matching_suggest(const struct matching_index *ix, const struct matching_item
 	double own = matching_tfidf_norm(query, &ix->idf);
 	for (size_t i = 0; i < n; i++) { /* the parts of the few kept, for their reasons */
 		out[i].item = sc.top[i].item;
-		score_candidate(ix, query, own, sc.top[i].item, w, -INFINITY, &out[i].score);
+		score_candidate(ix, query, own, NULL, sc.top[i].item, w, -INFINITY, &out[i].score);
 	}
 	scratch_free(&sc);
 	return (int)n;
@@ -490,7 +495,7 @@ int matching_candidates(const struct matching_index *resources, const struct mat
 {
 	size_t blocks = (n_needs + BLOCK - 1) / BLOCK;
 	struct candidate_work cw = {resources, needs, n_needs, k, w,
-				    malloc((n_needs * k + 1) * sizeof *cw.edges),
+				    mem_large((n_needs * k + 1) * sizeof *cw.edges),
 				    calloc(blocks + 1, sizeof *cw.block_edges)};
 	*edges = NULL, *n_edges = 0;
 	if (k == 0) /* no candidate wanted: an empty graph */

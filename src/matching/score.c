@@ -187,27 +187,74 @@ double matching_tfidf_norm(const struct matching_item *x, const struct matching_
 	return sqrt(sum);
 }
 
-/* Cosine of the TF-IDF vectors (merge of the two sorted token lists). Shared tokens are summed
- * in ascending order; the run lengths (term frequencies) are counted only for shared tokens —
- * this merge is the dearest step of a global run's scoring. */
+void matching_token_set_init(struct matching_token_set *set, const struct matching_item *item)
+{
+	memset(set->filter, 0, sizeof set->filter);
+	set->item = item;
+	for (size_t i = 0; i < item->n_tokens; i++)
+		set->filter[(item->tokens[i] >> 6) & 15] |= 1ULL << (item->tokens[i] & 63);
+}
+
+/* The term frequency of t in the set's item (0 when absent): the filter, then a binary search. */
+static size_t set_tf(const struct matching_token_set *set, uint32_t t)
+{
+	if (!(set->filter[(t >> 6) & 15] & (1ULL << (t & 63))))
+		return 0;
+	const uint32_t *tok = set->item->tokens;
+	size_t lo = 0, hi = set->item->n_tokens;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (tok[mid] < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < set->item->n_tokens && tok[lo] == t
+		       ? run_length(tok, set->item->n_tokens, lo)
+		       : 0;
+}
+
+/*
+ * Cosine of the TF-IDF vectors. Shared tokens are summed in ascending order whichever way they
+ * are found: by a merge of the two sorted token lists, or — when one item is the query of many
+ * pairs (`set`) — by walking the other item's tokens and looking each up in the query's filter,
+ * which skips nearly every absent token with one load. The text part is the dearest step of a
+ * global run's scoring; both ways give the same bits.
+ */
 static void part_text(struct matching_part_score *p, const struct matching_item *n,
 		      const struct matching_item *r, const struct matching_idf *idf, double n_norm,
-		      double r_norm)
+		      double r_norm, const struct matching_token_set *set)
 {
 	double dot = 0;
-	size_t i = 0, j = 0, shared = 0;
-	const uint32_t *nt = n->tokens, *rt = r->tokens;
-	while (i < n->n_tokens && j < r->n_tokens) {
-		if (nt[i] < rt[j]) {
-			i++;
-		} else if (nt[i] > rt[j]) {
-			j++;
-		} else {
-			size_t tn = run_length(nt, n->n_tokens, i), tr = run_length(rt, r->n_tokens, j);
-			double w = idf_of(idf, nt[i]);
-			dot += (double)tn * (double)tr * w * w;
-			shared++;
-			i += tn, j += tr;
+	size_t shared = 0;
+	if (set && (set->item == n || set->item == r)) {
+		const struct matching_item *other = set->item == n ? r : n;
+		for (size_t j = 0; j < other->n_tokens;) {
+			size_t to = run_length(other->tokens, other->n_tokens, j);
+			size_t tq = set_tf(set, other->tokens[j]);
+			if (tq) {
+				double w = idf_of(idf, other->tokens[j]);
+				dot += (double)to * (double)tq * w * w;
+				shared++;
+			}
+			j += to;
+		}
+	} else {
+		size_t i = 0, j = 0;
+		const uint32_t *nt = n->tokens, *rt = r->tokens;
+		while (i < n->n_tokens && j < r->n_tokens) {
+			if (nt[i] < rt[j]) {
+				i++;
+			} else if (nt[i] > rt[j]) {
+				j++;
+			} else {
+				size_t tn = run_length(nt, n->n_tokens, i);
+				size_t tr = run_length(rt, r->n_tokens, j);
+				double w = idf_of(idf, nt[i]);
+				dot += (double)tn * (double)tr * w * w;
+				shared++;
+				i += tn, j += tr;
+			}
 		}
 	}
 	double norms = 0;
@@ -288,7 +335,7 @@ int matching_score_pair(const struct matching_item *need, const struct matching_
 			const struct matching_weights *w, const struct matching_idf *idf,
 			struct matching_score *out)
 {
-	return matching_score_pair_normed(need, resource, w, idf, -1, -1, -INFINITY, out);
+	return matching_score_pair_normed(need, resource, w, idf, -1, -1, -INFINITY, NULL, out);
 }
 
 static double part_weight(const struct matching_weights *w, int p)
@@ -300,6 +347,7 @@ int matching_score_pair_normed(const struct matching_item *need,
 			       const struct matching_item *resource,
 			       const struct matching_weights *w, const struct matching_idf *idf,
 			       double need_norm, double resource_norm, double floor,
+			       const struct matching_token_set *query_tokens,
 			       struct matching_score *out)
 {
 	const char *reject = hard_conditions(need, resource);
@@ -316,24 +364,32 @@ int matching_score_pair_normed(const struct matching_item *need,
 		 compat >= 1 ? "matching.reason.category_same" : "matching.reason.category_related",
 		 llround(compat * 100), 0);
 	part_fields(&out->part[MATCHING_PART_FIELDS], need, resource);
-	part_proximity(&out->part[MATCHING_PART_PROXIMITY], need, resource, w);
 	part_time(&out->part[MATCHING_PART_TIME], need, resource);
 	part_quantity(&out->part[MATCHING_PART_QUANTITY], need, resource);
 	part_trust(&out->part[MATCHING_PART_TRUST], resource, w);
 	double k = w->fairness_k > 0 ? w->fairness_k : 0;
 	out->fairness = 1.0 / (1.0 + k * need->matches_received);
-	/* The text part (a merge of two token lists, mostly cache misses) is the dear one: when
-	 * even a perfect text match could not lift the pair to `floor`, stop here. The margin
+	/* The text part (a merge of two token lists, mostly cache misses) and the proximity (a
+	 * great-circle distance: five transcendental functions) are the dear ones: when even
+	 * perfect values for them could not lift the pair to `floor`, stop before each. The margin
 	 * covers rounding, since the bound adds the parts in another order than the total. */
-	double bound = part_weight(w, MATCHING_PART_TEXT);
+	double bound = part_weight(w, MATCHING_PART_TEXT) + part_weight(w, MATCHING_PART_PROXIMITY);
 	for (int p = 0; p < MATCHING_PART__MAX; p++)
-		if (p != MATCHING_PART_TEXT)
+		if (p != MATCHING_PART_TEXT && p != MATCHING_PART_PROXIMITY)
 			bound += out->part[p].value * part_weight(w, p);
 	if (bound * out->fairness < floor - 1e-9) {
 		out->total = bound * out->fairness;
 		return -1;
 	}
-	part_text(&out->part[MATCHING_PART_TEXT], need, resource, idf, need_norm, resource_norm);
+	part_proximity(&out->part[MATCHING_PART_PROXIMITY], need, resource, w);
+	bound += (out->part[MATCHING_PART_PROXIMITY].value - 1) *
+		 part_weight(w, MATCHING_PART_PROXIMITY);
+	if (bound * out->fairness < floor - 1e-9) {
+		out->total = bound * out->fairness;
+		return -1;
+	}
+	part_text(&out->part[MATCHING_PART_TEXT], need, resource, idf, need_norm, resource_norm,
+		  query_tokens);
 	double sum = 0;
 	for (int p = 0; p < MATCHING_PART__MAX; p++) {
 		out->part[p].weight = part_weight(w, p);

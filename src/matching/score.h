@@ -148,18 +148,28 @@ int matching_score_pair(const struct matching_item *need, const struct matching_
 			const struct matching_weights *w, const struct matching_idf *idf,
 			struct matching_score *out);
 
+/* One item's tokens made ready to be the query of many pairs: a 1,024-bit filter of its token
+ * ids (the item is borrowed: keep it alive and unchanged while the set is used). */
+struct matching_token_set {
+	uint64_t filter[16];
+	const struct matching_item *item;
+};
+void matching_token_set_init(struct matching_token_set *set, const struct matching_item *item);
+
 /*
  * The same for a query that scores hundreds of candidates against one item: the two items'
  * TF-IDF norms are given (matching_tfidf_norm with the same idf; a negative norm is computed
  * here), and `floor` is the total below which the caller has no use for the pair (its k-th best
  * so far; -INFINITY for none). Returns 1 (scored) or 0 (rejected) as matching_score_pair, or -1
- * when even a perfect text part would leave the total below floor: then out->total is that upper
- * bound and the text part is not computed.
+ * when even a perfect text part (and, checked first, a perfect proximity) would leave the total
+ * below floor: then out->total is that upper bound and the parts after it are not computed.
+ * query_tokens (or NULL) is the set of the need or the resource: the query of many pairs.
  */
 int matching_score_pair_normed(const struct matching_item *need,
 			       const struct matching_item *resource,
 			       const struct matching_weights *w, const struct matching_idf *idf,
 			       double need_norm, double resource_norm, double floor,
+			       const struct matching_token_set *query_tokens,
 			       struct matching_score *out);
 
 /* The message key of a part's name ("matching.part.fields" -> "领域重合" / "Field overlap"). */

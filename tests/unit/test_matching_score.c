@@ -99,16 +99,56 @@ static void test_precomputed_idf_norms_and_floor(void **state)
 	struct matching_score a, b, c;
 	assert_int_equal(matching_score_pair(&n, &r, &w, &plain, &a), 1);
 	assert_int_equal(matching_score_pair_normed(&n, &r, &w, &pre, matching_tfidf_norm(&n, &pre),
-						    matching_tfidf_norm(&r, &pre), a.total, &b),
+						    matching_tfidf_norm(&r, &pre), a.total, NULL, &b),
 			 1); /* a floor equal to the total still scores the pair */
 	assert_true(a.total == b.total);
 	assert_true(a.part[MATCHING_PART_TEXT].value > 0);
-	assert_int_equal(matching_score_pair_normed(&n, &r, &w, &pre, -1, -1, a.total + 0.5, &c), -1);
+	assert_int_equal(matching_score_pair_normed(&n, &r, &w, &pre, -1, -1, a.total + 0.5, NULL, &c),
+			 -1);
 	assert_true(c.total >= a.total);
 	/* a rejected pair is rejected whatever the floor */
 	r.org_id = n.org_id;
-	assert_int_equal(matching_score_pair_normed(&n, &r, &w, &pre, -1, -1, 10, &c), 0);
+	assert_int_equal(matching_score_pair_normed(&n, &r, &w, &pre, -1, -1, 10, NULL, &c), 0);
 	assert_non_null(c.reject);
+}
+
+/* The text part found through a query's token filter (either item as the query) equals the
+ * merge's to the last bit, on token lists with repeats, ids far apart (filter collisions:
+ * 5 and 1029 share a filter bit) and no overlap at all. */
+static void test_token_filter_gives_the_merge_s_bits(void **state)
+{
+	(void)state;
+	static const uint32_t lists[][8] = {
+		{1, 1, 5, 9, 1029, 1029, 70000, 70001}, {1, 5, 5, 5, 1029, 2000, 70001, 90000},
+		{2, 3, 4, 6, 7, 8, 10, 11},             {5, 1029, 2053, 3077, 4101, 5125, 6149, 7173},
+	};
+	uint32_t df[90001];
+	double weight[90001];
+	for (uint32_t t = 0; t <= 90000; t++)
+		df[t] = 1 + t % 7, weight[t] = log(101.0 / (1.0 + df[t])) + 1.0;
+	struct matching_idf idf = {df, 90001, 100, weight};
+	struct matching_weights w;
+	matching_weights_default(&w);
+	for (size_t a = 0; a < 4; a++)
+		for (size_t b = 0; b < 4; b++) {
+			struct matching_item n = need_item(), r = resource_item();
+			n.tokens = lists[a], n.n_tokens = 8, r.tokens = lists[b], r.n_tokens = 8;
+			struct matching_token_set sn, sr;
+			matching_token_set_init(&sn, &n);
+			matching_token_set_init(&sr, &r);
+			struct matching_score merge, by_need, by_resource;
+			double nn = matching_tfidf_norm(&n, &idf), rn = matching_tfidf_norm(&r, &idf);
+			assert_int_equal(matching_score_pair(&n, &r, &w, &idf, &merge), 1);
+			matching_score_pair_normed(&n, &r, &w, &idf, nn, rn, -INFINITY, &sn, &by_need);
+			matching_score_pair_normed(&n, &r, &w, &idf, nn, rn, -INFINITY, &sr, &by_resource);
+			assert_true(merge.part[MATCHING_PART_TEXT].value ==
+				    by_need.part[MATCHING_PART_TEXT].value);
+			assert_true(merge.part[MATCHING_PART_TEXT].value ==
+				    by_resource.part[MATCHING_PART_TEXT].value);
+			assert_int_equal(merge.part[MATCHING_PART_TEXT].arg[0],
+					 by_need.part[MATCHING_PART_TEXT].arg[0]);
+			assert_true(merge.total == by_need.total && merge.total == by_resource.total);
+		}
 }
 
 static void test_proximity_steps_and_distance_decay(void **state)
@@ -244,6 +284,7 @@ int main(void)
 		cmocka_unit_test(test_trust_is_smoothed),
 		cmocka_unit_test(test_related_category_scores_in_part),
 		cmocka_unit_test(test_hard_conditions_filter),
+		cmocka_unit_test(test_token_filter_gives_the_merge_s_bits),
 		cmocka_unit_test(test_explanation_in_both_languages),
 		cmocka_unit_test(test_names_round_trip),
 	};
