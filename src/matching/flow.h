@@ -22,6 +22,9 @@
  * Scores are integers per unit of quantity: a candidate score in [0, 1] (score.h) becomes
  * llround(score * MATCHING_SCORE_SCALE) per unit; see matching_edge_score().
  *
+ * The candidate graph is first split into its connected parts, each solved on its own (the
+ * optimum of the whole is the sum of theirs), on up to two threads the call starts and joins.
+ *
  * Pure C over arrays: no database, no globals, safe from any thread (one call per input).
  */
 #ifndef TONGXIN_MATCHING_FLOW_H
