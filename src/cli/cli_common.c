@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "files/files.h"
 #include "http/http.h"
+#include "notify/notify_admin.h"
 
 enum lang cli_lang(void)
 {
@@ -25,6 +26,8 @@ int cli_parse_common(struct cli_opts *o, int *argc, char **argv)
 		o->data_dir = getenv("TONGXIN_DATA_DIR");
 	if (!o->listen)
 		o->listen = getenv("TONGXIN_LISTEN");
+	if (!o->public_url)
+		o->public_url = getenv("TONGXIN_PUBLIC_URL");
 	if (!o->data_dir || !*o->data_dir)
 		o->data_dir = "data";
 	if (!o->listen || !*o->listen)
@@ -41,6 +44,8 @@ int cli_parse_common(struct cli_opts *o, int *argc, char **argv)
 			slot = &o->listen;
 		else if (strcmp(a, "--as") == 0)
 			slot = &o->as_user;
+		else if (strcmp(a, "--public-url") == 0)
+			slot = &o->public_url;
 		else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			o->help = 1;
 			continue;
@@ -65,6 +70,12 @@ int cli_parse_common(struct cli_opts *o, int *argc, char **argv)
 		files = path;
 	}
 	files_configure(files);
+	if (o->public_url && *o->public_url && !notify_public_url_valid(o->public_url)) {
+		fprintf(stderr, "tongxin: --public-url 须为 http(s):// 开头的网址 must be an http(s) URL: "
+				"%s\n", o->public_url);
+		return 2;
+	}
+	notify_configure_public_url(o->public_url);
 	return 0;
 }
 

@@ -43,7 +43,6 @@ int cli_serve(int argc, char **argv)
 	const char *secure = getenv("TONGXIN_SECURE_COOKIES");
 	cfg.secure_cookies = secure && strcmp(secure, "1") == 0;
 	cfg.trusted_proxy = getenv("TONGXIN_TRUSTED_PROXY");
-	const char *public_url = getenv("TONGXIN_PUBLIC_URL");
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc)
 			cfg.threads = (unsigned)atoi(argv[++i]);
@@ -55,20 +54,12 @@ int cli_serve(int argc, char **argv)
 			cfg.secure_cookies = 1;
 		else if (strcmp(argv[i], "--trusted-proxy") == 0 && i + 1 < argc)
 			cfg.trusted_proxy = argv[++i];
-		else if (strcmp(argv[i], "--public-url") == 0 && i + 1 < argc)
-			public_url = argv[++i];
 		else {
 			fprintf(stderr, "tongxin serve: 未知选项 unknown option %s\n\n%s", argv[i],
 				serve_help);
 			return 2;
 		}
 	}
-	if (public_url && *public_url && !notify_public_url_valid(public_url)) {
-		fprintf(stderr, "tongxin serve: --public-url 须为 http(s):// 开头的网址 must be an "
-				"http(s) URL: %s\n", public_url);
-		return 2;
-	}
-	notify_configure_public_url(public_url);
 	struct db *db = cli_open_db(&o);
 	if (!db)
 		return 1;

@@ -68,3 +68,14 @@ test('serve refuses a malformed --public-url', () => {
   assert.equal(r.status, 2);
   assert.match(r.stderr, /public-url/);
 });
+
+test('tasks run from the command line (cron) reads --public-url like serve', () => {
+  const bad = srv.cli(['tasks', 'run', 'notify.deliver', '--public-url', 'ftp://files.example.cn']);
+  assert.equal(bad.status, 2, bad.stderr);
+  assert.match(bad.stderr, /public-url/);
+  const good = srv.cli(['tasks', 'run', 'notify.deliver', '--public-url', 'https://cron.example.cn/']);
+  assert.equal(good.status, 0, good.stderr);
+  assert.match(good.stdout, /^notify\.deliver: \d+$/m);
+  const env = srv.cli(['tasks', 'run', 'notify.deliver'], { env: { TONGXIN_PUBLIC_URL: 'not a url' } });
+  assert.equal(env.status, 2, 'the environment variable is checked too');
+});
