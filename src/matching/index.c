@@ -326,15 +326,16 @@ static void keep_best(struct ranked *top, size_t *n, size_t k, struct ranked s)
  * item PREFETCH_ITEM places ahead is fetched now, and the lists of the one PREFETCH_LISTS ahead,
  * whose item arrived by then. Prefetches never fault and change no result.
  */
-#define PREFETCH_ITEM 8
-#define PREFETCH_LISTS 4
+#define PREFETCH_ITEM 16
+#define PREFETCH_LISTS 8
 
 static void prefetch_ahead(const struct matching_index *ix, const struct query *q, size_t c)
 {
 	if (c + PREFETCH_ITEM < q->n_cand) {
 		const char *it = (const char *)&ix->items[q->cand[c + PREFETCH_ITEM]];
-		for (size_t off = 0; off < sizeof(struct matching_item); off += 64)
-			__builtin_prefetch(it + off);
+		const char *line = (const char *)((uintptr_t)it & ~(uintptr_t)63); /* every line */
+		for (; line < it + sizeof(struct matching_item); line += 64)
+			__builtin_prefetch(line);
 		__builtin_prefetch(&ix->norm[q->cand[c + PREFETCH_ITEM]]);
 	}
 	if (c + PREFETCH_LISTS < q->n_cand) {
