@@ -176,6 +176,21 @@ static void shape_contact(struct ctx *c, json_t *o)
 					 is_self(c, o)));
 }
 
+/* The linked account's username and name for those who may edit the entry (the form shows
+ * it; other readers see only user_id). */
+static void add_linked_user(struct ctx *c, json_t *o)
+{
+	json_t *u = json_object_get(o, "user_id");
+	if (!json_is_integer(u) || !json_is_true(json_object_get(o, "can_edit")))
+		return;
+	struct db_stmt *st = db_query(c->db,
+				      "SELECT id, username, display_name FROM app_user WHERE id = $1",
+				      "l", (int64_t)json_integer_value(u));
+	if (db_step(st) == DB_ROW)
+		json_object_set_new(o, "user", res_row_json(st, "lss"));
+	db_done(st);
+}
+
 json_t *talent_get_json(struct ctx *c, int64_t id)
 {
 	if (c->who->user_id == PRINCIPAL_ANONYMOUS) {
@@ -183,9 +198,56 @@ json_t *talent_get_json(struct ctx *c, int64_t id)
 		return NULL;
 	}
 	json_t *o = talent_load(c, id);
-	if (o)
+	if (o) {
 		shape_contact(c, o);
+		add_linked_user(c, o);
+	}
 	return o;
+}
+
+enum { USER_OPTIONS_MAX = 20 };
+
+/* "%q%" lower-cased for LIKE, with %, _ and the escape character '!' escaped. */
+static const char *like_pattern(struct ctx *c, const char *q)
+{
+	struct buf b = {0};
+	buf_putc(&b, '%');
+	for (const char *p = q; *p; p++) {
+		if (*p == '%' || *p == '_' || *p == '!')
+			buf_putc(&b, '!');
+		buf_putc(&b, *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p);
+	}
+	buf_putc(&b, '%');
+	buf_putc(&b, 0);
+	const char *s = arena_strdup(c->arena, b.data);
+	buf_free(&b);
+	return s;
+}
+
+json_t *talent_user_options_json(struct ctx *c, const char *q)
+{
+	if (policy_check(c, ACT_TALENT_USER_LOOKUP, NULL) != 0)
+		return NULL;
+	static const char sql[] =
+		"SELECT u.id, u.username, u.display_name, CASE WHEN EXISTS (SELECT 1 FROM user_role "
+		"r WHERE r.user_id = u.id AND r.role = 'expert') THEN 1 ELSE 0 END AS expert, "
+		"(SELECT MIN(t.id) FROM talent t WHERE t.user_id = u.id) AS talent_id "
+		"FROM app_user u WHERE u.status = 'active' AND (CAST($1 AS TEXT) IS NULL OR "
+		"LOWER(u.username) LIKE $1 ESCAPE '!' OR LOWER(u.display_name) LIKE $1 ESCAPE '!') "
+		"ORDER BY expert DESC, u.username LIMIT $2";
+	struct db_stmt *st = db_prepare(c->db, sql);
+	db_bind_text(st, 1, q ? like_pattern(c, q) : NULL);
+	db_bind_int(st, 2, USER_OPTIONS_MAX);
+	json_t *items = json_array();
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW)
+		json_array_append_new(items, res_row_json(st, "lssbl"));
+	db_done(st);
+	if (rc == DB_ERROR) {
+		json_decref(items);
+		return ctx_db_error(c), NULL;
+	}
+	return json_pack("{s:o}", "items", items);
 }
 
 static const char talent_list_sql[] =
