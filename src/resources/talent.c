@@ -117,16 +117,35 @@ json_t *talent_split_list(const char *s)
 	"SELECT t.id, t.name, t.kind, t.user_id, t.person_id, t.org_id, o.name AS org_name, "    \
 	"t.skills, t.affiliation, t.title, t.hours_per_month, t.pro_bono, t.languages, "          \
 	"t.phone, t.email, t.bio, t.active, t.created_at, t.updated_at, t.version, "              \
-	"t.street_code, ds.name AS street_name "                                                 \
+	"t.street_code, ds.name AS street_name, COALESCE(tr.fulfilled, 0), "                     \
+	"COALESCE(tr.failed, 0), COALESCE(tr.rating_sum, 0), COALESCE(tr.rating_count, 0) "       \
 	"FROM talent t LEFT JOIN org o ON o.id = t.org_id "                                       \
-	"LEFT JOIN division ds ON ds.code = t.street_code "
+	"LEFT JOIN division ds ON ds.code = t.street_code "                                       \
+	"LEFT JOIN talent_record tr ON tr.talent_id = t.id "
 #define T_SPEC "lsslllsssslbssssblllss"
+enum { T_RECORD_COL = 22 }; /* the four talent_record columns after T_SPEC's */
+
+/* Reads the row (T_COLS) into JSON with the service record as {fulfilled, failed,
+ * rating_count, rating_mean (null without ratings)}. */
+static json_t *talent_row_json(struct db_stmt *st)
+{
+	json_t *o = res_row_json(st, T_SPEC);
+	int64_t v[4];
+	for (int i = 0; i < 4; i++)
+		v[i] = db_col_int(st, T_RECORD_COL + i);
+	json_t *rec = json_pack("{s:I, s:I, s:I}", "fulfilled", (json_int_t)v[0], "failed",
+				(json_int_t)v[1], "rating_count", (json_int_t)v[3]);
+	json_object_set_new(rec, "rating_mean",
+			    v[3] ? json_real((double)v[2] / (double)v[3]) : json_null());
+	json_object_set_new(o, "record", rec);
+	return o;
+}
 
 static json_t *talent_load(struct ctx *c, int64_t id)
 {
 	struct db_stmt *st = db_query(c->db, T_COLS "WHERE t.id = $1", "l", id);
 	int rc = db_step(st);
-	json_t *o = rc == DB_ROW ? res_row_json(st, T_SPEC) : NULL;
+	json_t *o = rc == DB_ROW ? talent_row_json(st) : NULL;
 	db_done(st);
 	if (rc == DB_ERROR)
 		return ctx_db_error(c), NULL;
@@ -316,7 +335,7 @@ json_t *talent_list_json(struct ctx *c, const struct talent_query *q)
 				total = db_col_int(st, 0);
 				continue;
 			}
-			json_t *o = res_row_json(st, T_SPEC);
+			json_t *o = talent_row_json(st);
 			json_object_set_new(o, "skills",
 					    talent_split_list(json_string_value(json_object_get(o, "skills"))));
 			json_object_set_new(
@@ -432,8 +451,8 @@ static int talent_update_in_tx(struct ctx *c, int64_t id, json_t *body, json_t *
 	if (!policy_allows(c->who, ACT_TALENT_WRITE, NULL) && !is_self(c, old))
 		return policy_check(c, ACT_TALENT_WRITE, NULL);
 	json_t *merged = json_deep_copy(old);
-	const char *drop[] = {"id", "org_name", "created_at", "updated_at", "street_name"};
-	for (int i = 0; i < 5; i++)
+	const char *drop[] = {"id", "org_name", "created_at", "updated_at", "street_name", "record"};
+	for (int i = 0; i < 6; i++)
 		json_object_del(merged, drop[i]);
 	json_object_update(merged, body);
 	struct talent_input in;
