@@ -233,16 +233,6 @@ static const char expert_sql[] =
 	"COALESCE(tr.rating_sum, 0), COALESCE(tr.rating_count, 0) FROM talent t "
 	"LEFT JOIN talent_record tr ON tr.talent_id = t.id WHERE t.id = $1";
 
-/* The record as the API shows it on a talent entry (see talent.c). */
-static json_t *record_json(const struct record *r)
-{
-	json_t *o = json_pack("{s:I, s:I, s:I}", "fulfilled", (json_int_t)r->fulfilled, "failed",
-			      (json_int_t)r->failed, "rating_count", (json_int_t)r->rating_count);
-	json_object_set_new(o, "rating_mean",
-			    r->rating_count ? json_real((double)r->rating_sum / (double)r->rating_count)
-					    : json_null());
-	return o;
-}
 
 /* Loads and scores one candidate; 1 when it may not be suggested (own organization). */
 static int score_one(struct ctx *c, const struct need_facts *nf, int64_t id, struct expert *e)
@@ -256,7 +246,8 @@ static int score_one(struct ctx *c, const struct need_facts *nf, int64_t id, str
 	struct record rec = {db_col_int(st, 11), db_col_int(st, 12), db_col_int(st, 13),
 			     db_col_int(st, 14)};
 	db_done(st);
-	json_object_set_new(e->row, "record", record_json(&rec));
+	json_object_set_new(e->row, "record", talent_record_json(rec.fulfilled, rec.failed,
+								 rec.rating_sum, rec.rating_count));
 	part_record(&e->part[EP_RECORD], &rec);
 	json_t *r = e->row;
 	json_object_set_new(r, "pro_bono", json_boolean(json_integer_value(json_object_get(r, "pro_bono"))));

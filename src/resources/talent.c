@@ -125,19 +125,26 @@ json_t *talent_split_list(const char *s)
 #define T_SPEC "lsslllsssslbssssblllss"
 enum { T_RECORD_COL = 22 }; /* the four talent_record columns after T_SPEC's */
 
-/* Reads the row (T_COLS) into JSON with the service record as {fulfilled, failed,
- * rating_count, rating_mean (null without ratings)}. */
+json_t *talent_record_json(int64_t fulfilled, int64_t failed, int64_t rating_sum,
+			   int64_t rating_count)
+{
+	json_t *o = json_pack("{s:I, s:I, s:I}", "fulfilled", (json_int_t)fulfilled, "failed",
+			      (json_int_t)failed, "rating_count", (json_int_t)rating_count);
+	json_object_set_new(o, "rating_mean",
+			    rating_count ? json_real((double)rating_sum / (double)rating_count)
+					 : json_null());
+	return o;
+}
+
+/* Reads the row (T_COLS) into JSON with the service record under "record". */
 static json_t *talent_row_json(struct db_stmt *st)
 {
 	json_t *o = res_row_json(st, T_SPEC);
-	int64_t v[4];
-	for (int i = 0; i < 4; i++)
-		v[i] = db_col_int(st, T_RECORD_COL + i);
-	json_t *rec = json_pack("{s:I, s:I, s:I}", "fulfilled", (json_int_t)v[0], "failed",
-				(json_int_t)v[1], "rating_count", (json_int_t)v[3]);
-	json_object_set_new(rec, "rating_mean",
-			    v[3] ? json_real((double)v[2] / (double)v[3]) : json_null());
-	json_object_set_new(o, "record", rec);
+	json_object_set_new(o, "record",
+			    talent_record_json(db_col_int(st, T_RECORD_COL),
+					       db_col_int(st, T_RECORD_COL + 1),
+					       db_col_int(st, T_RECORD_COL + 2),
+					       db_col_int(st, T_RECORD_COL + 3)));
 	return o;
 }
 
