@@ -49,6 +49,7 @@ static const char *const action_names[ACT__MAX] = {
 	[ACT_MATCHING_SUGGEST] = "matching.suggest",
 	[ACT_MATCHING_RUN] = "matching.run",
 	[ACT_MATCHING_WEIGHTS] = "matching.weights",
+	[ACT_TALENT_USER_LOOKUP] = "talent.user_lookup",
 };
 
 const char *action_name(enum action a)
@@ -98,6 +99,7 @@ static int resources_allows(const struct principal *p, enum action a,
 		return ((staff || liaison) && inside) || member;
 	case ACT_RES_EXPORT:
 	case ACT_TALENT_WRITE:
+	case ACT_TALENT_USER_LOOKUP: /* those who may link an entry to an account */
 		return staff;
 	case ACT_TALENT_READ_CONTACT:
 		return staff || liaison;
@@ -245,7 +247,7 @@ int policy_allows(const struct principal *p, enum action a, const struct policy_
 	if (principal_has(p, ROLE_STAFF) && staff_allows(p, a, obj))
 		return 1;
 	if ((a >= ACT_RES_WRITE && a <= ACT_DOCKING_READ) ||
-	    (a >= ACT_MATCHING_SUGGEST && a <= ACT_MATCHING_WEIGHTS))
+	    (a >= ACT_MATCHING_SUGGEST && a <= ACT_MATCHING_WEIGHTS) || a == ACT_TALENT_USER_LOOKUP)
 		return resources_allows(p, a, obj);
 	if (principal_has(p, ROLE_LIAISON)) {
 		if (liaison_allows(p, a, obj))

@@ -73,6 +73,7 @@ enum action {
 	ACT_MATCHING_SUGGEST,    /* suggestions for an item of obj's organization (staff, its users) */
 	ACT_MATCHING_RUN,        /* start and read global allocation runs */
 	ACT_MATCHING_WEIGHTS,    /* read and change the matching weights */
+	ACT_TALENT_USER_LOOKUP,  /* search accounts (id, username, name) to link a talent entry */
 	ACT__MAX
 };
 

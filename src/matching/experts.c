@@ -11,22 +11,28 @@
 #include "matching/experts.h"
 #include "resources/resources.h"
 
-enum expert_part { EP_FIELDS, EP_TEXT, EP_HOURS, EP_PROXIMITY, EP__MAX };
+enum expert_part { EP_FIELDS, EP_TEXT, EP_HOURS, EP_PROXIMITY, EP_RECORD, EP__MAX };
 
 static const struct {
 	const char *name, *key;
 	double weight;
 } parts[EP__MAX] = {
-	[EP_FIELDS] = {"fields", "matching.part.fields", 0.35},
-	[EP_TEXT] = {"text", "resources.expert.part.text", 0.30},
+	[EP_FIELDS] = {"fields", "matching.part.fields", 0.30},
+	[EP_TEXT] = {"text", "resources.expert.part.text", 0.25},
 	[EP_HOURS] = {"hours", "resources.expert.part.hours", 0.20},
 	[EP_PROXIMITY] = {"proximity", "matching.part.proximity", 0.15},
+	[EP_RECORD] = {"record", "resources.expert.part.record", 0.10},
 };
+
+/* The record's mean rating is pulled towards a middling prior (3 of 5, worth 2 ratings), so
+ * one 5-star rating is not a perfect record and an expert without ratings is not last. */
+static const double RECORD_PRIOR_MEAN = 3, RECORD_PRIOR_COUNT = 2;
 
 struct part_value {
 	double value;
 	const char *reason;
 	long long n, m;
+	double mean; /* {mean} of the reason, one decimal */
 };
 
 /* A set of words: sorted, distinct, arena strings. */
@@ -203,11 +209,30 @@ static void part_proximity(struct part_value *p, const struct need_facts *nf, co
 		*p = (struct part_value){0, "matching.reason.far", 0, 0};
 }
 
+/* The service record (talent_record): fulfilled and failed dockings, ratings from need sides. */
+struct record {
+	int64_t fulfilled, failed, rating_sum, rating_count;
+};
+
+static void part_record(struct part_value *p, const struct record *r)
+{
+	double mean = r->rating_count ? (double)r->rating_sum / (double)r->rating_count : 0;
+	double smoothed = ((double)r->rating_sum + RECORD_PRIOR_COUNT * RECORD_PRIOR_MEAN) /
+			  ((double)r->rating_count + RECORD_PRIOR_COUNT);
+	*p = (struct part_value){(smoothed - 1) / 4,
+				 r->rating_count ? "resources.expert.reason.record"
+						 : "resources.expert.reason.record_none",
+				 (long long)r->fulfilled, (long long)r->rating_count, mean};
+}
+
 static const char expert_sql[] =
 	"SELECT t.id, t.name, t.title, t.affiliation, t.hours_per_month, t.pro_bono, "
 	"t.street_code, t.skills, t.bio, COALESCE(t.org_id, 0) AS org_id, (SELECT d.id FROM docking d "
 	"WHERE d.need_id = $2 AND d.talent_id = t.id AND d.status IN ('proposed', 'accepted', "
-	"'in_progress')) AS live_docking_id FROM talent t WHERE t.id = $1";
+	"'in_progress')) AS live_docking_id, COALESCE(tr.fulfilled, 0), COALESCE(tr.failed, 0), "
+	"COALESCE(tr.rating_sum, 0), COALESCE(tr.rating_count, 0) FROM talent t "
+	"LEFT JOIN talent_record tr ON tr.talent_id = t.id WHERE t.id = $1";
+
 
 /* Loads and scores one candidate; 1 when it may not be suggested (own organization). */
 static int score_one(struct ctx *c, const struct need_facts *nf, int64_t id, struct expert *e)
@@ -218,7 +243,12 @@ static int score_one(struct ctx *c, const struct need_facts *nf, int64_t id, str
 		return 1;
 	}
 	e->row = res_row_json(st, "lsssllsssll");
+	struct record rec = {db_col_int(st, 11), db_col_int(st, 12), db_col_int(st, 13),
+			     db_col_int(st, 14)};
 	db_done(st);
+	json_object_set_new(e->row, "record", talent_record_json(rec.fulfilled, rec.failed,
+								 rec.rating_sum, rec.rating_count));
+	part_record(&e->part[EP_RECORD], &rec);
 	json_t *r = e->row;
 	json_object_set_new(r, "pro_bono", json_boolean(json_integer_value(json_object_get(r, "pro_bono"))));
 	e->org_id = json_integer_value(json_object_get(r, "org_id"));
@@ -258,7 +288,8 @@ static int score_one(struct ctx *c, const struct need_facts *nf, int64_t id, str
 /* "领域重合 0.67 × 权重 0.35 = 0.23（2 个共同领域，共 3 个）" */
 static void explain(struct ctx *c, struct buf *b, int p, const struct part_value *v)
 {
-	json_t *params = json_pack("{sI sI}", "n", (json_int_t)v->n, "m", (json_int_t)v->m);
+	json_t *params = json_pack("{sI sI ss}", "n", (json_int_t)v->n, "m", (json_int_t)v->m, "mean",
+				   arena_printf(c->arena, "%.1f", v->mean));
 	buf_printf(b, "%s %.2f × %s %.2f = %.2f%s", msg_text(parts[p].key, c->lang), v->value,
 		   msg_text("matching.weight", c->lang), parts[p].weight, v->value * parts[p].weight,
 		   c->lang == LANG_EN ? " (" : "（");

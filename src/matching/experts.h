@@ -12,8 +12,11 @@
  *   hours      the expert's hours per month against what the need still lacks (hours), or
  *              whether the expert gives any time (a need counted in people)
  *   proximity  same street 1, same district 0.5, unknown 0.2
+ *   record     服务记录: the mean rating the expert received from need sides (talent_record),
+ *              smoothed towards 3 of 5 as if two such ratings were there, mapped 1..5 -> 0..1
+ *              (no rating yet: 0.5), like the trust part of resource suggestions
  *
- *   total = sum of weight × value, weights 0.35 / 0.30 / 0.20 / 0.15
+ *   total = sum of weight × value, weights 0.30 / 0.25 / 0.20 / 0.15 / 0.10
  *
  * An expert affiliated with the need's own organization is never suggested (self-docking).
  */
@@ -27,7 +30,7 @@ enum { EXPERTS_CANDIDATES = 200 };
 
 /* The best k experts (1..50) for need `id`: {item, applicable, suggestions: [{id, name, title,
  * affiliation, fields, skills, hours_per_month, pro_bono, street_code, live_docking_id,
- * score: {total, parts: [{part, name, value, weight, contribution, reason}], explanation}}],
+ * record: {fulfilled, failed, rating_count, rating_mean}, score: {total, parts: [{part, name, value, weight, contribution, reason}], explanation}}],
  * candidates, millis}, reasons in c->lang. `applicable` is false (and the list empty) for a
  * need that is not of category expertise or training. ACT_MATCHING_SUGGEST on the need's
  * organization; 404 when the need is hidden. New reference, or NULL with c->err. */

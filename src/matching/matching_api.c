@@ -85,12 +85,24 @@ static int run_get(struct req *r)
 	return body ? reply_json(r, 200, body) : -1;
 }
 
+static ssize_t edges_csv_stream(void *arg, uint64_t pos, char *buf, size_t max)
+{
+	(void)pos;
+	long n = matching_run_edges_csv_read(arg, buf, max);
+	return n > 0 ? (ssize_t)n : n == 0 ? -1 : -2;
+}
+
+static void edges_csv_free(void *arg)
+{
+	matching_run_edges_csv_close(arg);
+}
+
 /* GET /api/v1/matching/runs/{id}/edges?page&per_page&allocated=0|1&format=json|csv — admin,
  * staff. 200 {items: [{seq, need_id, resource_id, score, capacity, flow, need_quantity,
  * resource_quantity, need_title, need_org_name, resource_title, resource_org_name,
  * docking_id}], total, page, per_page}: every candidate edge (allocated=1: the allocation)
  * with the quantities the run saw, enough to re-check its optimality. format=csv: every edge
- * at once as a CSV download (paging ignored), for big runs. 404; 422. */
+ * at once as a CSV download (paging ignored), streamed in bounded memory, for big runs. 404; 422. */
 static int run_edges(struct req *r)
 {
 	int64_t id, page, per_page, allocated;
@@ -105,16 +117,19 @@ static int run_edges(struct req *r)
 	if (error_check(&r->c.err) != 0)
 		return -1;
 	if (csv) {
-		struct buf b = {0};
-		int rc = matching_run_edges_csv(&r->c, id, &b);
-		if (rc == 0) {
-			reply_header(r, "Content-Disposition",
-				     arena_printf(r->c.arena, "attachment; filename=\"run-%lld-edges.csv\"",
-						  (long long)id));
-			rc = reply_bytes(r, 200, "text/csv; charset=utf-8", b.data ? b.data : "", b.len);
-		}
-		buf_free(&b);
-		return rc;
+		struct run_edges_csv *e =
+			matching_run_edges_csv_open(&r->c, server_config()->database_url, id);
+		if (!e)
+			return -1;
+		r->stream_read = edges_csv_stream;
+		r->stream_free = edges_csv_free;
+		r->stream_arg = e;
+		r->content_type = "text/csv; charset=utf-8";
+		r->status = 200;
+		reply_header(r, "Content-Disposition",
+			     arena_printf(r->c.arena, "attachment; filename=\"run-%lld-edges.csv\"",
+					  (long long)id));
+		return 0;
 	}
 	json_t *body = matching_run_edges_json(&r->c, id, (int)allocated, page, per_page);
 	return body ? reply_json(r, 200, body) : -1;

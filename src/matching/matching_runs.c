@@ -587,28 +587,92 @@ json_t *matching_run_edges_json(struct ctx *c, int64_t id, int allocated, int64_
 			 (json_int_t)page, "per_page", (json_int_t)per_page);
 }
 
-int matching_run_edges_csv(struct ctx *c, int64_t id, struct buf *out)
+/* Edges are read a page at a time by seq (the primary key), so memory stays bounded whatever
+ * the run's size on both engines (libpq would otherwise hold the whole result). */
+enum { EDGES_CSV_PAGE = 2000 };
+
+struct run_edges_csv {
+	struct db *db;
+	int64_t run_id, last_seq;
+	int header_written, done;
+	struct buf pending;
+	size_t pending_pos;
+};
+
+struct run_edges_csv *matching_run_edges_csv_open(struct ctx *c, const char *db_url, int64_t id)
 {
 	if (policy_check(c, ACT_MATCHING_RUN, NULL) != 0)
-		return -1;
+		return NULL;
 	if (!db_exists(c->db, "SELECT 1 FROM matching_run WHERE id = $1", "l", id))
-		return error_set(&c->err, E_NOT_FOUND, "matching.run_not_found");
-	buf_printf(out, "seq,need_id,resource_id,score,capacity,flow,need_quantity,"
-			"resource_quantity\r\n");
-	struct db_stmt *st = db_query(
-		c->db,
+		return error_set(&c->err, E_NOT_FOUND, "matching.run_not_found"), NULL;
+	struct run_edges_csv *e = xcalloc(1, sizeof *e);
+	e->db = db_open(db_url, &c->err);
+	if (!e->db) {
+		free(e);
+		return NULL;
+	}
+	e->run_id = id;
+	e->last_seq = -1;
+	return e;
+}
+
+/* The next page of edges as CSV lines into e->pending: > 0 rows, 0 at the end, -1 on error. */
+static int edges_csv_page(struct run_edges_csv *e)
+{
+	static const char page_sql[] =
 		"SELECT e.seq, e.need_id, e.resource_id, e.score, e.capacity, e.flow, ni.quantity, "
 		"ri.quantity FROM matching_run_edge e JOIN matching_run_item ni ON ni.run_id = "
 		"e.run_id AND ni.item_id = e.need_id JOIN matching_run_item ri ON ri.run_id = "
-		"e.run_id AND ri.item_id = e.resource_id WHERE e.run_id = $1 ORDER BY e.seq",
-		"l", id);
-	int rc;
+		"e.run_id AND ri.item_id = e.resource_id WHERE e.run_id = $1 AND e.seq > $2 "
+		"ORDER BY e.seq LIMIT $3";
+	struct db_stmt *st = db_query(e->db, page_sql, "lli", e->run_id, e->last_seq,
+				      (int)EDGES_CSV_PAGE);
+	int rc, n = 0;
 	while ((rc = db_step(st)) == DB_ROW) {
 		for (int i = 0; i < 8; i++)
-			buf_printf(out, "%lld%s", (long long)db_col_int(st, i), i < 7 ? "," : "\r\n");
+			buf_printf(&e->pending, "%lld%s", (long long)db_col_int(st, i),
+				   i < 7 ? "," : "\r\n");
+		e->last_seq = db_col_int(st, 0);
+		n++;
 	}
 	db_done(st);
-	return rc == DB_ERROR ? ctx_db_error(c) : 0;
+	if (rc == DB_ERROR)
+		return -1;
+	e->done = n < EDGES_CSV_PAGE;
+	return n;
+}
+
+long matching_run_edges_csv_read(struct run_edges_csv *e, char *out, size_t max)
+{
+	while (e->pending_pos >= e->pending.len) {
+		buf_reset(&e->pending);
+		e->pending_pos = 0;
+		if (!e->header_written) {
+			buf_puts(&e->pending, "seq,need_id,resource_id,score,capacity,flow,"
+					      "need_quantity,resource_quantity\r\n");
+			e->header_written = 1;
+			continue;
+		}
+		if (e->done)
+			return 0;
+		if (edges_csv_page(e) < 0)
+			return -1;
+	}
+	size_t n = e->pending.len - e->pending_pos;
+	if (n > max)
+		n = max;
+	memcpy(out, e->pending.data + e->pending_pos, n);
+	e->pending_pos += n;
+	return (long)n;
+}
+
+void matching_run_edges_csv_close(struct run_edges_csv *e)
+{
+	if (!e)
+		return;
+	db_close(e->db);
+	buf_free(&e->pending);
+	free(e);
 }
 
 json_t *matching_runs_json(struct ctx *c, int64_t page, int64_t per_page)

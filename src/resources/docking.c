@@ -8,7 +8,8 @@
  * concurrent acts on the same version one changes the row and the other finds nothing to
  * change and gets 409 stale_version. Fulfilment lowers both items' remaining quantity in the
  * same transaction (conditional on enough remaining), moves them to partly_matched or
- * fulfilled, and counts the docking in org_trust; ratings go to the organization rated.
+ * fulfilled, and counts the docking in org_trust (an expert's in talent_record); ratings go to
+ * the organization rated (the need side's rating of an expert to the expert's record).
  * Both organizations are notified at every step; every step is audited.
  */
 #include <string.h>
@@ -398,25 +399,43 @@ static int consume(struct ctx *c, int64_t item_id, int64_t q)
 	return res_item_index_in_tx(c, item_id);
 }
 
-/* Adds to an organization's trust counters. */
-static int trust_add(struct ctx *c, int64_t org_id, int fulfilled, int failed, int64_t rating)
+/* Adds to one row of a counters table (org_trust, talent_record): created at zero if needed. */
+static int counters_add(struct ctx *c, const char *insert_sql, const char *update_sql, int64_t id,
+			int fulfilled, int failed, int64_t rating)
 {
-	if (org_id == 0) /* an expert's side: trust is counted for organizations */
+	if (id == 0)
 		return 0;
-	if (db_run(c->db,
-		   "INSERT INTO org_trust (org_id, fulfilled, failed, rating_sum, rating_count) "
-		   "VALUES ($1, 0, 0, 0, 0) ON CONFLICT (org_id) DO NOTHING",
-		   "l", org_id) < 0 ||
-	    db_run(c->db,
-		   "UPDATE org_trust SET fulfilled = fulfilled + $2, failed = failed + $3, "
-		   "rating_sum = rating_sum + $4, rating_count = rating_count + $5 WHERE org_id = $1",
-		   "liili", org_id, fulfilled, failed, rating, (int)(rating > 0)) < 0)
+	if (db_run(c->db, insert_sql, "l", id) < 0 ||
+	    db_run(c->db, update_sql, "liili", id, fulfilled, failed, rating, (int)(rating > 0)) < 0)
 		return ctx_db_error(c);
 	return 0;
 }
 
+/* Adds to an organization's trust counters (org 0, an expert's side: nothing). */
+static int trust_add(struct ctx *c, int64_t org_id, int fulfilled, int failed, int64_t rating)
+{
+	static const char ins[] = "INSERT INTO org_trust (org_id, fulfilled, failed, rating_sum, "
+				  "rating_count) VALUES ($1, 0, 0, 0, 0) ON CONFLICT (org_id) DO NOTHING";
+	static const char upd[] =
+		"UPDATE org_trust SET fulfilled = fulfilled + $2, failed = failed + $3, rating_sum = "
+		"rating_sum + $4, rating_count = rating_count + $5 WHERE org_id = $1";
+	return counters_add(c, ins, upd, org_id, fulfilled, failed, rating);
+}
+
+/* Adds to an expert's service record (talent 0, a resource docking: nothing). */
+static int record_add(struct ctx *c, int64_t talent_id, int fulfilled, int failed, int64_t rating)
+{
+	static const char ins[] = "INSERT INTO talent_record (talent_id, fulfilled, failed, "
+				  "rating_sum, rating_count) VALUES ($1, 0, 0, 0, 0) ON CONFLICT "
+				  "(talent_id) DO NOTHING";
+	static const char upd[] =
+		"UPDATE talent_record SET fulfilled = fulfilled + $2, failed = failed + $3, "
+		"rating_sum = rating_sum + $4, rating_count = rating_count + $5 WHERE talent_id = $1";
+	return counters_add(c, ins, upd, talent_id, fulfilled, failed, rating);
+}
+
 /* Records the acting side's rating and feedback (once per side); the other side's
- * organization receives the rating in its trust counters. */
+ * organization receives the rating in its trust counters, an expert in their record. */
 static int rate(struct ctx *c, json_t *o, const struct step_input *in, int64_t version)
 {
 	if (!in->has_rating && !in->feedback)
@@ -442,7 +461,10 @@ static int rate(struct ctx *c, json_t *o, const struct step_input *in, int64_t v
 		return -1;
 	int64_t rated = json_integer_value(json_object_get(o, need ? "resource_org_id"
 								 : "need_org_id"));
-	return in->has_rating ? trust_add(c, rated, 0, 0, in->rating) : 0;
+	int64_t expert = need ? json_integer_value(json_object_get(o, "talent_id")) : 0;
+	return in->has_rating ? trust_add(c, rated, 0, 0, in->rating) ||
+					record_add(c, expert, 0, 0, in->rating)
+			      : 0;
 }
 
 /* Accepting re-checks both sides' conditions: a grade may have lapsed, or an item's
@@ -525,14 +547,17 @@ static int step_move(struct ctx *c, json_t *o, const char *step, struct step_inp
 		return -1;
 	int64_t n_org = json_integer_value(json_object_get(o, "need_org_id"));
 	int64_t r_org = json_integer_value(json_object_get(o, "resource_org_id"));
+	int64_t expert = json_integer_value(json_object_get(o, "talent_id"));
 	if (strcmp(step, "fulfil") == 0)
 		return consume(c, json_integer_value(json_object_get(o, "need_id")), delivered) ||
 		       (json_integer_value(json_object_get(o, "resource_id")) &&
 			consume(c, json_integer_value(json_object_get(o, "resource_id")), delivered)) ||
-		       trust_add(c, n_org, 1, 0, 0) || trust_add(c, r_org, 1, 0, 0);
+		       trust_add(c, n_org, 1, 0, 0) || trust_add(c, r_org, 1, 0, 0) ||
+		       record_add(c, expert, 1, 0, 0);
 	/* declining a proposal is not a failure of cooperation; abandoning accepted work is */
 	if (strcmp(step, "fail") == 0 && strcmp(status, "proposed") != 0)
-		return trust_add(c, n_org, 0, 1, 0) || trust_add(c, r_org, 0, 1, 0);
+		return trust_add(c, n_org, 0, 1, 0) || trust_add(c, r_org, 0, 1, 0) ||
+		       record_add(c, expert, 0, 1, 0);
 	return 0;
 }
 

@@ -77,6 +77,16 @@ int talent_create(struct ctx *c, json_t *body, int64_t *id);
 int talent_update(struct ctx *c, int64_t id, json_t *body);
 json_t *talent_get_json(struct ctx *c, int64_t id);
 json_t *talent_list_json(struct ctx *c, const struct talent_query *q);
+/* Accounts a talent entry may be linked to (ACT_TALENT_USER_LOOKUP): active users whose
+ * username or display name contains q (any when q is NULL), those with the expert role first,
+ * at most 20: {items: [{id, username, display_name, expert, talent_id}]} — talent_id: an entry
+ * already linked to the account, or null. Nothing else about the account (no e-mail, phone,
+ * roles). New reference, or NULL with c->err (403). */
+json_t *talent_user_options_json(struct ctx *c, const char *q);
+/* An expert's service record (talent_record) as the API shows it: {fulfilled, failed,
+ * rating_count, rating_mean (null without ratings)}. New reference. */
+json_t *talent_record_json(int64_t fulfilled, int64_t failed, int64_t rating_sum,
+			   int64_t rating_count);
 /* The stored "；"-joined list (skills, languages) as a JSON array of strings. New reference. */
 json_t *talent_split_list(const char *joined);
 

@@ -23,6 +23,7 @@
 	(ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_STAFF) | ROLE_BIT(ROLE_ORG_ADMIN) |                 \
 	 ROLE_BIT(ROLE_ORG_MEMBER))
 /* the steps of a docking: an expert accepts and reports the dockings they are docked in */
+#define R_STAFF (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_STAFF))
 #define R_DOCK_STEP (R_WRITE | ROLE_BIT(ROLE_EXPERT))
 
 /* "resource" for /api/v1/resources..., "need" for /api/v1/needs... */
@@ -197,6 +198,19 @@ static int talent_create_route(struct req *r)
 	return body ? reply_json(r, 201, body) : -1;
 }
 
+/* GET /api/v1/talents/user-options?q= — admin, staff (those who link a talent entry to the
+ * expert's own account). q: part of a username or name (at most 100 characters). 200 {items:
+ * [{id, username, display_name, expert, talent_id}]}, at most 20, experts first; no e-mail,
+ * phone or roles. 422 q too long; 403. */
+static int talent_user_options_route(struct req *r)
+{
+	const char *q = registry_query_text(r, "q");
+	if (error_check(&r->c.err) != 0)
+		return -1;
+	json_t *body = talent_user_options_json(&r->c, q);
+	return body ? reply_json(r, 200, body) : -1;
+}
+
 /* GET /api/v1/talents/{id} — any signed-in user; contacts masked without rights. 404. */
 static int talent_get_route(struct req *r)
 {
@@ -327,6 +341,7 @@ const struct route resources_routes[] = {
 	{"GET", "/api/v1/needs/{id}", item_get, ROLES_ALL, 0, "需求详情"},
 	{"PATCH", "/api/v1/needs/{id}", item_patch, R_WRITE, 0, "修改、关闭或重新开放需求（需带 version）"},
 	{"GET", "/api/v1/needs/{id}/expert-suggestions", expert_suggestions_route, R_SUGGEST, 0, "需求的专家建议（专家库，含各项得分与理由）"},
+	{"GET", "/api/v1/talents/user-options", talent_user_options_route, R_STAFF, 0, "可关联到人才/专家的账户（检索用户名或姓名，最多 20 个）"},
 	{"GET", "/api/v1/talents", talents_list, ROLES_ALL, 0, "人才库/专家库"},
 	{"POST", "/api/v1/talents", talent_create_route, R_TALENT, 0, "新增人才或专家"},
 	{"GET", "/api/v1/talents/{id}", talent_get_route, ROLES_ALL, 0, "人才/专家详情"},
@@ -403,6 +418,11 @@ const struct msg resources_messages[] = {
 	{"resources.expert.reason.hours", "每月可用 {n} 小时，需求尚缺 {m} 小时",
 	 "{n} hours a month available, {m} hours still needed"},
 	{"resources.expert.reason.hours_any", "每月可用 {n} 小时", "{n} hours a month available"},
+	{"resources.expert.part.record", "服务记录", "Service record"},
+	{"resources.expert.reason.record", "已完成对接 {n} 次，{m} 次评分平均 {mean} 分",
+	 "{n} dockings fulfilled; {m} ratings, mean {mean}"},
+	{"resources.expert.reason.record_none", "已完成对接 {n} 次，尚无评分（按中等水平计）",
+	 "{n} dockings fulfilled, no rating yet (counted as middling)"},
 	{"notify.docking.proposed", "新的对接提议：{need_org}「{need}」⇄ {resource_org}「{resource}」",
 	 "New docking proposed: {need_org} \"{need}\" ⇄ {resource_org} \"{resource}\""},
 	{"notify.docking.accept", "一方已确认对接：「{need}」⇄「{resource}」，等待另一方确认",

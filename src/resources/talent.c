@@ -117,16 +117,42 @@ json_t *talent_split_list(const char *s)
 	"SELECT t.id, t.name, t.kind, t.user_id, t.person_id, t.org_id, o.name AS org_name, "    \
 	"t.skills, t.affiliation, t.title, t.hours_per_month, t.pro_bono, t.languages, "          \
 	"t.phone, t.email, t.bio, t.active, t.created_at, t.updated_at, t.version, "              \
-	"t.street_code, ds.name AS street_name "                                                 \
+	"t.street_code, ds.name AS street_name, COALESCE(tr.fulfilled, 0), "                     \
+	"COALESCE(tr.failed, 0), COALESCE(tr.rating_sum, 0), COALESCE(tr.rating_count, 0) "       \
 	"FROM talent t LEFT JOIN org o ON o.id = t.org_id "                                       \
-	"LEFT JOIN division ds ON ds.code = t.street_code "
+	"LEFT JOIN division ds ON ds.code = t.street_code "                                       \
+	"LEFT JOIN talent_record tr ON tr.talent_id = t.id "
 #define T_SPEC "lsslllsssslbssssblllss"
+enum { T_RECORD_COL = 22 }; /* the four talent_record columns after T_SPEC's */
+
+json_t *talent_record_json(int64_t fulfilled, int64_t failed, int64_t rating_sum,
+			   int64_t rating_count)
+{
+	json_t *o = json_pack("{s:I, s:I, s:I}", "fulfilled", (json_int_t)fulfilled, "failed",
+			      (json_int_t)failed, "rating_count", (json_int_t)rating_count);
+	json_object_set_new(o, "rating_mean",
+			    rating_count ? json_real((double)rating_sum / (double)rating_count)
+					 : json_null());
+	return o;
+}
+
+/* Reads the row (T_COLS) into JSON with the service record under "record". */
+static json_t *talent_row_json(struct db_stmt *st)
+{
+	json_t *o = res_row_json(st, T_SPEC);
+	json_object_set_new(o, "record",
+			    talent_record_json(db_col_int(st, T_RECORD_COL),
+					       db_col_int(st, T_RECORD_COL + 1),
+					       db_col_int(st, T_RECORD_COL + 2),
+					       db_col_int(st, T_RECORD_COL + 3)));
+	return o;
+}
 
 static json_t *talent_load(struct ctx *c, int64_t id)
 {
 	struct db_stmt *st = db_query(c->db, T_COLS "WHERE t.id = $1", "l", id);
 	int rc = db_step(st);
-	json_t *o = rc == DB_ROW ? res_row_json(st, T_SPEC) : NULL;
+	json_t *o = rc == DB_ROW ? talent_row_json(st) : NULL;
 	db_done(st);
 	if (rc == DB_ERROR)
 		return ctx_db_error(c), NULL;
@@ -176,6 +202,21 @@ static void shape_contact(struct ctx *c, json_t *o)
 					 is_self(c, o)));
 }
 
+/* The linked account's username and name for those who may edit the entry (the form shows
+ * it; other readers see only user_id). */
+static void add_linked_user(struct ctx *c, json_t *o)
+{
+	json_t *u = json_object_get(o, "user_id");
+	if (!json_is_integer(u) || !json_is_true(json_object_get(o, "can_edit")))
+		return;
+	struct db_stmt *st = db_query(c->db,
+				      "SELECT id, username, display_name FROM app_user WHERE id = $1",
+				      "l", (int64_t)json_integer_value(u));
+	if (db_step(st) == DB_ROW)
+		json_object_set_new(o, "user", res_row_json(st, "lss"));
+	db_done(st);
+}
+
 json_t *talent_get_json(struct ctx *c, int64_t id)
 {
 	if (c->who->user_id == PRINCIPAL_ANONYMOUS) {
@@ -183,9 +224,56 @@ json_t *talent_get_json(struct ctx *c, int64_t id)
 		return NULL;
 	}
 	json_t *o = talent_load(c, id);
-	if (o)
+	if (o) {
 		shape_contact(c, o);
+		add_linked_user(c, o);
+	}
 	return o;
+}
+
+enum { USER_OPTIONS_MAX = 20 };
+
+/* "%q%" lower-cased for LIKE, with %, _ and the escape character '!' escaped. */
+static const char *like_pattern(struct ctx *c, const char *q)
+{
+	struct buf b = {0};
+	buf_putc(&b, '%');
+	for (const char *p = q; *p; p++) {
+		if (*p == '%' || *p == '_' || *p == '!')
+			buf_putc(&b, '!');
+		buf_putc(&b, *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p);
+	}
+	buf_putc(&b, '%');
+	buf_putc(&b, 0);
+	const char *s = arena_strdup(c->arena, b.data);
+	buf_free(&b);
+	return s;
+}
+
+json_t *talent_user_options_json(struct ctx *c, const char *q)
+{
+	if (policy_check(c, ACT_TALENT_USER_LOOKUP, NULL) != 0)
+		return NULL;
+	static const char sql[] =
+		"SELECT u.id, u.username, u.display_name, CASE WHEN EXISTS (SELECT 1 FROM user_role "
+		"r WHERE r.user_id = u.id AND r.role = 'expert') THEN 1 ELSE 0 END AS expert, "
+		"(SELECT MIN(t.id) FROM talent t WHERE t.user_id = u.id) AS talent_id "
+		"FROM app_user u WHERE u.status = 'active' AND (CAST($1 AS TEXT) IS NULL OR "
+		"LOWER(u.username) LIKE $1 ESCAPE '!' OR LOWER(u.display_name) LIKE $1 ESCAPE '!') "
+		"ORDER BY expert DESC, u.username LIMIT $2";
+	struct db_stmt *st = db_prepare(c->db, sql);
+	db_bind_text(st, 1, q ? like_pattern(c, q) : NULL);
+	db_bind_int(st, 2, USER_OPTIONS_MAX);
+	json_t *items = json_array();
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW)
+		json_array_append_new(items, res_row_json(st, "lssbl"));
+	db_done(st);
+	if (rc == DB_ERROR) {
+		json_decref(items);
+		return ctx_db_error(c), NULL;
+	}
+	return json_pack("{s:o}", "items", items);
 }
 
 static const char talent_list_sql[] =
@@ -254,7 +342,7 @@ json_t *talent_list_json(struct ctx *c, const struct talent_query *q)
 				total = db_col_int(st, 0);
 				continue;
 			}
-			json_t *o = res_row_json(st, T_SPEC);
+			json_t *o = talent_row_json(st);
 			json_object_set_new(o, "skills",
 					    talent_split_list(json_string_value(json_object_get(o, "skills"))));
 			json_object_set_new(
@@ -370,8 +458,8 @@ static int talent_update_in_tx(struct ctx *c, int64_t id, json_t *body, json_t *
 	if (!policy_allows(c->who, ACT_TALENT_WRITE, NULL) && !is_self(c, old))
 		return policy_check(c, ACT_TALENT_WRITE, NULL);
 	json_t *merged = json_deep_copy(old);
-	const char *drop[] = {"id", "org_name", "created_at", "updated_at", "street_name"};
-	for (int i = 0; i < 5; i++)
+	const char *drop[] = {"id", "org_name", "created_at", "updated_at", "street_name", "record"};
+	for (int i = 0; i < 6; i++)
 		json_object_del(merged, drop[i]);
 	json_object_update(merged, body);
 	struct talent_input in;

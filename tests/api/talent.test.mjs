@@ -64,7 +64,7 @@ test('experts are suggested for an expertise need with the reason of every part'
   assert.ok(res.body.candidates < (await staff.get('/api/v1/talents?kind=expert')).body.total);
   assert.ok(!names.includes('赵工'), 'a talent, not an expert');
   const top = res.body.suggestions[0];
-  assert.deepEqual(top.score.parts.map((p) => p.part), ['fields', 'text', 'hours', 'proximity']);
+  assert.deepEqual(top.score.parts.map((p) => p.part), ['fields', 'text', 'hours', 'proximity', 'record']);
   const sum = top.score.parts.reduce((a, p) => a + p.contribution, 0);
   assert.ok(Math.abs(sum - top.score.total) < 1e-9);
   assert.match(top.score.parts[0].reason, /^领域重合 .*1 个共同领域/);

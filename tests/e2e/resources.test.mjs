@@ -21,6 +21,8 @@ before(async () => {
   orgB = volunteers.org_id;
   const r = app.srv.cli(['user', 'add', 'youth', '--name', '青年志愿服务队 管理员', '--role', 'org_admin', '--org', String(orgB), '--password', DEMO_PASSWORD]);
   assert.equal(r.status, 0, r.stderr);
+  const e = app.srv.cli(['user', 'add', 'jiangls', '--name', '蒋老师', '--role', 'expert', '--password', DEMO_PASSWORD]);
+  assert.equal(e.status, 0, e.stderr);
 });
 after(async () => app?.stop());
 
@@ -126,6 +128,14 @@ test('the talent pool: staff add an expert with the form; experts suggested for 
   await s.getByTestId('t-fields').click();
   await s.locator('.el-select-dropdown__item:visible', { hasText: '社会服务' }).first().click();
   await s.getByTestId('t-hours').locator('input').fill('10');
+  // the expert's own account, searched by username (staff may not list users)
+  await s.getByTestId('t-account').click();
+  await s.keyboard.type('jiang');
+  await s.locator('.el-select-dropdown__item:visible', { hasText: '蒋老师（jiangls）' }).click();
+  await s.getByTestId('t-account').getByText('蒋老师（jiangls）').waitFor();
+  assert.equal(await s.getByTestId('t-account-not-expert').count(), 0, 'an expert account: no warning');
+  await settle(s);
+  await shot(s, 'res-10a-talent-form-account');
   await s.getByTestId('t-phone').fill('123');
   await s.getByTestId('t-save').click();
   // the server's field error lands under the phone; corrected, the entry is saved
@@ -136,15 +146,24 @@ test('the talent pool: staff add an expert with the form; experts suggested for 
   await s.getByTestId('talent-name').waitFor();
   assert.equal(await s.getByTestId('talent-name').innerText(), '蒋老师');
   assert.equal(await s.getByTestId('talent-phone').innerText(), '13900007777');
+  assert.equal(await s.getByTestId('talent-account').innerText(), '蒋老师（jiangls）');
+  assert.equal(await s.getByTestId('talent-record').innerText(), '暂无对接记录');
   await settle(s);
   await shot(s, 'res-10-talent-detail');
 
+  // the pool's list shows each expert's service record (the demo's 王心怡 was rated 5)
+  await s.goto('/talents?kind=expert');
+  const wangRow = s.getByTestId('talent-table').locator('tr', { hasText: '王心怡' });
+  assert.equal(await wangRow.getByTestId('talent-record').innerText(), '已完成 1 次对接，平均评分 5.0');
+  await settle(s);
+  await shot(s, 'res-10b-talents-record');
   const need = (await admin.get('/api/v1/needs?q=' + encodeURIComponent('心理慰藉'))).body.items[0];
   await s.goto(`/needs/${need.id}`);
   await s.getByTestId('expert-suggestions').getByTestId('xs-item').first().waitFor();
   const wu = s.getByTestId('xs-item').filter({ hasText: '吴社工' });
   await wu.click();
   assert.match(await wu.getByTestId('xs-reason').first().innerText(), /^领域重合/);
+  assert.match(await wu.getByTestId('xs-reason').last().innerText(), /^服务记录 0\.50 .*已完成对接 0 次，尚无评分/);
   await settle(s);
   await shot(s, 'res-11-expert-suggestions');
   await wu.getByTestId('xs-propose').click();

@@ -38,6 +38,18 @@ export interface Talent {
   skills: string[]; fields: string[]; affiliation?: string | null; title?: string | null; hours_per_month: number; pro_bono: boolean;
   languages: string[]; street_code?: string | null; street_name?: string | null; phone?: string | null; email?: string | null;
   bio?: string | null; active: boolean; version: number; contact_visible?: boolean; can_edit?: boolean;
+  /** the linked account, for those who may edit the entry */
+  user?: { id: number; username: string; display_name: string };
+  record?: TalentRecord;
+}
+/** An expert's service record: dockings fulfilled and failed, ratings from the need sides. */
+export interface TalentRecord { fulfilled: number; failed: number; rating_count: number; rating_mean: number | null }
+/** "已完成 3 次对接，平均评分 4.7" (nothing for a record without any docking). */
+export function recordText(t: (k: string, p?: Record<string, unknown>) => string, r?: TalentRecord): string {
+  if (!r || (!r.fulfilled && !r.failed && !r.rating_count)) return '';
+  const parts = [r.rating_count ? t('res.r.text', { n: r.fulfilled, mean: (r.rating_mean ?? 0).toFixed(1) }) : t('res.r.noRating', { n: r.fulfilled })];
+  if (r.failed) parts.push(t('res.r.failed', { n: r.failed }));
+  return parts.join(t('res.r.sep'));
 }
 /** The offering side of a docking as a person reads it: the resource, or the expert. */
 export const offerTitle = (d: Docking) => (d.talent_id ? d.talent_name || '' : d.resource_title || '');
