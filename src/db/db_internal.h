@@ -5,7 +5,10 @@
 #include <sqlite3.h>
 #include "db/db.h"
 
-enum { DB_CACHE_BUCKETS = 128, DB_MAX_PARAMS = 256 };
+/* DB_MAX_PARAMS: the most $n a statement may use; multi-row INSERTs (a matching run stores 500
+ * edges of 7 columns per statement) need more than a handful. Both engines allow far more
+ * (SQLite 32,766, PostgreSQL 65,535). */
+enum { DB_CACHE_BUCKETS = 128, DB_MAX_PARAMS = 4096 };
 
 struct db_stmt {
 	struct db *db;

@@ -17,6 +17,8 @@
  * being handled already.
  */
 #include <math.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -322,32 +324,103 @@ fail:
 	return -1;
 }
 
+/*
+ * Why many rows per INSERT: a run at 100,000 x 100,000 stores about 2,200,000 rows, and on
+ * PostgreSQL one row per statement is one round trip each — measured 21.5 s to store a
+ * 20,000 x 20,000 run (380,000 rows) against 0.6 s on SQLite; 200 rows per statement took
+ * 6.5 s, 500 rows 4.2 s. The statement text is built once (the statement cache
+ * is keyed by the text's address, so it lives in static storage); rows that do not fill a
+ * whole statement go one by one.
+ */
+enum { STORE_ROWS = 500, EDGE_COLS = 7, ITEM_COLS = 4 };
+
+static const char edge_insert[] = "INSERT INTO matching_run_edge (run_id, seq, need_id, "
+				  "resource_id, score, capacity, flow) VALUES ";
+static const char item_insert[] = "INSERT INTO matching_run_item (run_id, item_id, kind, "
+				  "quantity) VALUES ";
+static char edge_rows_sql[sizeof edge_insert + STORE_ROWS * EDGE_COLS * 8];
+static char item_rows_sql[sizeof item_insert + STORE_ROWS * ITEM_COLS * 8];
+static pthread_once_t rows_sql_once = PTHREAD_ONCE_INIT;
+
+/* head + "($1, .. $cols), ($cols+1, ..)" for STORE_ROWS rows */
+static void rows_sql_build(char *out, size_t size, const char *head, int cols)
+{
+	size_t at = (size_t)snprintf(out, size, "%s", head);
+	for (int r = 0, n = 1; r < STORE_ROWS && at < size; r++) {
+		at += (size_t)snprintf(out + at, size - at, "%s(", r ? ", " : "");
+		for (int k = 0; k < cols && at < size; k++, n++)
+			at += (size_t)snprintf(out + at, size - at, "%s$%d", k ? ", " : "", n);
+		at += (size_t)snprintf(out + at, size - at, ")");
+	}
+}
+
+static void rows_sql_init(void)
+{
+	rows_sql_build(edge_rows_sql, sizeof edge_rows_sql, edge_insert, EDGE_COLS);
+	rows_sql_build(item_rows_sql, sizeof item_rows_sql, item_insert, ITEM_COLS);
+}
+
+/* Binds row i of the storage sequence (needs, then resources, then edges) at parameter
+ * `first` onwards. */
+static void bind_row(struct db_stmt *st, int first, int64_t run, const struct run_result *r,
+		     size_t i)
+{
+	size_t nn = r->needs->n, nr = r->resources->n;
+	db_bind_int(st, first, run);
+	if (i < nn + nr) {
+		const struct matching_item *it =
+			i < nn ? &r->needs->items[i] : &r->resources->items[i - nn];
+		db_bind_int(st, first + 1, it->id);
+		db_bind_text(st, first + 2, i < nn ? "need" : "resource");
+		db_bind_int(st, first + 3, it->quantity);
+		return;
+	}
+	size_t e = i - nn - nr;
+	const struct matching_edge *ed = &r->edges[e];
+	db_bind_int(st, first + 1, (int64_t)e);
+	db_bind_int(st, first + 2, r->needs->items[ed->need].id);
+	db_bind_int(st, first + 3, r->resources->items[ed->resource].id);
+	db_bind_int(st, first + 4, ed->score);
+	db_bind_int(st, first + 5, ed->capacity);
+	db_bind_int(st, first + 6, r->alloc.flow ? r->alloc.flow[e] : 0);
+}
+
+/* Rows [from, to) of one kind (all items or all edges): whole statements of STORE_ROWS rows,
+ * then the rest one by one. */
+static int store_kind(struct ctx *c, int64_t run, const struct run_result *r, size_t from,
+		      size_t to, int edges)
+{
+	const char *many = edges ? edge_rows_sql : item_rows_sql;
+	int cols = edges ? EDGE_COLS : ITEM_COLS;
+	static const char edge_one[] = "INSERT INTO matching_run_edge (run_id, seq, need_id, "
+				       "resource_id, score, capacity, flow) VALUES ($1, $2, $3, "
+				       "$4, $5, $6, $7)";
+	static const char item_one[] = "INSERT INTO matching_run_item (run_id, item_id, kind, "
+				       "quantity) VALUES ($1, $2, $3, $4)";
+	for (size_t i = from; i < to;) {
+		size_t rows = to - i >= STORE_ROWS ? STORE_ROWS : 1;
+		struct db_stmt *st = db_prepare(c->db, rows > 1 ? many : edges ? edge_one : item_one);
+		for (size_t k = 0; k < rows; k++)
+			bind_row(st, 1 + (int)k * cols, run, r, i + k);
+		int rc = db_step(st);
+		db_done(st);
+		if (rc == DB_ERROR)
+			return ctx_db_error(c);
+		i += rows;
+	}
+	return 0;
+}
+
 /* Rows [from, to) of the run's storage sequence: needs, then resources, then edges. */
 static int store_rows(struct ctx *c, int64_t run, const struct run_result *r, size_t from,
 		      size_t to)
 {
-	size_t nn = r->needs->n, nr = r->resources->n;
-	for (size_t i = from; i < to; i++) {
-		int64_t rc;
-		if (i < nn + nr) {
-			const struct matching_item *it =
-				i < nn ? &r->needs->items[i] : &r->resources->items[i - nn];
-			rc = db_run(c->db, "INSERT INTO matching_run_item (run_id, item_id, kind, "
-					   "quantity) VALUES ($1, $2, $3, $4)",
-				    "llsl", run, it->id, i < nn ? "need" : "resource", it->quantity);
-		} else {
-			size_t e = i - nn - nr;
-			const struct matching_edge *ed = &r->edges[e];
-			rc = db_run(c->db, "INSERT INTO matching_run_edge (run_id, seq, need_id, "
-					   "resource_id, score, capacity, flow) VALUES ($1, $2, $3, "
-					   "$4, $5, $6, $7)",
-				    "lllllll", run, (int64_t)e, r->needs->items[ed->need].id,
-				    r->resources->items[ed->resource].id, ed->score, ed->capacity,
-				    r->alloc.flow ? r->alloc.flow[e] : 0);
-		}
-		if (rc < 0)
-			return ctx_db_error(c);
-	}
+	size_t items = r->needs->n + r->resources->n;
+	pthread_once(&rows_sql_once, rows_sql_init);
+	if (from < items && store_kind(c, run, r, from, to < items ? to : items, 0) != 0)
+		return -1;
+	if (to > items && store_kind(c, run, r, from > items ? from : items, to, 1) != 0)
+		return -1;
 	return 0;
 }
 
