@@ -338,12 +338,7 @@ long io_export_csv_read(struct io_export *e, char *out, size_t max)
 		if (rc <= 0)
 			return rc;
 	}
-	size_t n = e->pending.len - e->pending_pos;
-	if (n > max)
-		n = max;
-	memcpy(out, e->pending.data + e->pending_pos, n);
-	e->pending_pos += n;
-	return (long)n;
+	return (long)buf_read_at(&e->pending, &e->pending_pos, out, max);
 }
 
 /* ------------------------------------------------------------------ XLSX */

@@ -194,6 +194,17 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+size_t buf_read_at(const struct buf *b, size_t *pos, char *out, size_t max)
+{
+	size_t n = *pos < b->len ? b->len - *pos : 0;
+	if (n > max)
+		n = max;
+	if (n)
+		memcpy(out, b->data + *pos, n);
+	*pos += n;
+	return n;
+}
+
 void buf_reset(struct buf *b)
 {
 	b->len = 0;

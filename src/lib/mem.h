@@ -54,6 +54,10 @@ void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap) PRINTF_LIKE(2, 0);
 void buf_reset(struct buf *b);
+/* Copies up to `max` bytes of b from *pos into out and advances *pos: how a streamed export
+ * hands its pending bytes to the HTTP layer piece by piece. Returns the bytes copied (0 once
+ * *pos reaches b->len). */
+size_t buf_read_at(const struct buf *b, size_t *pos, char *out, size_t max);
 void buf_free(struct buf *b);
 /* Returns the malloc'd bytes (never NULL) and leaves the buffer empty; the caller frees them. */
 char *buf_steal(struct buf *b, size_t *len);

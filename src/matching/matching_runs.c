@@ -731,12 +731,7 @@ long matching_run_edges_csv_read(struct run_edges_csv *e, char *out, size_t max)
 		if (edges_csv_page(e) < 0)
 			return -1;
 	}
-	size_t n = e->pending.len - e->pending_pos;
-	if (n > max)
-		n = max;
-	memcpy(out, e->pending.data + e->pending_pos, n);
-	e->pending_pos += n;
-	return (long)n;
+	return (long)buf_read_at(&e->pending, &e->pending_pos, out, max);
 }
 
 void matching_run_edges_csv_close(struct run_edges_csv *e)

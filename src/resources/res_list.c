@@ -368,12 +368,7 @@ long res_export_csv_read(struct res_export *e, char *out, size_t max)
 		for (int i = 0; i < n; i++)
 			csv_write_record(to_pending, e, e->page[i], EXPORT_COLS, 1);
 	}
-	size_t n = e->pending.len - e->pending_pos;
-	if (n > max)
-		n = max;
-	memcpy(out, e->pending.data + e->pending_pos, n);
-	e->pending_pos += n;
-	return (long)n;
+	return (long)buf_read_at(&e->pending, &e->pending_pos, out, max);
 }
 
 int res_export_xlsx(struct res_export *e, const char *path, const char **why)
