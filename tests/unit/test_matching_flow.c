@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -221,21 +222,27 @@ static void test_random_instances_match_the_reference(void **state)
 	assert_true(early > 0);
 }
 
-enum { NN = 300, K = 10 };
+enum { NN = 300, K = 10, NN_MAX = 900 };
 
-/* The benchmark's shape, small: 300 x 300, 10 random candidates per need, scores 1..10000,
- * quantities and capacities 1..50 (static storage: one instance at a time). */
-static struct matching_flow_input contested_instance(uint64_t *seed)
+/* The benchmark's shape at size n x n: k random candidates per need, scores 1..10000,
+ * quantities and capacities 1..50 (static storage: one instance at a time, n <= NN_MAX). */
+static struct matching_flow_input contested_sized(uint64_t *seed, size_t n, size_t k)
 {
-	static int64_t nq[NN], rq[NN];
-	static struct matching_edge e[NN * K];
-	for (size_t i = 0; i < NN; i++)
+	static int64_t nq[NN_MAX], rq[NN_MAX];
+	static struct matching_edge e[NN_MAX * K];
+	for (size_t i = 0; i < n; i++)
 		nq[i] = 1 + (int64_t)(test_rand(seed) % 50), rq[i] = 1 + (int64_t)(test_rand(seed) % 50);
-	for (size_t x = 0; x < NN * K; x++)
-		e[x] = (struct matching_edge){(uint32_t)(x / K), (uint32_t)(test_rand(seed) % NN),
+	for (size_t x = 0; x < n * k; x++)
+		e[x] = (struct matching_edge){(uint32_t)(x / k), (uint32_t)(test_rand(seed) % n),
 					      1 + (int64_t)(test_rand(seed) % 10000),
 					      1 + (int64_t)(test_rand(seed) % 50)};
-	return (struct matching_flow_input){NN, NN, nq, rq, e, NN * K};
+	return (struct matching_flow_input){n, n, nq, rq, e, n * k};
+}
+
+/* The benchmark's shape, small: 300 x 300, 10 candidates per need. */
+static struct matching_flow_input contested_instance(uint64_t *seed)
+{
+	return contested_sized(seed, NN, K);
 }
 
 /* The benchmark's shape (contested: random scores 1..10000, 10 candidates per need): here the
@@ -260,7 +267,9 @@ static void test_contested_instances_are_repaired_exactly(void **state)
 /* Feasibility of an allocation: every flow within its edge, need and resource limits. */
 static void assert_feasible(const struct matching_flow_input *in, const struct matching_allocation *a)
 {
-	int64_t used_n[NN * 3] = {0}, used_r[NN * 3] = {0}, total = 0;
+	static int64_t used_n[NN_MAX], used_r[NN_MAX];
+	int64_t total = 0;
+	memset(used_n, 0, sizeof used_n), memset(used_r, 0, sizeof used_r);
 	for (size_t e = 0; e < in->n_edges; e++) {
 		assert_true(a->flow[e] >= 0 && a->flow[e] <= in->edges[e].capacity);
 		used_n[in->edges[e].need] += a->flow[e];
@@ -272,6 +281,91 @@ static void assert_feasible(const struct matching_flow_input *in, const struct m
 	for (size_t j = 0; j < in->n_resources; j++)
 		assert_true(used_r[j] <= in->resource_quantity[j]);
 	assert_int_equal(total, a->total_score);
+}
+
+/* Optimality of a feasible allocation, checked directly: its residual network (needs,
+ * resources, the sink) has no cycle of negative cost. Bellman-Ford from every node at once:
+ * still improving after as many rounds as there are nodes means such a cycle exists. */
+static int is_optimal(const struct matching_flow_input *in, const struct matching_allocation *a)
+{
+	static int64_t used_n[NN_MAX], used_r[NN_MAX], d[2 * NN_MAX + 1];
+	struct res_arc {
+		int from, to;
+		int64_t cost;
+	};
+	static struct res_arc arcs[2 * NN_MAX * K + 4 * NN_MAX];
+	size_t nn = in->n_needs, nr = in->n_resources, t = nn + nr, m = 0;
+	memset(used_n, 0, sizeof used_n), memset(used_r, 0, sizeof used_r);
+	for (size_t e = 0; e < in->n_edges; e++) {
+		const struct matching_edge *ed = &in->edges[e];
+		used_n[ed->need] += a->flow[e], used_r[ed->resource] += a->flow[e];
+		if (a->flow[e] < ed->capacity)
+			arcs[m++] = (struct res_arc){(int)ed->need, (int)(nn + ed->resource), -ed->score};
+		if (a->flow[e] > 0)
+			arcs[m++] = (struct res_arc){(int)(nn + ed->resource), (int)ed->need, ed->score};
+	}
+	for (size_t i = 0; i < nn; i++) { /* need -> sink carries what is left unallocated */
+		if (used_n[i] > 0)
+			arcs[m++] = (struct res_arc){(int)i, (int)t, 0};
+		if (used_n[i] < in->need_quantity[i])
+			arcs[m++] = (struct res_arc){(int)t, (int)i, 0};
+	}
+	for (size_t j = 0; j < nr; j++) {
+		if (used_r[j] < in->resource_quantity[j])
+			arcs[m++] = (struct res_arc){(int)(nn + j), (int)t, 0};
+		if (used_r[j] > 0)
+			arcs[m++] = (struct res_arc){(int)t, (int)(nn + j), 0};
+	}
+	memset(d, 0, sizeof d);
+	int improved = 1;
+	for (size_t round = 0; improved && round <= t + 1; round++) {
+		improved = 0;
+		for (size_t x = 0; x < m; x++)
+			if (d[arcs[x].from] + arcs[x].cost < d[arcs[x].to])
+				d[arcs[x].to] = d[arcs[x].from] + arcs[x].cost, improved = 1;
+	}
+	return !improved;
+}
+
+/* Arc fixing leaves out of a phase the arcs whose reduced cost is far from zero; when a node's
+ * price falls towards them, they are made live again. On larger contested instances that
+ * happens, and the allocation must stay feasible and optimal. */
+static void test_fixed_arcs_made_live_again_keep_the_optimum(void **state)
+{
+	(void)state;
+	uint64_t seed = 5;
+	int unfixed = 0;
+	for (int round = 0; round < 6; round++) {
+		struct matching_flow_input in = contested_sized(&seed, 800, K);
+		struct matching_allocation a;
+		assert_int_equal(matching_allocate(&in, &a), 0);
+		assert_true(a.arcs_fixed > 0);
+		assert_int_equal(a.arcs_unsound, 0);
+		assert_feasible(&in, &a);
+		assert_true(is_optimal(&in, &a));
+		unfixed += a.nodes_unfixed > 0;
+		matching_allocation_free(&a);
+	}
+	assert_true(unfixed > 0);
+}
+
+/* The optimality check itself: it refuses an allocation moved off the optimum. */
+static void test_the_optimality_check_sees_a_worse_allocation(void **state)
+{
+	(void)state;
+	uint64_t seed = 5;
+	struct matching_flow_input in = contested_sized(&seed, 800, K);
+	struct matching_allocation a;
+	assert_int_equal(matching_allocate(&in, &a), 0);
+	assert_true(is_optimal(&in, &a));
+	size_t e = 0; /* one unit less on a used edge: feasible, and worse */
+	while (a.flow[e] == 0)
+		e++;
+	a.flow[e]--;
+	a.total_score -= in.edges[e].score;
+	assert_feasible(&in, &a);
+	assert_false(is_optimal(&in, &a));
+	matching_allocation_free(&a);
 }
 
 /* Three contested instances woven into one input (node i of part p becomes 3i + p, so every
@@ -382,6 +476,8 @@ int main(void)
 		cmocka_unit_test(test_contested_instances_are_repaired_exactly),
 		cmocka_unit_test(test_a_repair_over_budget_falls_back_to_the_phases),
 		cmocka_unit_test(test_independent_parts_are_solved_apart_exactly),
+		cmocka_unit_test(test_fixed_arcs_made_live_again_keep_the_optimum),
+		cmocka_unit_test(test_the_optimality_check_sees_a_worse_allocation),
 		cmocka_unit_test(test_tiny_costs_run_one_phase_without_early_stop),
 		cmocka_unit_test(test_invalid_input_is_refused),
 		cmocka_unit_test(test_edge_score_scaling),
