@@ -70,7 +70,8 @@ struct matching_allocation {
 	int64_t price_updates;
 	int64_t phases;   /* refine phases run */
 	int proven_early; /* 1 when optimality was proven before the last phase (eps = 1) */
-	int repaired;     /* 1 when the shortest-path repair completed the flow (then proven) */
+	int repaired;     /* when the shortest-path repair completed the flow (then proven): 1 over
+			     the live arcs, 2 over every arc (the live one was not optimal); else 0 */
 	int64_t arcs_fixed;    /* arcs left out of a phase's scans, summed over phases */
 	int64_t nodes_unfixed; /* times a node's fixed arcs had to be made live again */
 	int64_t arcs_unsound;  /* arcs that broke a finished phase's eps-optimality: always 0 */

@@ -66,6 +66,14 @@ def special_instances():
 def networkx_optimum(inst):
     """Maximum total score by networkx (network_simplex, what min_cost_flow calls), with a bypass
     arc so any amount may flow. Returns (total, wall seconds, CPU seconds) of the solve."""
+    g = networkx_graph(inst)
+    t0, c0 = time.perf_counter(), time.process_time()
+    cost, _ = nx.network_simplex(g)
+    return -cost, time.perf_counter() - t0, time.process_time() - c0
+
+
+def networkx_graph(inst):
+    """The instance as a networkx min-cost-flow network (minus the scores as weights)."""
     g = nx.DiGraph()
     total = sum(inst["needs"])
     g.add_node("s", demand=-total)
@@ -82,16 +90,15 @@ def networkx_optimum(inst):
             g.add_edge(("e", e), ("r", j), capacity=cap, weight=0)
         else:
             g.add_edge(("n", i), ("r", j), capacity=cap, weight=-score)
-    t0, c0 = time.perf_counter(), time.process_time()
-    cost, _ = nx.network_simplex(g)
-    return -cost, time.perf_counter() - t0, time.process_time() - c0
+    return g
 
 
-def tongxin_solve(binary, inst):
+def tongxin_solve(binary, inst, repeat=1):
     with tempfile.NamedTemporaryFile("w", suffix=".json") as f:
         json.dump(inst, f)
         f.flush()
-        out = subprocess.run([binary, "matching", "solve", "--input", f.name],
+        out = subprocess.run([binary, "matching", "solve", "--input", f.name,
+                              "--repeat", str(repeat)],
                              check=True, capture_output=True, text=True).stdout
     return json.loads(out)
 
@@ -128,6 +135,22 @@ def check_bad_input(binary):
         assert r.returncode == 1 and r.stderr and not r.stdout, f"accepted: {doc}"
 
 
+def check_repeat(binary):
+    """--repeat N solves N times: the same allocation, and the fastest solve is reported beside
+    the first; a count outside 1..100 is refused (status 2, usage on stderr)."""
+    inst = make_instance(200, 200, 6, 77)
+    once, thrice = tongxin_solve(binary, inst), tongxin_solve(binary, inst, repeat=3)
+    assert thrice["repeat"] == 3 and once["repeat"] == 1
+    assert thrice["allocation"] == once["allocation"], "a repeated solve changed the allocation"
+    assert thrice["best_solve_cpu_ms"] <= thrice["solve_cpu_ms"]
+    assert once["best_solve_cpu_ms"] == once["solve_cpu_ms"]
+    for bad in ("0", "101", "x"):
+        r = subprocess.run([binary, "matching", "solve", "--input", "-", "--repeat", bad],
+                           input='{"needs": [], "resources": [], "edges": []}',
+                           capture_output=True, text=True)
+        assert r.returncode == 2 and "usage" in r.stderr and not r.stdout, f"--repeat {bad}"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default="build/tongxin")
@@ -136,6 +159,7 @@ def main():
     ap.add_argument("--k", type=int, default=6)
     args = ap.parse_args()
     check_bad_input(args.bin)
+    check_repeat(args.bin)
     checked = 0
     for name, inst in special_instances():
         want, _, _ = networkx_optimum(inst)
