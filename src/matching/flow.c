@@ -147,7 +147,7 @@ struct residual {
 	int64_t eps;
 	int64_t pushes, relabels, relabels_since_update, price_updates, phases;
 	int proven_early; /* 1 when proven_optimal() ended the phases before eps = 1 */
-	int repaired;     /* 1 when exact_repair() completed the flow */
+	int repaired;     /* exact_repair() completed the flow: 1 over the live arcs, 2 over all */
 	int fixing;       /* 1 while arc fixing is on (see arc_fix) */
 	int64_t eps_done; /* eps of the phase just ended (0: none, or the repair changed prices) */
 	int64_t fixed, unfixed; /* statistics: arcs fixed at phase starts, nodes made live again */
@@ -307,16 +307,25 @@ static void arc_swap(struct residual *g, int32_t x, int32_t y)
  * rc > limit - limit = 0 (its tail fell by less than limit, a fall of its head only raises rc).
  * limit = INT64_MAX makes every arc live.
  */
+static int arc_fixed(const struct residual *g, int32_t v, int32_t a, int64_t limit)
+{
+	int64_t rc = reduced_cost(g, v, a);
+	return rc >= limit || rc <= -limit;
+}
+
 static void arc_fix(struct residual *g, int64_t limit)
 {
 	for (int32_t v = 0; v < g->n; v++) {
+		/* arcs still where they belong (most, from the phase before) are not moved */
 		int32_t lo = g->first[v], hi = g->first[v + 1];
-		while (lo < hi) {
-			int64_t rc = reduced_cost(g, v, lo);
-			if (rc < limit && rc > -limit)
+		for (;;) {
+			while (lo < hi && !arc_fixed(g, v, lo, limit))
 				lo++;
-			else
-				arc_swap(g, lo, --hi);
+			while (lo < hi && arc_fixed(g, v, hi - 1, limit))
+				hi--;
+			if (lo >= hi)
+				break;
+			arc_swap(g, lo++, --hi);
 		}
 		g->fixed += g->first[v + 1] - lo;
 		g->live[v] = lo;
