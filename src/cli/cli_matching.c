@@ -102,7 +102,7 @@ static void print_allocation(const struct matching_flow_input *in,
 }
 
 /* Solves `repeat` times; *a keeps the first allocation, ms[] as print_allocation() reads them.
- * -1 when the input is invalid, or (a bug) a later solve disagrees with the first. */
+ * -1 when the input is invalid, -2 when (a bug) a later solve disagrees with the first. */
 static int solve_timed(const struct matching_flow_input *in, long repeat,
 		       struct matching_allocation *a, double *ms)
 {
@@ -124,7 +124,7 @@ static int solve_timed(const struct matching_flow_input *in, long repeat,
 			matching_allocation_free(&again);
 			if (!same) {
 				matching_allocation_free(a);
-				return -1;
+				return -2;
 			}
 		}
 	}
@@ -155,7 +155,13 @@ static int matching_solve(const char *path, long repeat)
 	in.edges = edges;
 	struct matching_allocation a;
 	double ms[4];
-	if (solve_timed(&in, repeat, &a, ms) != 0) {
+	int solved = solve_timed(&in, repeat, &a, ms);
+	if (solved == -2) {
+		fprintf(stderr, "tongxin matching: 重复求解的结果不一致（程序错误） repeated solves "
+				"disagree (a bug)\n");
+		goto done;
+	}
+	if (solved != 0) {
 		fprintf(stderr, "tongxin matching: 实例无效（下标越界、数量为负或过大） invalid "
 				"instance (index out of range, negative or too large values)\n");
 		goto done;
