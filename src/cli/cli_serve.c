@@ -14,6 +14,8 @@ static const char serve_help[] =
 	"                     [--threads N] [--workers N] [--quiet] [--secure-cookies]\n\n"
 	"启动 HTTP 服务：JSON API（/api/v1）与网页界面。启动时自动升级数据库结构。\n"
 	"Serves the JSON API under /api/v1 and the web UI; migrates the database on start.\n"
+	"  --listen HOST:PORT 监听地址；端口写 0 时由系统选一个空闲端口，启动行写出实际地址\n"
+	"                     port 0: the system picks a free port, named in the start line\n"
 	"  --threads N        轮询线程数（默认 CPU 核数）polling threads (default: cores)\n"
 	"  --workers N        慢请求（密码哈希）工作线程数，默认 4  workers for slow requests\n"
 	"  --quiet            不输出访问日志  no access log\n"
@@ -84,7 +86,12 @@ int cli_serve(int argc, char **argv)
 	struct timespec t1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-	fprintf(stderr, "tongxin: serving http://%s/ (database %s, ready in %.1f ms)\n", o.listen,
+	/* the real port: with HOST:0 the system chose it, and this line is how a caller (the
+	 * tests) learns it without racing another process for a port it picked */
+	const char *colon = strrchr(o.listen, ':');
+	int host_len = colon ? (int)(colon - o.listen) : (int)strlen(o.listen);
+	fprintf(stderr, "tongxin: serving http://%.*s:%d/ (database %s, ready in %.1f ms)\n",
+		host_len, o.listen, server_port(),
 		db_is_postgres_url(o.database) ? "postgresql" : o.database, ms);
 	server_wait();
 	notify_delivery_stop();

@@ -419,8 +419,10 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss)
 		return -1;
 	memcpy(host, listen, (size_t)(colon - listen));
 	host[colon - listen] = 0;
-	int port = atoi(colon + 1);
-	if (port <= 0 || port > 65535)
+	/* digits only; 0 asks the system for a free port (see server_port) */
+	char *end;
+	long port = strtol(colon + 1, &end, 10);
+	if (colon[1] < '0' || colon[1] > '9' || *end || port > 65535)
 		return -1;
 	if (host[0] == '[') {
 		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
@@ -496,6 +498,13 @@ int server_start(const struct server_config *cfg)
 		return -1;
 	}
 	return 0;
+}
+
+int server_port(void)
+{
+	const union MHD_DaemonInfo *info =
+		daemon_handle ? MHD_get_daemon_info(daemon_handle, MHD_DAEMON_INFO_BIND_PORT) : NULL;
+	return info ? (int)info->port : 0;
 }
 
 void server_wait(void)

@@ -1,9 +1,7 @@
 // Login throttling per account and per address, with small limits from the environment.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import net from 'node:net';
-import { startServer, BIN, Client } from './harness.mjs';
+import { startServer, serve, Client } from './harness.mjs';
 
 const PASSWORD = 'Secret2026x';
 const servers = [];
@@ -83,30 +81,16 @@ test('too many failures from one address throttle every account from it', async 
   assert.equal((await signIn(srv, 'frank', PASSWORD)).status, 200);
 });
 
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
-}
-
 test('a second server instance on the same database sees the lock', async () => {
-  const env = { ...process.env, TONGXIN_LOGIN_MAX_FAILURES: '2' };
-  const srv = await server({ TONGXIN_LOGIN_MAX_FAILURES: '2' }, ['gina']);
+  const env = { TONGXIN_LOGIN_MAX_FAILURES: '2' };
+  const srv = await server(env, ['gina']);
   for (let i = 0; i < 2; i++) await signIn(srv, 'gina', 'wrong-pass1');
-  const port = await freePort();
-  const second = spawn(BIN, ['serve', '--listen', `127.0.0.1:${port}`, '--database', srv.db.url], { stdio: 'ignore', env });
+  const second = await serve(srv.db.url, { env });
   try {
-    const base = `http://127.0.0.1:${port}`;
-    for (let i = 0; ; i++) {
-      try { if ((await fetch(`${base}/healthz`)).status === 200) break; } catch { /* starting */ }
-      assert.ok(i < 200, 'second server did not start');
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    const res = await new Client(base).post('/api/v1/session', { username: 'gina', password: PASSWORD });
+    const res = await new Client(second.base).post('/api/v1/session', { username: 'gina', password: PASSWORD });
     assert.equal(res.status, 429);
   } finally {
-    second.kill('SIGTERM');
-    await new Promise((r) => second.once('exit', r));
+    second.child.kill('SIGTERM');
+    await new Promise((r) => second.child.once('exit', r));
   }
 });

@@ -10,22 +10,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import net from 'node:net';
 
 export const BIN = process.env.TONGXIN_BIN || 'build/tongxin';
 export const ENGINE = process.env.TONGXIN_TEST_ENGINE || 'sqlite';
 export const DEMO_PASSWORD = 'Tongxin@2026';
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 function pgAdmin(sql) {
   const base = process.env.TONGXIN_TEST_PG_URL || 'postgres://tongxin:tongxin@127.0.0.1:5432';
@@ -97,6 +85,31 @@ export class Client {
   delete(path, body, opts) { return this.request('DELETE', path, body, opts); }
 }
 
+/**
+ * Starts `tongxin serve` on port 0 and waits until it answers. The system picks the port and
+ * the server names it in its start line: a port chosen here and handed over could be taken by
+ * another test's server in between, and this test would then talk to that server.
+ * Options: env, args. Returns { child, base, port, log() }.
+ */
+export async function serve(url, opts = {}) {
+  const child = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--database', url, ...(opts.args || [])], {
+    stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...(opts.env || {}) },
+  });
+  let log = '';
+  child.stderr.on('data', (d) => { log += d.toString(); });
+  let port = 0;
+  for (let i = 0; !port; i++) {
+    const m = /serving http:\/\/127\.0\.0\.1:(\d+)\//.exec(log);
+    if (m) port = Number(m[1]);
+    else if (i > 800 || child.exitCode !== null) throw new Error(`server did not start: ${log}`);
+    else await new Promise((r) => setTimeout(r, 25));
+  }
+  const base = `http://127.0.0.1:${port}`;
+  const r = await fetch(`${base}/healthz`);
+  if (r.status !== 200) throw new Error(`server is not healthy (${r.status}): ${log}`);
+  return { child, base, port, log: () => log };
+}
+
 /** Starts a server on a fresh database. Options: demo (bool or scale), env (extra variables). */
 export async function startServer(opts = {}) {
   const db = freshDatabase();
@@ -107,24 +120,10 @@ export async function startServer(opts = {}) {
     const demo = runCli(db.url, ['demo', '--scale', String(scale)]);
     if (demo.status !== 0) throw new Error(`demo failed: ${demo.stderr}`);
   }
-  const port = await freePort();
-  const child = spawn(BIN, ['serve', '--listen', `127.0.0.1:${port}`, '--database', db.url, ...(opts.args || [])], {
-    stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...(opts.env || {}) },
-  });
-  let log = '';
-  child.stderr.on('data', (d) => { log += d.toString(); });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    try {
-      const r = await fetch(`${base}/healthz`);
-      if (r.status === 200) break;
-    } catch { /* not yet */ }
-    if (i > 200 || child.exitCode !== null) throw new Error(`server did not start: ${log}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  const { child, base, port, log } = await serve(db.url, opts);
   const srv = {
     base, db, port, child,
-    log: () => log,
+    log,
     client: () => new Client(base),
     cli: (args, o) => runCli(db.url, args, o),
     /** Runs SQL behind the program's back, through the sqlite3 / psql command line: for tests
@@ -155,7 +154,7 @@ export async function startServer(opts = {}) {
         code = await exited;
       }
       db.drop();
-      if (code !== 0) throw new Error(`server exited with status ${code}:\n${log.slice(-4000)}`);
+      if (code !== 0) throw new Error(`server exited with status ${code}:\n${log().slice(-4000)}`);
     },
   };
   return srv;

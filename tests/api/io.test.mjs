@@ -155,7 +155,7 @@ test('a credit code repeated inside the file and one already registered are both
   const code = creditCode();
   const body = csv([row('重复测试一', { code }), row('重复测试二', { code }), row('重复测试三', { code: existing.credit_code })]);
   const job = await runImport(staff, body, { dryRun: true });
-  assert.equal(job.report.valid_rows, 1);
+  assert.equal(job.report.valid_rows, 1, JSON.stringify(job));
   const dup = job.report.errors.map((e) => [e.row, e.column, e.field]);
   assert.deepEqual(dup, [[3, '统一社会信用代码', 'credit_code'], [4, '统一社会信用代码', 'credit_code']]);
   assert.match(job.report.errors[0].message, /信用代码/);

@@ -3,30 +3,16 @@
 // post arrives exactly once (counted by its sequence number).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import net from 'node:net';
-import { startServer, BIN } from './harness.mjs';
+import { startServer, serve } from './harness.mjs';
 import { robotReceiver, until } from './notify_receivers.mjs';
 
+// Only for the receiver, which must be down (nothing listening) when the robot is set up.
 function freePort() {
   return new Promise((resolve) => {
     const s = net.createServer();
     s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
   });
-}
-
-async function serveAgain(url, env) {
-  const port = await freePort();
-  const child = spawn(BIN, ['serve', '--listen', `127.0.0.1:${port}`, '--database', url, '--quiet'], {
-    stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env },
-  });
-  let log = '';
-  child.stderr.on('data', (d) => { log += d; });
-  const ok = await until(async () => {
-    try { return (await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200; } catch { return false; }
-  }, 10000);
-  assert.ok(ok, `restarted server is up: ${log}`);
-  return { child, log: () => log };
 }
 
 test('killing the server with 1,000 robot posts queued loses none and sends none twice', { timeout: 120000 }, async () => {
@@ -44,7 +30,7 @@ test('killing the server with 1,000 robot posts queued loses none and sends none
   srv.child.kill('SIGKILL');
   await new Promise((r) => srv.child.once('exit', r));
 
-  const again = await serveAgain(srv.db.url, env);
+  const again = await serve(srv.db.url, { env, args: ['--quiet'] });
   const rx = await robotReceiver(receiverPort);
   try {
     const seqs = () => rx.requests.map((q) => Number(q.json?.text?.content?.match(/#(\d+)：/)?.[1]));

@@ -40,3 +40,16 @@ test('keep-alive: the server does not close the connection after a reply', async
   const res = await srv.client().get('/healthz');
   assert.notEqual((res.headers.get('connection') || '').toLowerCase(), 'close');
 });
+
+test('serve --listen: port 0 is chosen by the system and named; a bad or taken address exits 1', async () => {
+  // the harness started this server on port 0: the port it learned is the one that answers
+  assert.notEqual(srv.port, 0);
+  assert.match(srv.log(), new RegExp(`serving http://127\\.0\\.0\\.1:${srv.port}/`));
+  assert.equal((await fetch(`${srv.base}/healthz`)).status, 200);
+  for (const [listen, message] of [['127.0.0.1:x1', /cannot parse listen address/],
+    ['127.0.0.1:70000', /cannot parse listen address/], [`127.0.0.1:${srv.port}`, /cannot listen on/]]) {
+    const r = srv.cli(['serve', '--listen', listen]);
+    assert.equal(r.status, 1, `${listen}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+  }
+});
