@@ -11,16 +11,18 @@
  * 100,000) does not scale.
  *
  * How it ends (the part that matters on contested instances, where every phase costs about 50
- * relabels per node): the phases do not run down to eps = 1. Once eps is below one original
- * unit, the flow is either already optimal — proven_optimal() finds integer prices that prove it
- * — or a few thousand short paths from it: exact_repair() rounds the prices, saturates what
- * they still violate and finishes with successive shortest paths, which are local at that
- * point. Both are exact and verified; when the repair runs over its budget, the phases go on
- * from the repaired state (a valid start), so the worst case stays the textbook one.
+ * relabels per node): the phases do not run down to eps = 1. Once eps is about two original
+ * units (on a small part, schedule()) or below one (on a large part), the flow is either
+ * already optimal — proven_optimal() finds integer prices that prove it — or a few thousand
+ * short paths from it: exact_repair() rounds the prices, saturates what they still violate and
+ * finishes with successive shortest paths, which are local at that point (searches in original
+ * units, over a bucket queue). Both are exact and verified; when the repair runs over its
+ * budget, the phases go on from the repaired state (a valid start), so the worst case stays the
+ * textbook one.
  *
  * Arc fixing (Goldberg's heuristic, made exact here): in the late phases most arcs have a reduced
  * cost far from zero, hundreds of eps, and the flow on them will not change; relabels and price
- * updates still scanned them. At the start of each phase, arcs with |rc| >= FIX_EPS x eps are
+ * updates still scanned them. At the start of each phase, arcs with |rc| >= fix_eps x eps are
  * moved behind the live arcs of their node and left out of every scan. The price of every node
  * may fall by less than that much before its arcs are made live again (unfix()), so a fixed arc
  * never becomes admissible or breaks eps-optimality: the phase is the same refine over the whole
@@ -40,21 +42,39 @@
 #include "lib/mem.h"
 #include "matching/flow.h"
 
-#define ALPHA 16 /* epsilon shrinks by this factor per phase */
-/* ... and by this one in the phase that takes it below one original unit (measured at 2,000 x
- * 2,000, best of 5 over seeds 1-5: 2: 36-44 ms, 4: 35-42 ms, 6: 34-43 ms, 16: 34-50 ms) */
+#define ALPHA 16 /* epsilon shrinks by at most this factor per phase */
+/* How the phases end depends on the part's size, because the repair's searches grow with the
+ * graph: on a small part a repair from eps of about two units is cheaper than the phase below one
+ * unit; on a large one (the district's big parts, the 100,000 x 100,000 stress instance) its
+ * last paths search most of the graph, and one more phase is cheaper. */
+#define SMALL_PART 8192 /* nodes */
+/* Small parts: the first repair is tried once eps is about this many original units (see
+ * schedule()). Measured at 2,000 x 2,000, instructions summed over seeds 1-16 (millions), with
+ * FIX_EPS 500: 1.5 units: 2,416; 2: 2,396; 2.5: 2,423; 3: 2,402; 4: 2,427 — against 2,605 with
+ * the large parts' ending. Where it stops matters less than stopping at a few units at all. */
+#define REPAIR_AT 2.0
+/* Large parts: phases divide eps by ALPHA, and the one that takes it below one original unit by
+ * LAST_ALPHA only (measured at 2,000 x 2,000, best of 5 over seeds 1-5, before the small-part
+ * ending: 2: 36-44 ms, 4: 35-42 ms, 6: 34-43 ms, 16: 34-50 ms) */
 #define LAST_ALPHA 4
 /* The exact repair's budget in arc scans, per arc of the graph: a phase scans about 50 times
  * the arcs on contested instances, a repair after the eps < scale phase about 20 times. */
 #define REPAIR_BUDGET 64
-/* ... and the first repair's, after the coarser last phase (see solve(); measured on the
- * 100,000 x 100,000 district, allocation CPU: 2: 2.46 s, 4: 2.45 s, 8: 2.91 s, 64: 4.1 s) */
-#define QUICK_REPAIR 4
+/* ... and the first repair's (see solve()). Small parts: 2,000 x 2,000, seeds 1-16: 3 passes
+ * 2,231 M instructions, 4 / 6 / 8: 2,200 M (seed 1 needs 3.9). Large parts: the 100,000 x
+ * 100,000 district, allocation CPU: 2: 2.46 s, 4: 2.45 s, 8: 2.91 s, 64: 4.1 s. */
+#define QUICK_REPAIR_SMALL 8
+#define QUICK_REPAIR_LARGE 4
 /* Arcs whose |reduced cost| is at least this many eps at the start of a phase are fixed. Prices
- * fell by up to ~900 eps in a phase on the benchmark's instances, but by far less on most nodes;
- * measured at 2,000 x 2,000 (instructions per solve): 100 eps 259M, 200 255M, 500 188M, 1,000
- * 213M, 2,000 243M, against 258M without fixing. */
-#define FIX_EPS 500
+ * fell by up to ~900 eps in a phase on the benchmark's instances, but by far less on most nodes.
+ * Large parts, measured at 2,000 x 2,000 with their ending (instructions per solve): 100 eps
+ * 259M, 200 255M, 500 188M, 1,000 213M, 2,000 243M, against 258M without fixing. Small parts,
+ * summed over seeds 1-16 (millions): 100 eps 2,999; 150 2,389; 200 2,186; 250 2,178; 300 2,211;
+ * 500 2,396; 1,000 2,592 (at 20,000 x 20,000, 250 took 1.1-1.2 s against 0.74 s for 500). */
+#define FIX_EPS_SMALL 250
+#define FIX_EPS_LARGE 500
+/* The repair's searches keep distances below this many units in buckets (see struct repair). */
+#define REPAIR_LEVELS 256
 
 /* Arcs keep residual capacities and original costs in 32 bits. */
 _Static_assert(MATCHING_QUANTITY_MAX <= INT32_MAX, "quantities must fit an arc's int32_t");
@@ -152,12 +172,24 @@ struct residual {
 	int proven_early; /* 1 when proven_optimal() ended the phases before eps = 1 */
 	int repaired;     /* exact_repair() completed the flow: 1 over the live arcs, 2 over all */
 	int fixing;       /* 1 while arc fixing is on (see arc_fix) */
+	int64_t fix_eps;  /* FIX_EPS_SMALL or FIX_EPS_LARGE, by the part's size */
 	int64_t eps_done; /* eps of the phase just ended (0: none, or the repair changed prices) */
 	int64_t fixed, unfixed; /* statistics: arcs fixed at phase starts, nodes made live again */
+	int64_t repair_paths;   /* statistics: paths routed by exact_repair() */
 	int64_t unsound; /* arcs found breaking the eps-optimality a phase ended with (a bug) */
 	/* price update: a Dijkstra over buckets; per node, and per level */
 	int32_t *dist, *b_next, *b_prev, *bucket;
 	uint8_t *done;
+	/* the working arrays of proven_optimal() (per node) and exact_repair() (per node, per
+	 * level, per arc): carved here, so that a solve's first proof and repair do not fault
+	 * pages in one by one (see mem_large) */
+	int64_t *proof_price;
+	int32_t *proof_len, *proof_queue;
+	uint8_t *proof_queued;
+	int64_t *repair_price, *repair_dist;
+	int32_t *repair_via, *repair_touched, *repair_sources, *repair_bucket;
+	int32_t *repair_entry_node, *repair_entry_next;
+	uint8_t *repair_settled;
 	void *block; /* owns every array above */
 };
 
@@ -209,8 +241,9 @@ static int residual_alloc(struct residual *g, int32_t n, size_t arcs)
 	g->n = n;
 	g->sink = n - 1;
 	size_t nodes = (size_t)n + 1,
-	       bytes = 64 * 15 + arcs * (sizeof(struct arc) + sizeof(int32_t)) +
-		       nodes * (3 * sizeof(int64_t) + 8 * sizeof(int32_t) + 1);
+	       bytes = 64 * 29 + (arcs + 1) * (sizeof(struct arc) + 3 * sizeof(int32_t)) +
+		       nodes * (6 * sizeof(int64_t) + 13 * sizeof(int32_t) + 3) +
+		       REPAIR_LEVELS * sizeof(int32_t);
 	char *at = g->block = mem_large(bytes);
 	if (!at)
 		return -1;
@@ -228,6 +261,19 @@ static int residual_alloc(struct residual *g, int32_t n, size_t arcs)
 	g->b_prev = carve(&at, nodes, sizeof *g->b_prev);
 	g->bucket = carve(&at, nodes, sizeof *g->bucket);
 	g->done = carve(&at, nodes, sizeof *g->done);
+	g->proof_price = carve(&at, nodes, sizeof *g->proof_price);
+	g->proof_len = carve(&at, nodes, sizeof *g->proof_len);
+	g->proof_queue = carve(&at, nodes, sizeof *g->proof_queue);
+	g->proof_queued = carve(&at, nodes, sizeof *g->proof_queued);
+	g->repair_price = carve(&at, nodes, sizeof *g->repair_price);
+	g->repair_dist = carve(&at, nodes, sizeof *g->repair_dist);
+	g->repair_via = carve(&at, nodes, sizeof *g->repair_via);
+	g->repair_touched = carve(&at, nodes, sizeof *g->repair_touched);
+	g->repair_sources = carve(&at, nodes, sizeof *g->repair_sources);
+	g->repair_bucket = carve(&at, REPAIR_LEVELS, sizeof *g->repair_bucket);
+	g->repair_entry_node = carve(&at, arcs + 1, sizeof *g->repair_entry_node);
+	g->repair_entry_next = carve(&at, arcs + 1, sizeof *g->repair_entry_next);
+	g->repair_settled = carve(&at, nodes, sizeof *g->repair_settled);
 	memset(g->first, 0, nodes * sizeof *g->first);
 	memset(g->excess, 0, nodes * sizeof *g->excess);
 	memset(g->price, 0, nodes * sizeof *g->price);
@@ -587,7 +633,7 @@ static void saturate_negative(struct residual *g, int64_t was_eps)
 static void refine(struct residual *g)
 {
 	saturate_negative(g, g->eps_done);
-	arc_fix(g, g->fixing ? FIX_EPS * g->eps : INT64_MAX);
+	arc_fix(g, g->fixing ? g->fix_eps * g->eps : INT64_MAX);
 	for (int32_t v = 0; v < g->n; v++)
 		g->current[v] = g->first[v];
 	g->q_head = g->q_len = 0;
@@ -622,14 +668,16 @@ static int64_t floor_div(int64_t a, int64_t b)
 static int proven_optimal(struct residual *g, int64_t scale, int64_t budget)
 {
 	int32_t n = g->n;
-	int64_t *pi = malloc((size_t)n * sizeof *pi);
-	int32_t *len = calloc((size_t)n, sizeof *len), *q = malloc((size_t)n * sizeof *q);
-	uint8_t *in_q = calloc((size_t)n, 1);
-	int ok = pi && len && q && in_q;
+	int64_t *pi = g->proof_price;
+	int32_t *len = g->proof_len, *q = g->proof_queue;
+	uint8_t *in_q = g->proof_queued;
+	int ok = 1;
 	int32_t head = 0, count = 0;
-	for (int32_t v = 0; ok && v < n; v++)
+	memset(len, 0, (size_t)n * sizeof *len);
+	memset(in_q, 0, (size_t)n);
+	for (int32_t v = 0; v < n; v++)
 		pi[v] = floor_div(g->price[v], scale);
-	for (int32_t v = 0; ok && v < n; v++)
+	for (int32_t v = 0; v < n; v++)
 		for (int32_t a = g->first[v]; a < g->first[v + 1]; a++)
 			if (g->arcs[a].res > 0 &&
 			    g->arcs[a].cost + pi[v] - pi[g->arcs[a].head] < 0) {
@@ -663,7 +711,6 @@ static int proven_optimal(struct residual *g, int64_t scale, int64_t budget)
 		for (int32_t a = g->first[v]; ok && a < g->first[v + 1]; a++)
 			ok = g->arcs[a].res <= 0 ||
 			     g->arcs[a].cost + pi[v] - pi[g->arcs[a].head] >= 0;
-	free(pi), free(len), free(q), free(in_q);
 	return ok;
 }
 
@@ -721,15 +768,53 @@ static int32_t heap_pop(struct heap *h, int64_t *key)
 	return top;
 }
 
+/*
+ * The repair works in original units: its prices are the scaled ones divided by the scale (whole
+ * after rounding), so every reduced cost and distance is a small integer. That lets the
+ * searches use a bucket queue (Dial's): one bucket per distance up to REPAIR_LEVELS, the heap
+ * beyond. Paths after the last phase are a few units long, so nearly every entry is a bucket's.
+ */
+
+/* The search's state; the arrays are the graph's (residual.repair_*), the heap its own. */
 struct repair {
-	int64_t *dist;   /* per node, INT64_MAX when untouched */
+	int64_t *pu;     /* per node: its price in original units (written back at the end) */
+	int64_t *dist;   /* per node, in units; INT64_MAX when untouched */
 	int32_t *via;    /* per node: the arc it was reached by */
 	uint8_t *settled;
 	int32_t *touched;
 	size_t n_touched;
-	struct heap heap;
+	int32_t *bucket;       /* per level below REPAIR_LEVELS: its first entry, or -1 */
+	int32_t top;           /* the highest level with an entry in this search (-1: none) */
+	int32_t *entry_node;   /* entries: one per improved distance, at most one per arc */
+	int32_t *entry_next;
+	int32_t n_entries;
+	struct heap heap;      /* entries at REPAIR_LEVELS and beyond */
 	int live_only; /* 1: search the live arcs only (see exact_repair) */
 };
+
+static int repair_put(struct repair *r, int64_t level, int32_t v)
+{
+	if (level >= REPAIR_LEVELS)
+		return heap_push(&r->heap, level, v);
+	int32_t e = r->n_entries++;
+	r->entry_node[e] = v, r->entry_next[e] = r->bucket[level], r->bucket[level] = e;
+	if (level > r->top)
+		r->top = (int32_t)level;
+	return 0;
+}
+
+/* The entry of the lowest level from *level on (buckets, then the heap); -1 when none. */
+static int32_t repair_take(struct repair *r, int64_t *level)
+{
+	for (; *level <= r->top; ++*level) {
+		int32_t e = r->bucket[*level];
+		if (e >= 0) {
+			r->bucket[*level] = r->entry_next[e];
+			return r->entry_node[e];
+		}
+	}
+	return r->heap.len > 0 ? heap_pop(&r->heap, level) : -1;
+}
 
 /*
  * Dijkstra from s over residual arcs by reduced cost (all >= 0) until a node with a deficit is
@@ -739,19 +824,18 @@ struct repair {
 static int32_t repair_search(struct residual *g, struct repair *r, int32_t s, int64_t *dist_t,
 			     int64_t *scans)
 {
-	int64_t d;
-	r->heap.len = 0, r->n_touched = 0;
+	int64_t d = 0;
+	int32_t found = -1, v;
+	r->heap.len = 0, r->n_touched = 0, r->n_entries = 0, r->top = -1;
 	r->dist[s] = 0, r->via[s] = -1, r->touched[r->n_touched++] = s;
-	if (heap_push(&r->heap, 0, s) != 0)
-		return -1;
-	while (r->heap.len > 0) {
-		int32_t v = heap_pop(&r->heap, &d);
+	int ok = repair_put(r, 0, s) == 0;
+	while (ok && found < 0 && (v = repair_take(r, &d)) >= 0) {
 		if (r->settled[v] || d > r->dist[v])
 			continue; /* a stale entry */
 		r->settled[v] = 1;
 		if (g->excess[v] < 0) {
-			*dist_t = d;
-			return v;
+			found = v;
+			break;
 		}
 		int32_t end = r->live_only ? g->live[v] : g->first[v + 1];
 		*scans += end - g->first[v];
@@ -759,7 +843,7 @@ static int32_t repair_search(struct residual *g, struct repair *r, int32_t s, in
 			int32_t w = g->arcs[a].head;
 			if (g->arcs[a].res <= 0 || r->settled[w])
 				continue;
-			int64_t dw = d + reduced_cost(g, v, a);
+			int64_t dw = d + g->arcs[a].cost + r->pu[v] - r->pu[w];
 			if (dw >= r->dist[w])
 				continue;
 			if (r->dist[w] == INT64_MAX)
@@ -767,14 +851,19 @@ static int32_t repair_search(struct residual *g, struct repair *r, int32_t s, in
 			r->dist[w] = dw, r->via[w] = a;
 			if (dw == d && g->excess[w] < 0) { /* a tight arc to a deficit: final already */
 				r->settled[w] = 1;
-				*dist_t = d;
-				return w;
+				found = w;
+				break;
 			}
-			if (heap_push(&r->heap, dw, w) != 0)
-				return -1;
+			if (repair_put(r, dw, w) != 0) {
+				ok = 0;
+				break;
+			}
 		}
 	}
-	return -1;
+	for (int32_t l = 0; l <= r->top; l++)
+		r->bucket[l] = -1;
+	*dist_t = d;
+	return found;
 }
 
 /*
@@ -790,7 +879,7 @@ static int64_t repair_path(struct residual *g, struct repair *r, int32_t s)
 	for (size_t i = 0; i < r->n_touched; i++) {
 		int32_t v = r->touched[i];
 		if (t >= 0 && r->settled[v])
-			g->price[v] += r->dist[v] - big_d;
+			r->pu[v] += r->dist[v] - big_d;
 		r->settled[v] = 0;
 		r->dist[v] = INT64_MAX;
 	}
@@ -821,17 +910,24 @@ static int64_t repair_path(struct residual *g, struct repair *r, int32_t s)
  */
 static int exact_repair(struct residual *g, int64_t budget, int live_only)
 {
-	int32_t n = g->n;
-	struct repair r = {malloc((size_t)n * sizeof *r.dist), malloc((size_t)n * sizeof *r.via),
-			   calloc((size_t)n, 1), malloc((size_t)n * sizeof *r.touched), 0, {0},
-			   live_only};
-	int32_t *sources = malloc((size_t)n * sizeof *sources), n_sources = 0;
-	if (!r.dist || !r.via || !r.settled || !r.touched || !sources) {
-		free(r.dist), free(r.via), free(r.settled), free(r.touched), free(sources);
-		return 0;
-	}
+	int32_t n = g->n, *sources = g->repair_sources, n_sources = 0;
+	struct repair r = {
+		.pu = g->repair_price,
+		.dist = g->repair_dist,
+		.via = g->repair_via,
+		.settled = g->repair_settled,
+		.touched = g->repair_touched,
+		.bucket = g->repair_bucket,
+		.entry_node = g->repair_entry_node,
+		.entry_next = g->repair_entry_next,
+		.live_only = live_only,
+	};
+	memset(r.settled, 0, (size_t)n);
+	for (int32_t l = 0; l < REPAIR_LEVELS; l++)
+		r.bucket[l] = -1;
 	for (int32_t v = 0; v < n; v++) {
-		g->price[v] = floor_div(g->price[v], g->scale) * g->scale;
+		r.pu[v] = floor_div(g->price[v], g->scale);
+		g->price[v] = r.pu[v] * g->scale;
 		r.dist[v] = INT64_MAX;
 	}
 	saturate_negative(g, 0);
@@ -843,12 +939,31 @@ static int exact_repair(struct residual *g, int64_t budget, int live_only)
 	for (int32_t i = 0; ok && i < n_sources; i++)
 		while (ok && g->excess[sources[i]] > 0) {
 			int64_t scans = repair_path(g, &r, sources[i]);
+			g->repair_paths += scans >= 0;
 			budget -= scans;
 			ok = scans >= 0 && budget >= 0;
 		}
-	free(r.dist), free(r.via), free(r.settled), free(r.touched), free(sources);
+	for (int32_t v = 0; v < n; v++)
+		g->price[v] = r.pu[v] * g->scale;
 	free(r.heap.key), free(r.heap.node);
 	return ok;
+}
+
+/*
+ * The phases' schedule on a small part: the first repair is tried once eps is about REPAIR_AT
+ * original units; P equal divisions from max_cost get there, P the fewest that divide by no
+ * more than ALPHA each (benchmark: max_cost 10,000 units, so four divisions by 8.4). Returns P
+ * (0 when max_cost is already that small) and the division in *ratio.
+ */
+static int schedule(int64_t max_cost, int64_t scale, double *ratio)
+{
+	double span = (double)max_cost / ((double)scale * REPAIR_AT);
+	*ratio = ALPHA;
+	if (span <= 1)
+		return 0;
+	int phases = (int)ceil(log(span) / log(ALPHA));
+	*ratio = pow(span, 1.0 / phases);
+	return phases;
 }
 
 /* Phases from eps = the largest |cost| (where the zero flow is eps-optimal) down to 1, stopping
@@ -856,25 +971,34 @@ static int exact_repair(struct residual *g, int64_t budget, int live_only)
 static void solve(struct residual *g, int64_t max_cost, int64_t scale, int64_t repair_budget)
 {
 	int64_t arcs = g->first[g->n];
-	int tries = 0; /* proofs and repairs tried so far */
+	int small = g->n <= SMALL_PART, tries = 0; /* tries: proofs and repairs so far */
+	double ratio = ALPHA;
+	int planned = small ? schedule(max_cost, scale, &ratio) : 0, done = 0;
+	g->fix_eps = small ? FIX_EPS_SMALL : FIX_EPS_LARGE;
 	g->eps = max_cost;
 	while (g->eps > 1) {
-		/* the phase that first takes eps below one original unit divides it by LAST_ALPHA
-		 * only: a phase at a fraction of a unit costs more than the repair after it saves */
-		int64_t alpha = tries == 0 && g->eps / ALPHA < scale && g->eps / LAST_ALPHA < scale
-					? LAST_ALPHA
-					: ALPHA;
-		g->eps = g->eps / alpha > 1 ? g->eps / alpha : 1;
+		int64_t next;
+		if (done < planned) {
+			next = llround((double)max_cost / pow(ratio, ++done));
+		} else {
+			/* a large part's phase that first takes eps below one original unit divides it
+			 * by LAST_ALPHA only: a phase at a fraction of a unit costs more than the
+			 * repair after it saves */
+			int last = tries == 0 && g->eps / ALPHA < scale && g->eps / LAST_ALPHA < scale;
+			next = g->eps / (last ? LAST_ALPHA : ALPHA);
+		}
+		g->eps = next > 1 ? next : 1;
 		refine(g);
 		g->phases++;
-		/* below eps = scale the flow is usually optimal or a few paths from it; the proof
-		 * costs about one pass over the arcs, the repair a fraction of a phase */
-		if (g->eps == 1 || g->eps >= scale)
+		/* from here the flow is usually optimal or a few thousand short paths from it: the
+		 * proof costs about one pass over the arcs, the repair less than a phase */
+		int due = tries == 0 && planned > 0 ? done == planned : g->eps < scale;
+		if (g->eps == 1 || !due)
 			continue;
-		/* the first repair, after the coarser phase, gets a few passes only: where it would
-		 * need more (a district's large parts with many equal scores), one more phase is
-		 * cheaper than the paths */
-		int64_t budget = tries++ == 0 ? min64(QUICK_REPAIR, repair_budget) : repair_budget;
+		/* the first repair gets a few passes only: where it would need more (a district's
+		 * large parts with many equal scores), one more phase is cheaper than the paths */
+		int64_t quick = small ? QUICK_REPAIR_SMALL : QUICK_REPAIR_LARGE;
+		int64_t budget = tries++ == 0 ? min64(quick, repair_budget) : repair_budget;
 		if (proven_optimal(g, scale, arcs)) {
 			g->eps = 1, g->proven_early = 1;
 		} else if (exact_repair(g, budget * arcs, 1) && proven_optimal(g, scale, arcs)) {
@@ -926,6 +1050,7 @@ static int allocate_connected(const struct matching_flow_input *in, int64_t max_
 		out->arcs_fixed = g.fixed;
 		out->nodes_unfixed = g.unfixed;
 		out->arcs_unsound = g.unsound;
+		out->repair_paths = g.repair_paths;
 		collect(&g, in, out);
 		residual_free(&g);
 	}
@@ -1084,6 +1209,7 @@ static int part_solve(struct parts *p, size_t k, struct matching_allocation *sta
 	stats->phases = a.phases > stats->phases ? a.phases : stats->phases;
 	stats->proven_early |= a.proven_early;
 	stats->repaired = a.repaired > stats->repaired ? a.repaired : stats->repaired;
+	stats->repair_paths += a.repair_paths;
 	free(q), free(ed), free(a.flow);
 	return rc;
 }
@@ -1110,6 +1236,7 @@ static void *parts_worker(void *arg)
 	p->out->phases = stats.phases > p->out->phases ? stats.phases : p->out->phases;
 	p->out->proven_early |= stats.proven_early;
 	p->out->repaired = stats.repaired > p->out->repaired ? stats.repaired : p->out->repaired;
+	p->out->repair_paths += stats.repair_paths;
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
 }

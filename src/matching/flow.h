@@ -15,9 +15,9 @@
  * Algorithm: Goldberg's cost-scaling push-relabel (refine with FIFO discharge, alpha 16,
  * look-ahead, global price updates, arc fixing). Costs are multiplied by (nodes + 1) so that a
  * phase at epsilon 1 would prove exact optimality for integer scores; in practice the phases stop
- * once eps is below one original unit: an exact price check proves the flow optimal, or a
- * successive-shortest-path repair completes it (see flow.c). Memory: 24 bytes per arc, two arcs
- * per edge, plus about 80 bytes per node.
+ * once eps is about two original units: an exact price check proves the flow optimal, or a
+ * successive-shortest-path repair completes it (see flow.c). Memory: 32 bytes per arc, two arcs
+ * per edge, plus about 100 bytes per node.
  *
  * Scores are integers per unit of quantity: a candidate score in [0, 1] (score.h) becomes
  * llround(score * MATCHING_SCORE_SCALE) per unit; see matching_edge_score().
@@ -72,6 +72,7 @@ struct matching_allocation {
 	int proven_early; /* 1 when optimality was proven before the last phase (eps = 1) */
 	int repaired;     /* when the shortest-path repair completed the flow (then proven): 1 over
 			     the live arcs, 2 over every arc (the live one was not optimal); else 0 */
+	int64_t repair_paths;  /* shortest paths the repairs routed (0: rounding alone did) */
 	int64_t arcs_fixed;    /* arcs left out of a phase's scans, summed over phases */
 	int64_t nodes_unfixed; /* times a node's fixed arcs had to be made live again */
 	int64_t arcs_unsound;  /* arcs that broke a finished phase's eps-optimality: always 0 */
@@ -80,7 +81,7 @@ struct matching_allocation {
 /*
  * Computes an allocation of maximum total score: flow[e] in [0, capacity], per need at most its
  * quantity, per resource at most its quantity. Needs nothing else; allocates working memory of
- * about 24 bytes x 2 x (edges + needs + resources) + 80 per node, and frees it before returning.
+ * about 32 bytes x 2 x (edges + needs + resources) + 100 per node, and frees it before returning.
  * Returns 0 with *out filled (free with matching_allocation_free), or -1 with *out zeroed when the
  * input is invalid (an index out of range, a negative or too large quantity or capacity, |score|
  * above MATCHING_SCORE_MAX, sizes above the limits, a total that could overflow 64 bits) or

@@ -222,7 +222,7 @@ static void test_random_instances_match_the_reference(void **state)
 	assert_true(early > 0);
 }
 
-enum { NN = 300, K = 10, NN_MAX = 900 };
+enum { NN = 300, K = 10, NN_MAX = 4200 };
 
 /* The benchmark's shape at size n x n: k random candidates per need, scores 1..10000,
  * quantities and capacities 1..50 (static storage: one instance at a time, n <= NN_MAX). */
@@ -398,28 +398,54 @@ static void test_independent_parts_are_solved_apart_exactly(void **state)
 	matching_allocation_free(&a);
 }
 
-/* A repair that runs out of budget leaves a valid start: the phases go on and stay exact. */
+/* A repair that runs out of budget leaves a valid start: the phases go on and stay exact. With
+ * a budget of 0 no repair can route a path, so where the default run's repair routed paths, the
+ * run goes on: more phases, then either a repair that rounding alone completes (finer phases
+ * leave almost nothing to route) or the textbook phases down to eps = 1. */
 static void test_a_repair_over_budget_falls_back_to_the_phases(void **state)
 {
 	(void)state;
 	uint64_t seed = 11;
 	int fell_back = 0;
-	for (int round = 0; round < 4; round++) {
+	for (int round = 0; round < 6; round++) {
 		struct matching_flow_input in = contested_instance(&seed);
 		struct matching_allocation a;
 		assert_int_equal(matching_allocate(&in, &a), 0);
-		int64_t want = a.total_score;
-		int repaired = a.repaired;
+		int64_t want = a.total_score, phases = a.phases;
+		int routed = a.repaired && a.repair_paths > 0;
 		matching_allocation_free(&a);
-		for (int64_t budget = 0; repaired && budget <= 1; budget++) {
-			assert_int_equal(matching_allocate_budget(&in, budget, &a), 0);
-			assert_int_equal(a.repaired, 0);
-			assert_int_equal(a.total_score, want);
-			matching_allocation_free(&a);
-			fell_back++;
-		}
+		if (!routed)
+			continue;
+		assert_int_equal(matching_allocate_budget(&in, 0, &a), 0);
+		assert_int_equal(a.total_score, want);
+		assert_feasible(&in, &a);
+		assert_true(a.phases > phases);
+		matching_allocation_free(&a);
+		fell_back++;
 	}
 	assert_true(fell_back > 0);
+}
+
+/* A part above SMALL_PART (8,192) nodes ends the large parts' way: phases below one original
+ * unit, then the repair. Its total must equal the one reached with no repair budget at all
+ * (budget 0: the first repair stops after one path, and the phases go on from another state
+ * until the proof or eps = 1, which proves optimality by itself). */
+static void test_a_large_part_is_solved_exactly(void **state)
+{
+	(void)state;
+	uint64_t seed = 5;
+	struct matching_flow_input in = contested_sized(&seed, 4200, K);
+	struct matching_allocation a, b;
+	assert_int_equal(matching_allocate(&in, &a), 0);
+	assert_feasible(&in, &a);
+	assert_int_equal(a.proven_early, 1);
+	assert_int_equal(a.arcs_unsound, 0);
+	assert_true(a.repair_paths > 0); /* the repair ran (on this seed: over its first budget) */
+	assert_int_equal(matching_allocate_budget(&in, 0, &b), 0);
+	assert_feasible(&in, &b);
+	assert_int_equal(b.total_score, a.total_score);
+	matching_allocation_free(&a);
+	matching_allocation_free(&b);
 }
 
 /* With costs so small that the first phase already has eps = 1, no early proof is tried. */
@@ -476,6 +502,7 @@ int main(void)
 		cmocka_unit_test(test_random_instances_match_the_reference),
 		cmocka_unit_test(test_contested_instances_are_repaired_exactly),
 		cmocka_unit_test(test_a_repair_over_budget_falls_back_to_the_phases),
+		cmocka_unit_test(test_a_large_part_is_solved_exactly),
 		cmocka_unit_test(test_independent_parts_are_solved_apart_exactly),
 		cmocka_unit_test(test_fixed_arcs_made_live_again_keep_the_optimum),
 		cmocka_unit_test(test_the_optimality_check_sees_a_worse_allocation),
