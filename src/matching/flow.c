@@ -215,10 +215,18 @@ static void add_arc(struct residual *g, int32_t *pos, int32_t u, int32_t v, int6
 	g->arc_edge[a] = edge, g->arc_edge[b] = -1;
 }
 
+/* What arc a offers its tail: price(head) - scaled cost. The arc is admissible when this is
+ * above the tail's price. (The hot loops pass the arrays they keep in registers.) */
+static inline int64_t arc_value(const struct arc *arc, const int64_t *price, int64_t scale,
+				int32_t a)
+{
+	return price[arc[a].head] - arc[a].cost * scale;
+}
+
 /* The reduced cost of arc a out of v: scaled cost + price(v) - price(head). */
 static inline int64_t reduced_cost(const struct residual *g, int32_t v, int32_t a)
 {
-	return g->arcs[a].cost * g->scale + g->price[v] - g->price[g->arcs[a].head];
+	return g->price[v] - arc_value(g->arcs, g->price, g->scale, a);
 }
 
 static void residual_free(struct residual *g)
@@ -514,14 +522,14 @@ static void push(struct residual *g, int32_t v, int32_t a, int64_t amount)
 	g->pushes++;
 }
 
-/* The best value price(head) - cost x scale over the residual arcs in [from, to) (of one node). */
+/* The best arc_value() over the residual arcs in [from, to) (of one node). */
 static int64_t best_value(const struct residual *g, int32_t from, int32_t to)
 {
 	int64_t best = INT64_MIN, scale = g->scale;
 	const struct arc *arc = g->arcs;
 	const int64_t *price = g->price;
 	for (int32_t a = from; a < to; a++) {
-		int64_t val = price[arc[a].head] - arc[a].cost * scale;
+		int64_t val = arc_value(arc, price, scale, a);
 		if (arc[a].res > 0 && val > best)
 			best = val;
 	}
@@ -571,7 +579,7 @@ static int worth_pushing(struct residual *g, int32_t v, int32_t a)
 	for (int32_t b = from; b < end; b++) {
 		if (arc[b].res <= 0)
 			continue;
-		int64_t val = price[arc[b].head] - arc[b].cost * scale;
+		int64_t val = arc_value(arc, price, scale, b);
 		if (val > pw) {
 			g->current[w] = b;
 			return 1;
@@ -594,9 +602,9 @@ static void discharge(struct residual *g, int32_t v)
 		for (; a < end; a++) {
 			if (arc[a].res <= 0)
 				continue;
-			int64_t val = price[arc[a].head] - arc[a].cost * scale;
+			int64_t val = arc_value(arc, price, scale, a);
 			if (val <= pv || !worth_pushing(g, v, a)) { /* not admissible (any more) */
-				val = price[arc[a].head] - arc[a].cost * scale;
+				val = arc_value(arc, price, scale, a); /* w's price may have fallen */
 				best = val > best ? val : best;
 				continue;
 			}
@@ -618,15 +626,19 @@ static void discharge(struct residual *g, int32_t v)
 static void saturate_negative(struct residual *g, int64_t was_eps)
 {
 	for (int32_t v = 0; v < g->n; v++)
-		for (int32_t a = g->first[v]; a < g->first[v + 1]; a++)
-			if (g->arcs[a].res > 0 && reduced_cost(g, v, a) < 0) {
-				g->unsound += was_eps > 0 && reduced_cost(g, v, a) < -was_eps;
-				int32_t r = g->arcs[a].res;
-				g->arcs[a].res = 0;
-				g->arcs[g->arcs[a].rev].res += r;
-				g->excess[v] -= r;
-				g->excess[g->arcs[a].head] += r;
-			}
+		for (int32_t a = g->first[v]; a < g->first[v + 1]; a++) {
+			if (g->arcs[a].res <= 0)
+				continue;
+			int64_t rc = reduced_cost(g, v, a);
+			if (rc >= 0)
+				continue;
+			g->unsound += was_eps > 0 && rc < -was_eps;
+			int32_t r = g->arcs[a].res;
+			g->arcs[a].res = 0;
+			g->arcs[g->arcs[a].rev].res += r;
+			g->excess[v] -= r;
+			g->excess[g->arcs[a].head] += r;
+		}
 }
 
 /* One phase: from a (alpha * eps)-optimal circulation to an eps-optimal one. */
