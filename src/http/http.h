@@ -133,9 +133,9 @@ struct server_config {
 
 /* Starts serving; returns -1 (with a message on stderr) if the address cannot be bound. */
 int server_start(const struct server_config *cfg);
-/* Serves until SIGINT/SIGTERM, then stops cleanly. */
 /* The port being listened on: the one the system chose when the address asked for port 0. */
 int server_port(void);
+/* Serves until SIGINT/SIGTERM, then stops cleanly. */
 void server_wait(void);
 void server_stop(void);
 const struct server_config *server_config(void);

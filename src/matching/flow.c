@@ -984,7 +984,7 @@ static void solve(struct residual *g, int64_t max_cost, int64_t scale, int64_t r
 {
 	int64_t arcs = g->first[g->n];
 	int small = g->n <= SMALL_PART, tries = 0; /* tries: proofs and repairs so far */
-	double ratio = ALPHA;
+	double ratio = ALPHA; /* schedule() sets it; the initializer only quiets the compiler */
 	int planned = small ? schedule(max_cost, scale, &ratio) : 0, done = 0;
 	g->fix_eps = small ? FIX_EPS_SMALL : FIX_EPS_LARGE;
 	g->eps = max_cost;
