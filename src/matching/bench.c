@@ -181,11 +181,12 @@ static int bench_flow_only(const struct matching_bench_opts *o, FILE *out)
 		"{\"instance\": \"random edges\", \"needs\": %zu, \"resources\": %zu, \"edges\": %zu, "
 		"\"allocate_wall_ms\": %.1f, \"allocate_cpu_ms\": %.1f, \"total_score\": %lld, "
 		"\"pushes\": %lld, \"relabels\": %lld, \"price_updates\": %lld, \"phases\": %lld, "
-		"\"proven_early\": %d, \"repaired\": %d, \"repair_paths\": %lld}\n",
+		"\"proven_early\": %d, \"repaired\": %d, \"repair_paths\": %lld, "
+		"\"phases_cut\": %lld}\n",
 		o->n_needs, o->n_resources, ne, wall_ms() - w0, cpu_ms() - c0,
 		(long long)a.total_score, (long long)a.pushes, (long long)a.relabels,
 		(long long)a.price_updates, (long long)a.phases, a.proven_early,
-		a.repaired, (long long)a.repair_paths);
+		a.repaired, (long long)a.repair_paths, (long long)a.phases_cut);
 	matching_allocation_free(&a);
 	free(nq), free(rq), free(ed);
 	return rc;

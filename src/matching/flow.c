@@ -11,14 +11,16 @@
  * 100,000) does not scale.
  *
  * How it ends (the part that matters on contested instances, where every phase costs about 50
- * relabels per node): the phases do not run down to eps = 1. Once eps is about two original
+ * relabels per node): the phases do not run down to eps = 1. Once eps is about 17 original
  * units (on a small part, schedule()) or below one (on a large part), the flow is either
  * already optimal — proven_optimal() finds integer prices that prove it — or a few thousand
  * short paths from it: exact_repair() rounds the prices, saturates what they still violate and
  * finishes with successive shortest paths, which are local at that point (searches in original
  * units, over a bucket queue). Both are exact and verified; when the repair runs over its
  * budget, the phases go on from the repaired state (a valid start), so the worst case stays the
- * textbook one.
+ * textbook one. On a small part the phases also leave their tails to what follows: a phase ends
+ * once only a few nodes are still active (see stop_active), and their excess is carried into
+ * the next phase or the repair, both of which start from any pseudoflow.
  *
  * Arc fixing (Goldberg's heuristic, made exact here): in the late phases most arcs have a reduced
  * cost far from zero, hundreds of eps, and the flow on them will not change; relabels and price
@@ -49,10 +51,26 @@
  * last paths search most of the graph, and one more phase is cheaper. */
 #define SMALL_PART 8192 /* nodes */
 /* Small parts: the first repair is tried once eps is about this many original units (see
- * schedule()). Measured at 2,000 x 2,000, instructions summed over seeds 1-16 (millions), with
- * FIX_EPS 500: 1.5 units: 2,416; 2: 2,396; 2.5: 2,423; 3: 2,402; 4: 2,427 — against 2,605 with
- * the large parts' ending. Where it stops matters less than stopping at a few units at all. */
-#define REPAIR_AT 2.0
+ * schedule(): from scores of 10,000, three divisions by 8.4). Measured at 2,000 x 2,000,
+ * instructions summed over seeds 1-8 (millions), with the phases' tails cut and the repair's
+ * own fixing (REPAIR_FIX, 100 to 300 units by where the repair starts): 2 units: 1,055;
+ * 5: 1,034; 8: 957; 12: 952; 14: 913; 17: 875; 20: 917; 25: 967. Without either, 2 units was
+ * the best (1,104 on the same seeds). */
+#define REPAIR_AT 17.0
+/* ... and the repair after it searches only the arcs whose |reduced cost| is below this many
+ * units (fixed arcs stay out, as in a phase; the proof over every arc decides). The last
+ * phase's own fixing, 250 eps = 4,250 units, leaves too many arcs live. Seeds 1-8: 200 units
+ * 898 M, 250: 875, 300: 879, 400: 889; the phase's fixing kept: 1,400. */
+#define REPAIR_FIX 250
+/* Small parts: a phase ends once at most n / 2^STOP_SHIFT nodes are active, the last planned
+ * one at n / 2^STOP_SHIFT_LAST. Its last active nodes wander far with many relabels before
+ * they reach a deficit (in one measured phase, 15,000 of 72,000 relabels came with at most
+ * three active nodes); the next phase's saturation and price update, or the repair's paths,
+ * route them for much less. Seeds 1-8 at 4,001 nodes (repair at 17 units, fixing at 250-300),
+ * ending at (early, last) active nodes: (64, 16) 879 M; (48, 16) 894; (100, 16) 907;
+ * (32, 16) 940; (64, 8) 887; (64, 32) 920; (64, 0) 949; (64, 64) 964; never: 1,047. */
+#define STOP_SHIFT 6
+#define STOP_SHIFT_LAST 8
 /* Large parts: phases divide eps by ALPHA, and the one that takes it below one original unit by
  * LAST_ALPHA only (measured at 2,000 x 2,000, best of 5 over seeds 1-5, before the small-part
  * ending: 2: 36-44 ms, 4: 35-42 ms, 6: 34-43 ms, 16: 34-50 ms) */
@@ -60,10 +78,11 @@
 /* The exact repair's budget in arc scans, per arc of the graph: a phase scans about 50 times
  * the arcs on contested instances, a repair after the eps < scale phase about 20 times. */
 #define REPAIR_BUDGET 64
-/* ... and the first repair's (see solve()). Small parts: 2,000 x 2,000, seeds 1-16: 3 passes
- * 2,231 M instructions, 4 / 6 / 8: 2,200 M (seed 1 needs 3.9). Large parts: the 100,000 x
- * 100,000 district, allocation CPU: 2: 2.46 s, 4: 2.45 s, 8: 2.91 s, 64: 4.1 s. */
-#define QUICK_REPAIR_SMALL 8
+/* ... and the first repair's (see solve()). Small parts: the repair from about 17 units needed
+ * 3.6 to 11.3 passes on seeds 1-16 at 2,000 x 2,000; a repair over the budget costs one more
+ * phase, so the budget leaves room. Large parts: the 100,000 x 100,000 district, allocation
+ * CPU: 2: 2.46 s, 4: 2.45 s, 8: 2.91 s, 64: 4.1 s. */
+#define QUICK_REPAIR_SMALL 32
 #define QUICK_REPAIR_LARGE 4
 /* Arcs whose |reduced cost| is at least this many eps at the start of a phase are fixed. Prices
  * fell by up to ~900 eps in a phase on the benchmark's instances, but by far less on most nodes.
@@ -167,6 +186,7 @@ struct residual {
 	int32_t *current; /* per node: arcs before it are not admissible */
 	int32_t *queue;   /* FIFO of active nodes (a ring of n slots) */
 	int32_t q_head, q_len;
+	int32_t stop_active; /* a phase ends once at most this many nodes are active (0: none) */
 	int64_t eps;
 	int64_t pushes, relabels, relabels_since_update, price_updates, phases;
 	int proven_early; /* 1 when proven_optimal() ended the phases before eps = 1 */
@@ -176,6 +196,7 @@ struct residual {
 	int64_t eps_done; /* eps of the phase just ended (0: none, or the repair changed prices) */
 	int64_t fixed, unfixed; /* statistics: arcs fixed at phase starts, nodes made live again */
 	int64_t repair_paths;   /* statistics: paths routed by exact_repair() */
+	int64_t phases_cut;     /* statistics: phases that ended with active nodes left */
 	int64_t unsound; /* arcs found breaking the eps-optimality a phase ended with (a bug) */
 	/* price update: a Dijkstra over buckets; per node, and per level */
 	int32_t *dist, *b_next, *b_prev, *bucket;
@@ -498,14 +519,15 @@ static void price_update(struct residual *g)
 
 static void enqueue(struct residual *g, int32_t v)
 {
-	g->queue[(g->q_head + g->q_len) % g->n] = v;
+	int32_t at = g->q_head + g->q_len; /* a ring of n slots; no division in the hot path */
+	g->queue[at < g->n ? at : at - g->n] = v;
 	g->q_len++;
 }
 
 static int32_t dequeue(struct residual *g)
 {
 	int32_t v = g->queue[g->q_head];
-	g->q_head = (g->q_head + 1) % g->n;
+	g->q_head = g->q_head + 1 < g->n ? g->q_head + 1 : 0;
 	g->q_len--;
 	return v;
 }
@@ -641,7 +663,8 @@ static void saturate_negative(struct residual *g, int64_t was_eps)
 		}
 }
 
-/* One phase: from a (alpha * eps)-optimal circulation to an eps-optimal one. */
+/* One phase: from a (alpha * eps)-optimal circulation to an eps-optimal one — or, with
+ * stop_active, to an eps-optimal pseudoflow whose last few active nodes keep their excess. */
 static void refine(struct residual *g)
 {
 	saturate_negative(g, g->eps_done);
@@ -653,11 +676,12 @@ static void refine(struct residual *g)
 		if (g->excess[v] > 0)
 			enqueue(g, v);
 	price_update(g);
-	while (g->q_len > 0) {
+	while (g->q_len > g->stop_active) {
 		if (g->relabels_since_update > 4 * (int64_t)g->n)
 			price_update(g);
 		discharge(g, dequeue(g));
 	}
+	g->phases_cut += g->q_len > 0;
 	g->eps_done = g->eps;
 }
 
@@ -675,7 +699,8 @@ static int64_t floor_div(int64_t a, int64_t b)
  * residual cycle). Starting from the scaled prices divided by `scale` (off by at most a little
  * per arc once eps < scale), a FIFO Bellman-Ford repairs them; it gives up after `budget` arc
  * scans or when a path grows longer than n arcs (a negative cycle). On success the prices are
- * checked over every residual arc before the answer is believed. Returns 1 when proven optimal.
+ * checked over every residual arc before the answer is believed. Returns 1 when proven optimal
+ * (never while a node still has excess: a phase that ended early leaves a pseudoflow).
  */
 static int proven_optimal(struct residual *g, int64_t scale, int64_t budget)
 {
@@ -687,6 +712,9 @@ static int proven_optimal(struct residual *g, int64_t scale, int64_t budget)
 	int32_t head = 0, count = 0;
 	memset(len, 0, (size_t)n * sizeof *len);
 	memset(in_q, 0, (size_t)n);
+	for (int32_t v = 0; v < n; v++)
+		if (g->excess[v] > 0)
+			return 0; /* a phase ended early: not a flow yet */
 	for (int32_t v = 0; v < n; v++)
 		pi[v] = floor_div(g->price[v], scale);
 	for (int32_t v = 0; v < n; v++)
@@ -836,33 +864,41 @@ static int32_t repair_take(struct repair *r, int64_t *level)
 static int32_t repair_search(struct residual *g, struct repair *r, int32_t s, int64_t *dist_t,
 			     int64_t *scans)
 {
-	int64_t d = 0;
-	int32_t found = -1, v;
-	r->heap.len = 0, r->n_touched = 0, r->n_entries = 0, r->top = -1;
-	r->dist[s] = 0, r->via[s] = -1, r->touched[r->n_touched++] = s;
+	/* the hot loop keeps every array in a local: stores through r would make the compiler
+	 * reload them after each one */
+	const struct arc *arc = g->arcs;
+	const int64_t *excess = g->excess, *pu = r->pu;
+	const int32_t *first = g->first, *stop = r->live_only ? g->live : first + 1;
+	int64_t *dist = r->dist, d = 0;
+	int32_t *via = r->via, *touched = r->touched, found = -1, v;
+	uint8_t *settled = r->settled;
+	size_t n_touched = 0;
+	r->heap.len = 0, r->n_entries = 0, r->top = -1;
+	dist[s] = 0, via[s] = -1, touched[n_touched++] = s;
 	int ok = repair_put(r, 0, s) == 0;
 	while (ok && found < 0 && (v = repair_take(r, &d)) >= 0) {
-		if (r->settled[v] || d > r->dist[v])
+		if (settled[v] || d > dist[v])
 			continue; /* a stale entry */
-		r->settled[v] = 1;
-		if (g->excess[v] < 0) {
+		settled[v] = 1;
+		if (excess[v] < 0) {
 			found = v;
 			break;
 		}
-		int32_t end = r->live_only ? g->live[v] : g->first[v + 1];
-		*scans += end - g->first[v];
-		for (int32_t a = g->first[v]; a < end; a++) {
-			int32_t w = g->arcs[a].head;
-			if (g->arcs[a].res <= 0 || r->settled[w])
+		int32_t end = stop[v];
+		int64_t base = d + pu[v];
+		*scans += end - first[v];
+		for (int32_t a = first[v]; a < end; a++) {
+			int32_t w = arc[a].head;
+			if (arc[a].res <= 0 || settled[w])
 				continue;
-			int64_t dw = d + g->arcs[a].cost + r->pu[v] - r->pu[w];
-			if (dw >= r->dist[w])
+			int64_t dw = base + arc[a].cost - pu[w];
+			if (dw >= dist[w])
 				continue;
-			if (r->dist[w] == INT64_MAX)
-				r->touched[r->n_touched++] = w;
-			r->dist[w] = dw, r->via[w] = a;
-			if (dw == d && g->excess[w] < 0) { /* a tight arc to a deficit: final already */
-				r->settled[w] = 1;
+			if (dist[w] == INT64_MAX)
+				touched[n_touched++] = w;
+			dist[w] = dw, via[w] = a;
+			if (dw == d && excess[w] < 0) { /* a tight arc to a deficit: final already */
+				settled[w] = 1;
 				found = w;
 				break;
 			}
@@ -872,6 +908,7 @@ static int32_t repair_search(struct residual *g, struct repair *r, int32_t s, in
 			}
 		}
 	}
+	r->n_touched = n_touched;
 	for (int32_t l = 0; l <= r->top; l++)
 		r->bucket[l] = -1;
 	*dist_t = d;
@@ -881,13 +918,13 @@ static int32_t repair_search(struct residual *g, struct repair *r, int32_t s, in
 /*
  * One successive-shortest-path step from s: search, then change the price of every settled node
  * v by dist(v) - D (D = the deficit's distance; reduced costs stay >= 0 and the path becomes
- * tight) and send what the path, s's excess and t's deficit allow. Returns the arcs scanned, or
- * -1 when no deficit is reachable (nothing changed then).
+ * tight) and send what the path, s's excess and t's deficit allow. Adds the arcs scanned to
+ * *scans; returns 0 when no deficit is reachable (nothing changed then), else 1.
  */
-static int64_t repair_path(struct residual *g, struct repair *r, int32_t s)
+static int repair_path(struct residual *g, struct repair *r, int32_t s, int64_t *scans)
 {
-	int64_t scans = 0, big_d = 0;
-	int32_t t = repair_search(g, r, s, &big_d, &scans);
+	int64_t big_d = 0;
+	int32_t t = repair_search(g, r, s, &big_d, scans);
 	for (size_t i = 0; i < r->n_touched; i++) {
 		int32_t v = r->touched[i];
 		if (t >= 0 && r->settled[v])
@@ -896,7 +933,7 @@ static int64_t repair_path(struct residual *g, struct repair *r, int32_t s)
 		r->dist[v] = INT64_MAX;
 	}
 	if (t < 0)
-		return -1;
+		return 0;
 	int64_t amount = min64(g->excess[s], -g->excess[t]);
 	for (int32_t v = t; v != s; v = g->arcs[g->arcs[r->via[v]].rev].head)
 		amount = min64(amount, g->arcs[r->via[v]].res);
@@ -905,22 +942,30 @@ static int64_t repair_path(struct residual *g, struct repair *r, int32_t s)
 		g->arcs[g->arcs[r->via[v]].rev].res += (int32_t)amount;
 	}
 	g->excess[s] -= amount, g->excess[t] += amount;
-	return scans;
+	return 1;
 }
+
+enum repair_result {
+	REPAIR_COMPLETE,    /* every excess routed */
+	REPAIR_STUCK,       /* an excess reaches no deficit (over the live arcs, or at all) */
+	REPAIR_OVER_BUDGET, /* the scans ran over the budget */
+};
 
 /*
  * Why: the last phases of cost scaling move prices by small steps all over the graph to fix a
  * flow that is already within a few units of the optimum. Instead: round the prices to whole
  * original units, saturate every residual arc that is still negative (the pseudoflow is then
  * exactly optimal for its excesses), and route each excess to a deficit along a shortest path
- * (successive shortest paths; each search is local). Gives up after `budget` arc scans; the
- * state is then still a valid start for the next phase (a 0-optimal pseudoflow).
- * Returns 1 when the flow is complete, hence optimal.
+ * (successive shortest paths; each search is local). Gives up after `budget` arc scans
+ * (REPAIR_OVER_BUDGET); the state is then still a valid start for the next phase (a 0-optimal
+ * pseudoflow). Returns REPAIR_COMPLETE when the flow is complete, hence optimal.
  * With `live_only`, the searches leave the fixed arcs out (nine in ten after the last phase):
  * cheaper, but the paths are shortest only among the live arcs, so the result is optimal only if
- * proven_optimal() says so; if not, a repair over every arc starts from that state.
+ * proven_optimal() says so; if not, a repair over every arc starts from that state. A source
+ * that reaches no deficit over the live arcs keeps its excess for that repair; the others are
+ * routed meanwhile (REPAIR_STUCK then).
  */
-static int exact_repair(struct residual *g, int64_t budget, int live_only)
+static enum repair_result exact_repair(struct residual *g, int64_t budget, int live_only)
 {
 	int32_t n = g->n, *sources = g->repair_sources, n_sources = 0;
 	struct repair r = {
@@ -947,18 +992,22 @@ static int exact_repair(struct residual *g, int64_t budget, int live_only)
 	for (int32_t v = 0; v < n; v++)
 		if (g->excess[v] > 0)
 			sources[n_sources++] = v;
-	int ok = 1;
+	int ok = 1, stuck = 0;
+	int64_t scans = 0;
 	for (int32_t i = 0; ok && i < n_sources; i++)
 		while (ok && g->excess[sources[i]] > 0) {
-			int64_t scans = repair_path(g, &r, sources[i]);
-			g->repair_paths += scans >= 0;
-			budget -= scans;
-			ok = scans >= 0 && budget >= 0;
+			int routed = repair_path(g, &r, sources[i], &scans);
+			ok = scans <= budget && (routed || live_only);
+			if (!routed) { /* no deficit within reach: the next source */
+				stuck = 1;
+				break;
+			}
+			g->repair_paths++;
 		}
 	for (int32_t v = 0; v < n; v++)
 		g->price[v] = r.pu[v] * g->scale;
 	free(r.heap.key), free(r.heap.node);
-	return ok;
+	return scans > budget ? REPAIR_OVER_BUDGET : ok && !stuck ? REPAIR_COMPLETE : REPAIR_STUCK;
 }
 
 /*
@@ -990,8 +1039,10 @@ static void solve(struct residual *g, int64_t max_cost, int64_t scale, int64_t r
 	g->eps = max_cost;
 	while (g->eps > 1) {
 		int64_t next;
+		g->stop_active = 0;
 		if (done < planned) {
 			next = llround((double)max_cost / pow(ratio, ++done));
+			g->stop_active = g->n >> (done == planned ? STOP_SHIFT_LAST : STOP_SHIFT);
 		} else {
 			/* a large part's phase that first takes eps below one original unit divides it
 			 * by LAST_ALPHA only: a phase at a fraction of a unit costs more than the
@@ -1013,12 +1064,20 @@ static void solve(struct residual *g, int64_t max_cost, int64_t scale, int64_t r
 		int64_t budget = tries++ == 0 ? min64(quick, repair_budget) : repair_budget;
 		if (proven_optimal(g, scale, arcs)) {
 			g->eps = 1, g->proven_early = 1;
-		} else if (exact_repair(g, budget * arcs, 1) && proven_optimal(g, scale, arcs)) {
+			continue;
+		}
+		if (tries == 1 && planned > 0)
+			arc_fix(g, REPAIR_FIX * scale); /* see REPAIR_FIX */
+		enum repair_result live = exact_repair(g, budget * arcs, 1);
+		if (live == REPAIR_COMPLETE && proven_optimal(g, scale, arcs)) {
 			g->repaired = 1;
 			g->eps = 1, g->proven_early = 1;
-		} else if (tries == 1) {
-			continue; /* one more phase, arcs still fixed, then a repair with the full budget */
-		} else if (exact_repair(g, repair_budget * arcs, 0)) {
+		} else if (tries == 1 && (planned == 0 || live == REPAIR_OVER_BUDGET)) {
+			/* one more phase, arcs still fixed, then a repair with the full budget (on a
+			 * small part that the live arcs left stuck, the full repair follows at once:
+			 * it has only the sources they could not serve) */
+			continue;
+		} else if (exact_repair(g, repair_budget * arcs, 0) == REPAIR_COMPLETE) {
 			g->repaired = 2;
 			if (proven_optimal(g, scale, arcs))
 				g->eps = 1, g->proven_early = 1;
@@ -1063,6 +1122,7 @@ static int allocate_connected(const struct matching_flow_input *in, int64_t max_
 		out->nodes_unfixed = g.unfixed;
 		out->arcs_unsound = g.unsound;
 		out->repair_paths = g.repair_paths;
+		out->phases_cut = g.phases_cut;
 		collect(&g, in, out);
 		residual_free(&g);
 	}
@@ -1222,6 +1282,7 @@ static int part_solve(struct parts *p, size_t k, struct matching_allocation *sta
 	stats->proven_early |= a.proven_early;
 	stats->repaired = a.repaired > stats->repaired ? a.repaired : stats->repaired;
 	stats->repair_paths += a.repair_paths;
+	stats->phases_cut += a.phases_cut;
 	free(q), free(ed), free(a.flow);
 	return rc;
 }
@@ -1249,6 +1310,7 @@ static void *parts_worker(void *arg)
 	p->out->proven_early |= stats.proven_early;
 	p->out->repaired = stats.repaired > p->out->repaired ? stats.repaired : p->out->repaired;
 	p->out->repair_paths += stats.repair_paths;
+	p->out->phases_cut += stats.phases_cut;
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
 }

@@ -73,6 +73,7 @@ struct matching_allocation {
 	int repaired;     /* when the shortest-path repair completed the flow (then proven): 1 over
 			     the live arcs, 2 over every arc (the live one was not optimal); else 0 */
 	int64_t repair_paths;  /* shortest paths the repairs routed (0: rounding alone did) */
+	int64_t phases_cut;    /* phases that left their last few active nodes to what followed */
 	int64_t arcs_fixed;    /* arcs left out of a phase's scans, summed over phases */
 	int64_t nodes_unfixed; /* times a node's fixed arcs had to be made live again */
 	int64_t arcs_unsound;  /* arcs that broke a finished phase's eps-optimality: always 0 */
