@@ -87,10 +87,14 @@
 /* Arcs whose |reduced cost| is at least this many eps at the start of a phase are fixed. Prices
  * fell by up to ~900 eps in a phase on the benchmark's instances, but by far less on most nodes.
  * Large parts, measured at 2,000 x 2,000 with their ending (instructions per solve): 100 eps
- * 259M, 200 255M, 500 188M, 1,000 213M, 2,000 243M, against 258M without fixing. Small parts,
- * summed over seeds 1-16 (millions): 100 eps 2,999; 150 2,389; 200 2,186; 250 2,178; 300 2,211;
- * 500 2,396; 1,000 2,592 (at 20,000 x 20,000, 250 took 1.1-1.2 s against 0.74 s for 500). */
-#define FIX_EPS_SMALL 250
+ * 259M, 200 255M, 500 188M, 1,000 213M, 2,000 243M, against 258M without fixing (at 20,000 x
+ * 20,000, 250 took 1.1-1.2 s against 0.74 s for 500). Small parts, with their phases ending at
+ * 17 units and cut tails, summed over seeds 1-16 (millions): 40 eps 1,719; 60 1,679; 90 1,717;
+ * 120 1,752; 150 1,711; 250 1,766 (at 3,000 and 4,000 per side, 60 and 250: within 3 %). 60
+ * and 150 are within the noise of a changed path (single seeds move by 10 %); 150 is the faster
+ * on the benchmark's default instance (seed 1: 109 M against 120 M). The last phase fixes from
+ * 150 x 17 = 2,550 units; the repair fixes its own (REPAIR_FIX). */
+#define FIX_EPS_SMALL 150
 #define FIX_EPS_LARGE 500
 /* The repair's searches keep distances below this many units in buckets (see struct repair). */
 #define REPAIR_LEVELS 256
@@ -193,6 +197,8 @@ struct residual {
 	int repaired;     /* exact_repair() completed the flow: 1 over the live arcs, 2 over all */
 	int fixing;       /* 1 while arc fixing is on (see arc_fix) */
 	int64_t fix_eps;  /* FIX_EPS_SMALL or FIX_EPS_LARGE, by the part's size */
+	int64_t max_cost; /* the largest |cost|, scaled */
+	int64_t fixed_now; /* arcs the last arc_fix() fixed (some may be live again since) */
 	int64_t eps_done; /* eps of the phase just ended (0: none, or the repair changed prices) */
 	int64_t fixed, unfixed; /* statistics: arcs fixed at phase starts, nodes made live again */
 	int64_t repair_paths;   /* statistics: paths routed by exact_repair() */
@@ -393,6 +399,7 @@ static int arc_fixed(const struct residual *g, int32_t v, int32_t a, int64_t lim
 
 static void arc_fix(struct residual *g, int64_t limit)
 {
+	int64_t fixed = 0;
 	for (int32_t v = 0; v < g->n; v++) {
 		/* arcs still where they belong (most, from the phase before) are not moved */
 		int32_t lo = g->first[v], hi = g->first[v + 1];
@@ -405,10 +412,12 @@ static void arc_fix(struct residual *g, int64_t limit)
 				break;
 			arc_swap(g, lo++, --hi);
 		}
-		g->fixed += g->first[v + 1] - lo;
+		fixed += g->first[v + 1] - lo;
 		g->live[v] = lo;
 		g->floor[v] = limit == INT64_MAX ? INT64_MIN : g->price[v] - limit;
 	}
+	g->fixed += fixed;
+	g->fixed_now = fixed;
 }
 
 /* Makes every arc of v live again, each with its reverse, before v's price reaches its floor.
@@ -668,7 +677,12 @@ static void saturate_negative(struct residual *g, int64_t was_eps)
 static void refine(struct residual *g)
 {
 	saturate_negative(g, g->eps_done);
-	arc_fix(g, g->fixing ? g->fix_eps * g->eps : INT64_MAX);
+	/* a limit above twice the largest cost fixes next to nothing (none in the first two phases
+	 * at 2,000 x 2,000), and the pass over every arc cost 3 % of the solve: skipped while no
+	 * arc is fixed */
+	int64_t limit = g->fixing ? g->fix_eps * g->eps : INT64_MAX;
+	if (g->fixed_now > 0 || limit / 2 <= g->max_cost)
+		arc_fix(g, limit);
 	for (int32_t v = 0; v < g->n; v++)
 		g->current[v] = g->first[v];
 	g->q_head = g->q_len = 0;
@@ -1036,6 +1050,7 @@ static void solve(struct residual *g, int64_t max_cost, int64_t scale, int64_t r
 	double ratio = ALPHA; /* schedule() sets it; the initializer only quiets the compiler */
 	int planned = small ? schedule(max_cost, scale, &ratio) : 0, done = 0;
 	g->fix_eps = small ? FIX_EPS_SMALL : FIX_EPS_LARGE;
+	g->max_cost = max_cost;
 	g->eps = max_cost;
 	while (g->eps > 1) {
 		int64_t next;
