@@ -46,10 +46,14 @@
 
 #define ALPHA 16 /* epsilon shrinks by at most this factor per phase */
 /* How the phases end depends on the part's size, because the repair's searches grow with the
- * graph: on a small part a repair from eps of about two units is cheaper than the phase below one
- * unit; on a large one (the district's big parts, the 100,000 x 100,000 stress instance) its
- * last paths search most of the graph, and one more phase is cheaper. */
-#define SMALL_PART 8192 /* nodes */
+ * graph: on a small part a repair from eps of about 17 units is cheaper than the phases below
+ * it; on a large one (the district's big parts, the 100,000 x 100,000 stress instance) its
+ * paths search most of the graph, and the phases are cheaper. Measured on the benchmark's
+ * shape, instructions per solve, small parts' ending against large parts': 6,000 per side
+ * (12,001 nodes) 377 M / 482 M; 7,000: 468 / 602 M; 8,000: 471 / 702 M; time at 15,000 per side
+ * 0.50-0.52 / 0.56-0.59 s; at 20,000 per side 1.5-1.9 / 0.65-1.0 s (the first repair ran over
+ * its budget). */
+#define SMALL_PART 16384 /* nodes */
 /* Small parts: the first repair is tried once eps is about this many original units (see
  * schedule(): from scores of 10,000, three divisions by 8.4). Measured at 2,000 x 2,000,
  * instructions summed over seeds 1-8 (millions), with the phases' tails cut and the repair's

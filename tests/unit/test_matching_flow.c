@@ -222,7 +222,7 @@ static void test_random_instances_match_the_reference(void **state)
 	assert_true(early > 0);
 }
 
-enum { NN = 300, K = 10, NN_MAX = 4200 };
+enum { NN = 300, K = 10, NN_MAX = 8200 };
 
 /* The benchmark's shape at size n x n: k random candidates per need, scores 1..10000,
  * quantities and capacities 1..50 (static storage: one instance at a time, n <= NN_MAX). */
@@ -429,7 +429,7 @@ static void test_a_repair_over_budget_falls_back_to_the_phases(void **state)
 	assert_true(fell_back > 0);
 }
 
-/* A part above SMALL_PART (8,192) nodes ends the large parts' way: phases below one original
+/* A part above SMALL_PART (16,384) nodes ends the large parts' way: phases below one original
  * unit, then the repair. Its total must equal the one reached with no repair budget at all
  * (budget 0: the first repair stops after one path, and the phases go on from another state
  * until the proof or eps = 1, which proves optimality by itself). */
@@ -437,7 +437,7 @@ static void test_a_large_part_is_solved_exactly(void **state)
 {
 	(void)state;
 	uint64_t seed = 5;
-	struct matching_flow_input in = contested_sized(&seed, 4200, K);
+	struct matching_flow_input in = contested_sized(&seed, 8200, K);
 	struct matching_allocation a, b;
 	assert_int_equal(matching_allocate(&in, &a), 0);
 	assert_feasible(&in, &a);
