@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "lib/clock.h"
 #include "audit/audit.h"
 #include "core/policy.h"
 #include "core/validate.h"
@@ -318,6 +319,14 @@ static int load_fields(struct matching_set *s, struct ctx *c, const char *kind,
 	size_t nraw = 0, cap = 0, cap2 = 0;
 	if (!count)
 		return -1;
+	/* The offset arrays hold n + 1 entries, the last one ending the pools. load_row grows them,
+	 * so a set with no rows (an empty overlay: nothing written since the build, which is every
+	 * quiet morning; an empty district) has none yet: give it its one end entry. */
+	if (s->n == 0 && (!(s->field_at = realloc(s->field_at, sizeof *s->field_at)) ||
+			  !(s->token_at = realloc(s->token_at, sizeof *s->token_at)))) {
+		free(count);
+		return -1;
+	}
 	struct db_stmt *st = query_rows(c, kind, q, 1);
 	int rc, bad = 0;
 	while ((rc = db_step(st)) == DB_ROW) {
@@ -454,7 +463,7 @@ static struct matching_set *set_get(struct ctx *c, const char *kind)
 	}
 	if (s) {
 		s->max_id = max_id > s->max_id ? max_id : s->max_id;
-		s->built_at = c->now ? c->now : (int64_t)time(NULL);
+		s->built_at = c->now ? c->now : clock_now();
 		s->built = time(NULL);
 		s->refs = 2; /* the cache's and the caller's */
 		struct matching_set *old = cache[k];
