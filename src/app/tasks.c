@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include "lib/clock.h"
 #include "app/tasks.h"
 #include "core/principal.h"
 #include "liaison/liaison.h"
@@ -44,7 +45,7 @@ const struct task *tasks_find(const char *name)
 
 int tasks_run(struct ctx *c, const struct task *t)
 {
-	c->now = (int64_t)time(NULL);
+	c->now = clock_now();
 	error_clear(&c->err);
 	int n = t->run(c);
 	if (db_in_transaction(c->db))
@@ -82,7 +83,7 @@ static void *task_thread(void *arg)
 {
 	(void)arg;
 	int64_t last_run[64];
-	int64_t start = (int64_t)time(NULL);
+	int64_t start = clock_now();
 	for (int i = 0; i < 64; i++)
 		last_run[i] = start;
 	pthread_mutex_lock(&lock);
@@ -97,7 +98,7 @@ static void *task_thread(void *arg)
 		struct error err = {0};
 		struct db *db = db_thread(&err);
 		if (db)
-			run_due(db, last_run, (int64_t)time(NULL));
+			run_due(db, last_run, clock_now());
 		pthread_mutex_lock(&lock);
 	}
 	pthread_mutex_unlock(&lock);

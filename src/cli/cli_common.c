@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include "lib/clock.h"
 #include "accounts/accounts.h"
 #include "cli/cli.h"
 #include "files/files.h"
@@ -132,7 +133,7 @@ int cli_ctx_init(struct ctx *c, struct principal *who, struct cli_opts *o, struc
 	c->arena = arena_new();
 	c->db = db;
 	c->lang = cli_lang();
-	c->now = (int64_t)time(NULL);
+	c->now = clock_now();
 	c->remote_addr = "cli";
 	c->user_agent = "tongxin-cli";
 	principal_system(who);

@@ -72,6 +72,10 @@ struct req {
 /* ---- reading the request (all returned strings live in the request's arena or MHD) */
 const char *req_param(struct req *r, const char *name);          /* path {name} */
 const char *req_query(struct req *r, const char *name);          /* ?name= */
+/* Every query argument and path parameter must be clean UTF-8 (no NUL or control characters):
+ * a database would refuse the bytes later (PostgreSQL), or store them. The server checks this
+ * before any handler runs: -1 with a 422 naming each bad one. */
+int req_check_text(struct req *r);
 const char *req_header(struct req *r, const char *name);
 const char *req_cookie(struct req *r, const char *name);
 /* A path parameter that must be a positive integer id; -1 with a 404 error otherwise. */

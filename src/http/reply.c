@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "http/http.h"
+#include "lib/text.h"
 
 const char *req_param(struct req *r, const char *name)
 {
@@ -20,6 +21,28 @@ const char *req_param(struct req *r, const char *name)
 const char *req_query(struct req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* MHD calls this for each query argument; a name or value that is not clean UTF-8 is named. */
+static enum MHD_Result check_argument(void *cls, enum MHD_ValueKind kind, const char *key,
+				      const char *value)
+{
+	(void)kind;
+	struct req *r = cls;
+	if (!text_is_clean_utf8(key, strlen(key)) ||
+	    (value && !text_is_clean_utf8(value, strlen(value))))
+		error_field(&r->c.err, text_is_clean_utf8(key, strlen(key)) ? key : "query",
+			    "field.bad_text", 0);
+	return MHD_YES;
+}
+
+int req_check_text(struct req *r)
+{
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, check_argument, r);
+	for (int i = 0; i < r->nparams; i++)
+		if (!text_is_clean_utf8(r->param_values[i], strlen(r->param_values[i])))
+			error_field(&r->c.err, r->param_names[i], "field.bad_text", 0);
+	return error_check(&r->c.err);
 }
 
 const char *req_header(struct req *r, const char *name)

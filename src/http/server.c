@@ -23,6 +23,7 @@
 #include <sys/sysinfo.h>
 #include <time.h>
 #include <unistd.h>
+#include "lib/clock.h"
 #include "http/http.h"
 
 enum phase { PHASE_NEW, PHASE_BODY, PHASE_WAITING, PHASE_READY, PHASE_QUEUED };
@@ -70,7 +71,7 @@ static struct req *req_new(struct MHD_Connection *conn, const char *url, const c
 	struct req *r = xcalloc(1, sizeof *r);
 	r->start_us = now_us();
 	r->c.arena = arena_new();
-	r->c.now = (int64_t)time(NULL);
+	r->c.now = clock_now();
 	r->c.who = &r->who;
 	r->conn = conn;
 	r->method = arena_strdup(r->c.arena, method);
@@ -197,6 +198,8 @@ static void run_request(struct req *r)
 		goto fail;
 	}
 	if (!r->authorized && authorize(r) != 0)
+		goto fail;
+	if (req_check_text(r) != 0)
 		goto fail;
 	if (parse_json_body(r) != 0)
 		goto fail;

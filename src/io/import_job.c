@@ -21,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "lib/clock.h"
 #include "io/io.h"
 #include "lib/text.h"
 
@@ -100,7 +101,7 @@ static void job_finish(struct ctx *c, int64_t id, const char *status, json_t *re
 		   "UPDATE import_job SET status = $2, report = $3, total_rows = $4, finished_at = $5 "
 		   "WHERE id = $1",
 		   "lssll", id, status, text, (int64_t)json_integer_value(rows),
-		   (int64_t)time(NULL)) < 0)
+		   clock_now()) < 0)
 		fprintf(stderr, "tongxin: import job %lld: cannot store the report: %s\n",
 			(long long)id, db_error_message(c->db));
 	free(text);
@@ -130,7 +131,7 @@ static void *job_main(void *arg)
 	c.arena = arena_new();
 	c.who = &job->who;
 	c.lang = job->lang;
-	c.now = (int64_t)time(NULL);
+	c.now = clock_now();
 	c.remote_addr = job->remote_addr;
 	c.user_agent = "tongxin-import";
 	c.db = db_open(job->db_url, &c.err);

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "lib/clock.h"
 #include "audit/audit.h"
 #include "core/msg.h"
 #include "core/policy.h"
@@ -169,7 +170,7 @@ static void run_result_free(struct run_result *r)
 
 static int64_t now_s(void)
 {
-	return (int64_t)time(NULL);
+	return clock_now();
 }
 
 /* Writes the phase and counts into the running row and renews the lease (own statement:

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 #include <curl/curl.h>
+#include "lib/clock.h"
 #include "core/principal.h"
 #include "notify/notify_admin.h"
 #include "notify/notify_channels.h"
@@ -202,7 +203,7 @@ static int send_email(struct ctx *c, const struct claimed *k, const char *text, 
 
 static void record(struct ctx *c, const struct claimed *k, int outcome, const char *err)
 {
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = clock_now();
 	if (outcome == OUT_SENT) {
 		db_run(c->db, sql_mark_sent, "ll", k->id, now);
 	} else if (outcome == OUT_DEFER) {
@@ -237,7 +238,7 @@ int notify_deliver_due(struct ctx *c, int max)
 		handled += n;
 		if (n < CLAIM_BATCH)
 			break;
-		c->now = (int64_t)time(NULL);
+		c->now = clock_now();
 	}
 	return handled;
 }
@@ -275,7 +276,7 @@ static void *delivery_main(void *arg)
 			struct principal who;
 			principal_system(&who);
 			struct ctx c = {.arena = arena_new(), .db = db, .who = &who, .lang = LANG_ZH,
-					.now = (int64_t)time(NULL), .remote_addr = "delivery"};
+					.now = clock_now(), .remote_addr = "delivery"};
 			if (notify_deliver_due(&c, 1000) < 0)
 				fprintf(stderr, "tongxin: notification delivery: %s\n", c.err.log);
 			arena_free(c.arena);

@@ -122,3 +122,16 @@ test('paged lists refuse negative and absurd paging values with 422', async () =
   }
   assert.ok(checked > 0, 'at least one paged list was checked');
 });
+
+test('a query argument or path parameter that is not clean UTF-8 is refused with 422 naming it, on both engines', async () => {
+  // broken UTF-8 (a cut three-byte sequence) and a control character; PostgreSQL used to answer
+  // 500 when such bytes reached a query
+  for (const [path, field] of [['/api/v1/people?q=%E4%B8', 'q'], ['/api/v1/users?q=%E4%B8%01', 'q'],
+    ['/api/v1/audit?action=%FF', 'action'], ['/api/v1/orgs?q=%E4%B8%AD%0B', 'q'], ['/api/v1/calendar/%E4%B8', 'token']]) {
+    const res = await admin.get(path);
+    assertProblem(res, path, [422]);
+    assert.ok(res.body.errors.some((e) => e.field === field), `${path} names ${field}: ${res.text}`);
+  }
+  const fine = await admin.get('/api/v1/people?q=%E4%B8%AD');
+  assert.equal(fine.status, 200, 'a whole character is searched as usual');
+});

@@ -110,14 +110,20 @@ export async function serve(url, opts = {}) {
   return { child, base, port, log: () => log };
 }
 
-/** Starts a server on a fresh database. Options: demo (bool or scale), env (extra variables). */
+/** Starts a server on a fresh database. Options: demo (bool or scale), env (extra variables),
+ * ageDemo ('30d': the demo's data is that old when the server starts; TONGXIN_TEST_AGE sets it
+ * for every test of a run). */
 export async function startServer(opts = {}) {
   const db = freshDatabase();
   const init = runCli(db.url, ['init']);
   if (init.status !== 0) throw new Error(`init failed: ${init.stderr}`);
   if (opts.demo) {
     const scale = typeof opts.demo === 'number' ? opts.demo : 40;
-    const demo = runCli(db.url, ['demo', '--scale', String(scale)]);
+    // TONGXIN_TEST_AGE (e.g. 30d): the demo is written that long ago (the program's clock
+    // offset, src/lib/clock.h), so the server meets a quiet district, as on any real morning.
+    const age = opts.ageDemo || process.env.TONGXIN_TEST_AGE;
+    const demo = runCli(db.url, ['demo', '--scale', String(scale)],
+      age ? { env: { TONGXIN_CLOCK_OFFSET: `-${age}` } } : {});
     if (demo.status !== 0) throw new Error(`demo failed: ${demo.stderr}`);
   }
   const { child, base, port, log } = await serve(db.url, opts);
