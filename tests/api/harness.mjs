@@ -22,10 +22,10 @@ function pgAdmin(sql) {
   return base;
 }
 
-/** A fresh, empty database: returns { url, drop() }. */
-export function freshDatabase() {
+/** A fresh, empty database of the run's engine (or the one named): returns { url, drop() }. */
+export function freshDatabase(engine = ENGINE) {
   const tag = `${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-  if (ENGINE === 'postgres') {
+  if (engine === 'postgres') {
     const name = `tx_test_${tag}`;
     const base = pgAdmin(`CREATE DATABASE ${name}`);
     return {
