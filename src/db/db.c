@@ -72,6 +72,7 @@ static void stmt_free(struct db_stmt *st)
 		pg_finalize(st);
 	else
 		lite_finalize(st);
+	free(st->sql);
 	free(st);
 }
 
@@ -151,16 +152,23 @@ struct db *db_thread(struct error *err)
 
 /* ---------------------------------------------------------------- statements */
 
-static unsigned bucket_of(const char *sql)
+/* FNV-1a over the text: statements are cached by what they say, not by where the text
+ * lives, so SQL built at run time (in a buffer that is later reused for other text) can never
+ * be answered by another text's statement. */
+static uint32_t text_hash(const char *sql)
 {
-	return (unsigned)(((uintptr_t)sql >> 4) % DB_CACHE_BUCKETS);
+	uint32_t h = 2166136261u;
+	for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h;
 }
 
-static struct db_stmt *stmt_new(struct db *db, const char *sql, int cached)
+static struct db_stmt *stmt_new(struct db *db, const char *sql, uint32_t hash, int cached)
 {
 	struct db_stmt *st = xcalloc(1, sizeof *st);
 	st->db = db;
-	st->sql = sql;
+	st->sql = xstrdup(sql); /* the statement owns its text: the caller's may be a buffer */
+	st->hash = hash;
 	st->cached = cached;
 	st->nparams = db_sql_max_param(sql);
 	st->row = -1;
@@ -172,11 +180,17 @@ static struct db_stmt *stmt_new(struct db *db, const char *sql, int cached)
 	return st;
 }
 
+static int same_text(const struct db_stmt *st, const char *sql, uint32_t hash)
+{
+	return st->hash == hash && strcmp(st->sql, sql) == 0;
+}
+
 struct db_stmt *db_prepare(struct db *db, const char *sql)
 {
-	unsigned b = bucket_of(sql);
+	uint32_t hash = text_hash(sql);
+	unsigned b = hash % DB_CACHE_BUCKETS;
 	for (struct db_stmt *st = db->cache[b]; st; st = st->next) {
-		if (st->sql != sql)
+		if (!same_text(st, sql, hash))
 			continue;
 		if (st->in_use)
 			break; /* nested use of the same text: a private, uncached statement */
@@ -185,9 +199,9 @@ struct db_stmt *db_prepare(struct db *db, const char *sql)
 	}
 	int cache = 1;
 	for (struct db_stmt *st = db->cache[b]; st; st = st->next)
-		if (st->sql == sql)
+		if (same_text(st, sql, hash))
 			cache = 0;
-	struct db_stmt *st = stmt_new(db, sql, cache);
+	struct db_stmt *st = stmt_new(db, sql, hash, cache);
 	if (cache && !st->failed) {
 		st->next = db->cache[b];
 		db->cache[b] = st;

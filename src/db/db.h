@@ -10,7 +10,9 @@
  *
  * Ownership and threads: a connection belongs to one thread at a time. The server gives every
  * thread its own connection through db_thread(); statements are prepared once per connection
- * and cached by the address of the SQL text (so pass string literals or other static text).
+ * and cached by their SQL text (the statement keeps its own copy), so text built at run time
+ * from fixed fragments is as safe as a literal: each distinct text gets its own statement.
+ * Never build SQL text from input: values are always bound.
  *
  * Usage:
  *     struct db_stmt *st = db_prepare(db, "SELECT name FROM org WHERE id = $1");
@@ -68,8 +70,8 @@ int db_in_transaction(const struct db *db);
 /* Runs SQL text without parameters, possibly several statements (migrations). 0 or -1. */
 int db_exec_script(struct db *db, const char *sql);
 
-/* Prepares (or takes from the cache) a statement. Never NULL: a statement that failed to
- * prepare reports DB_ERROR on its first step. */
+/* Prepares (or takes from the cache, by text) a statement. Never NULL: a statement that failed
+ * to prepare reports DB_ERROR on its first step. The text is copied: a buffer may be reused. */
 struct db_stmt *db_prepare(struct db *db, const char *sql);
 void db_bind_int(struct db_stmt *st, int n, int64_t v);   /* n is the $n number, from 1 */
 void db_bind_double(struct db_stmt *st, int n, double v);
@@ -130,6 +132,4 @@ int db_backup(struct db *db, const char *path, struct error *err);
 
 /* ---- end of audit additions ---- */
 
-/* Used by the engine backends only. */
-struct db_ops;
 #endif

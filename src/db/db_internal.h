@@ -12,7 +12,8 @@ enum { DB_CACHE_BUCKETS = 128, DB_MAX_PARAMS = 4096 };
 
 struct db_stmt {
 	struct db *db;
-	const char *sql;
+	char *sql;            /* owned copy of the text: the cache key, with hash */
+	uint32_t hash;
 	struct db_stmt *next; /* cache bucket chain */
 	int cached;           /* lives in the cache (else freed by db_done) */
 	int in_use;

@@ -49,8 +49,5 @@ int org_in_tx(struct ctx *c, int (*fn)(struct ctx *, void *), void *arg);
 void org_today(struct ctx *c, char out[11]);
 /* Fills E_DUPLICATE with a field error on credit_code; returns -1. */
 int org_duplicate_error(struct ctx *c);
-/* Returns a process-wide copy of `sql` with a stable address, so dynamically assembled SQL
- * can use the per-connection statement cache (which is keyed by address). */
-const char *registry_sql_intern(const char *sql);
 
 #endif

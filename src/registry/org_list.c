@@ -4,46 +4,19 @@
  * Why the SQL is assembled: a static "($n IS NULL OR col = $n)" text would stop both engines
  * from using the per-facet indexes, and at 100,000 organizations the list must come from an
  * index walk. The text is built only from fixed fragments (never from input: values are
- * always bound), and interned so each distinct shape gets one stable address and therefore
- * one cached prepared statement per connection. There are at most a few hundred shapes.
+ * always bound); the data layer caches statements by text, so each distinct shape gets one
+ * prepared statement per connection. There are at most a few hundred shapes.
  *
  * Search: SQLite drives the query from org_fts (MATCH, then join org by rowid; "newest
  * first" is rowid order, which FTS5 returns without a sort); PostgreSQL matches the GIN-indexed
  * org.search_tokens with a tsquery of the same tokens. Every query token must be present.
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include "core/policy.h"
 #include "lib/text.h"
 #include "registry/org.h"
 #include "registry/org_internal.h"
-
-/* ------------------------------------------------------------------ interning */
-
-struct interned {
-	struct interned *next;
-	char sql[];
-};
-static pthread_mutex_t intern_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct interned *intern_list; /* grows to the number of distinct shapes, never freed */
-
-const char *registry_sql_intern(const char *sql)
-{
-	pthread_mutex_lock(&intern_lock);
-	struct interned *i = intern_list;
-	while (i && strcmp(i->sql, sql) != 0)
-		i = i->next;
-	if (!i) {
-		size_t n = strlen(sql) + 1;
-		i = xmalloc(sizeof *i + n);
-		memcpy(i->sql, sql, n);
-		i->next = intern_list;
-		intern_list = i;
-	}
-	pthread_mutex_unlock(&intern_lock);
-	return i->sql;
-}
 
 /* ------------------------------------------------------------------ building the query */
 
@@ -225,7 +198,7 @@ static int64_t count_rows(struct ctx *c, struct list_sql *l)
 			   l->where.data, SEARCH_COUNT_CAP + 1);
 	else
 		buf_printf(&sql, "SELECT count(*)%s%s", from_clause(l), l->where.data);
-	struct db_stmt *st = db_prepare(c->db, registry_sql_intern(sql.data));
+	struct db_stmt *st = db_prepare(c->db, sql.data);
 	buf_free(&sql);
 	for (int i = 0; i < l->n; i++)
 		db_bind_text(st, i + 1, l->binds[i]);
@@ -271,7 +244,7 @@ static int page_fields(struct ctx *c, json_t *items, json_t **field_arrays, int 
 	for (int i = 0; i < n; i++)
 		buf_printf(&sql, i ? ", $%d" : "$%d", i + 1);
 	buf_puts(&sql, ") ORDER BY org_id, field");
-	struct db_stmt *st = db_prepare(c->db, registry_sql_intern(sql.data));
+	struct db_stmt *st = db_prepare(c->db, sql.data);
 	buf_free(&sql);
 	for (int i = 0; i < n; i++)
 		db_bind_int(st, i + 1, json_integer_value(json_object_get(json_array_get(items, i), "id")));
@@ -295,7 +268,7 @@ static json_t *fetch_page(struct ctx *c, const struct org_list_query *q, struct 
 		   "o.archived%s LEFT JOIN division ds ON ds.code = o.street_code "
 		   "LEFT JOIN division dc ON dc.code = o.community_code%s%s LIMIT $%d OFFSET $%d",
 		   from_clause(l), l->where.data, order_by(q, l->fts), l->n + 1, l->n + 2);
-	struct db_stmt *st = db_prepare(c->db, registry_sql_intern(sql.data));
+	struct db_stmt *st = db_prepare(c->db, sql.data);
 	buf_free(&sql);
 	for (int i = 0; i < l->n; i++)
 		db_bind_text(st, i + 1, l->binds[i]);
