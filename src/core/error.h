@@ -1,6 +1,6 @@
 /*
  * Errors are values. A domain function that fails fills one `struct error` and returns -1; the
- * HTTP layer alone turns it into RFC 9457 problem+json (http/problem.c), the CLI prints it.
+ * HTTP layer alone turns it into RFC 9457 problem+json (http/reply.c), the CLI prints it.
  * Validation collects every bad field before answering, so a form shows all its mistakes at once.
  *
  * Messages are keys ("field.required"), rendered late in the caller's language by core/msg.c,
