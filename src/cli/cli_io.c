@@ -222,7 +222,7 @@ static int parse_export(int argc, char **argv, struct export_args *a)
 	return strcmp(a->format, "csv") == 0 || strcmp(a->format, "xlsx") == 0 ? 0 : 2;
 }
 
-static int export_orgs(struct ctx *c, struct cli_opts *o, const struct export_args *a)
+static int export_orgs(struct ctx *c, const struct export_args *a)
 {
 	int xlsx = strcmp(a->format, "xlsx") == 0;
 	if (xlsx && !a->output && isatty(STDOUT_FILENO)) {
@@ -231,7 +231,7 @@ static int export_orgs(struct ctx *c, struct cli_opts *o, const struct export_ar
 		      stderr);
 		return 2;
 	}
-	struct io_export *e = io_export_open(c, cli_database_url(o), &a->q);
+	struct io_export *e = io_export_open(c, &a->q);
 	if (!e) {
 		cli_print_error(&c->err);
 		return 1;
@@ -272,7 +272,7 @@ int cli_export(int argc, char **argv)
 	struct principal who;
 	int rc = 1;
 	if (cli_ctx_init(&c, &who, &o, db) == 0)
-		rc = export_orgs(&c, &o, &a);
+		rc = export_orgs(&c, &a);
 	cli_ctx_free(&c);
 	db_close(db);
 	return rc;

@@ -1,4 +1,5 @@
 #include <stdio.h>
+#include <stdlib.h>
 #include "core/ctx.h"
 
 int ctx_db_error(struct ctx *c)
@@ -8,4 +9,27 @@ int ctx_db_error(struct ctx *c)
 		  NULL);
 	snprintf(c->err.log, sizeof c->err.log, "database: %s", db_error_message(c->db));
 	return -1;
+}
+
+struct ctx_detached *ctx_detach(struct ctx *c)
+{
+	struct db *db = db_reopen(c->db, &c->err);
+	if (!db)
+		return NULL;
+	struct ctx_detached *d = xcalloc(1, sizeof *d);
+	d->who = *c->who;
+	snprintf(d->remote_addr, sizeof d->remote_addr, "%s", c->remote_addr ? c->remote_addr : "");
+	d->c = (struct ctx){.arena = arena_new(), .db = db, .who = &d->who, .lang = c->lang,
+			    .now = c->now, .remote_addr = d->remote_addr,
+			    .user_agent = "tongxin-detached"};
+	return d;
+}
+
+void ctx_detached_free(struct ctx_detached *d)
+{
+	if (!d)
+		return;
+	db_close(d->c.db);
+	arena_free(d->c.arena);
+	free(d);
 }

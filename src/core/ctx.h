@@ -27,4 +27,22 @@ struct ctx {
  * DBE_CONNECTION and DBE_BUSY become E_UNAVAILABLE (503), the rest E_INTERNAL. Returns -1. */
 int ctx_db_error(struct ctx *c);
 
+/*
+ * Work that outlives its request (a streamed export read page by page after the handler has
+ * returned; an import on its own thread) runs in a detached context: its own connection to the
+ * same database (db_reopen), its own arena, and copies of the principal, the language, the time
+ * and the client's address, so the policy decides exactly as it did in the request. This is the
+ * one way a handler hands work on; no handler opens a database from the server's settings.
+ * The caller owns the result and frees it with ctx_detached_free (connection closed, arena
+ * freed) on the thread that used it last. NULL with c->err filled when the connection cannot
+ * be opened.
+ */
+struct ctx_detached {
+	struct ctx c;
+	struct principal who;
+	char remote_addr[64];
+};
+struct ctx_detached *ctx_detach(struct ctx *c);
+void ctx_detached_free(struct ctx_detached *d);
+
 #endif

@@ -66,6 +66,11 @@ struct db *db_open(const char *url, struct error *err)
 	return db;
 }
 
+struct db *db_reopen(const struct db *db, struct error *err)
+{
+	return db_open(db->url, err);
+}
+
 static void stmt_free(struct db_stmt *st)
 {
 	if (st->db->engine == DB_POSTGRES)

@@ -49,6 +49,9 @@ struct db_stmt;
  * message in err->log). The caller closes it with db_close(). */
 struct db *db_open(const char *url, struct error *err);
 void db_close(struct db *db);
+/* A new connection to the database `db` is connected to (the same URL), for work that must
+ * not share the caller's connection (see ctx_detach). NULL with err filled, as db_open. */
+struct db *db_reopen(const struct db *db, struct error *err);
 enum db_engine db_engine(const struct db *db);
 const char *db_engine_name(const struct db *db); /* "sqlite" or "postgresql" */
 int db_is_postgres_url(const char *url);

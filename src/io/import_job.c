@@ -30,10 +30,7 @@ struct job {
 	char *data; /* the uploaded file (malloc'd, owned) */
 	size_t len;
 	int dry_run;
-	char *db_url;
-	struct principal who;
-	enum lang lang;
-	char remote_addr[64];
+	struct ctx_detached *d; /* the job's own connection and arena, the requester's principal */
 };
 
 /* The running job of this process. */
@@ -127,25 +124,13 @@ static void job_run(struct job *job, struct ctx *c)
 static void *job_main(void *arg)
 {
 	struct job *job = arg;
-	struct ctx c = {0};
-	c.arena = arena_new();
-	c.who = &job->who;
-	c.lang = job->lang;
-	c.now = clock_now();
-	c.remote_addr = job->remote_addr;
-	c.user_agent = "tongxin-import";
-	c.db = db_open(job->db_url, &c.err);
-	if (c.db) {
-		job_run(job, &c);
-		db_close(c.db);
-	} else {
-		fprintf(stderr, "tongxin: import job %lld: cannot open the database: %s\n",
-			(long long)job->id, c.err.log);
-	}
+	struct ctx *c = &job->d->c;
+	c->now = clock_now();
+	c->user_agent = "tongxin-import";
+	job_run(job, c);
 	text_thread_cleanup();
-	arena_free(c.arena);
+	ctx_detached_free(job->d);
 	free(job->data);
-	free(job->db_url);
 	free(job);
 	pthread_mutex_lock(&jobs.lock);
 	jobs.busy = 0;
@@ -179,11 +164,16 @@ static void release_slot(void)
 	pthread_mutex_unlock(&jobs.lock);
 }
 
-int io_job_start(struct ctx *c, const char *db_url, char *data, size_t len, int dry_run,
-		 int64_t *id)
+int io_job_start(struct ctx *c, char *data, size_t len, int dry_run, int64_t *id)
 {
 	if (reserve_slot(c) != 0) {
 		free(data);
+		return -1;
+	}
+	struct ctx_detached *d = ctx_detach(c);
+	if (!d) {
+		free(data);
+		release_slot();
 		return -1;
 	}
 	struct db_stmt *st = db_query(c->db,
@@ -195,12 +185,12 @@ int io_job_start(struct ctx *c, const char *db_url, char *data, size_t len, int 
 	db_done(st);
 	if (rc != DB_ROW) {
 		free(data);
+		ctx_detached_free(d);
 		release_slot();
 		return ctx_db_error(c);
 	}
 	struct job *job = xcalloc(1, sizeof *job);
-	*job = (struct job){*id, data, len, dry_run, xstrdup(db_url), *c->who, c->lang, ""};
-	snprintf(job->remote_addr, sizeof job->remote_addr, "%s", c->remote_addr ? c->remote_addr : "");
+	*job = (struct job){*id, data, len, dry_run, d};
 	pthread_mutex_lock(&jobs.lock);
 	jobs.id = *id;
 	jobs.processed = 0;
@@ -211,7 +201,7 @@ int io_job_start(struct ctx *c, const char *db_url, char *data, size_t len, int 
 	pthread_mutex_unlock(&jobs.lock);
 	if (!started) {
 		free(job->data);
-		free(job->db_url);
+		ctx_detached_free(job->d);
 		free(job);
 		db_run(c->db, "UPDATE import_job SET status = 'failed' WHERE id = $1", "l", *id);
 		return error_set(&c->err, E_UNAVAILABLE, NULL);

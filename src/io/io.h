@@ -93,11 +93,11 @@ int io_import_orgs(struct ctx *c, FILE *in, const struct io_import_opts *opts, j
 
 /*
  * Starts importing `data` (a malloc'd file of `len` bytes; this function takes it and frees
- * it, also on failure) on a background thread with its own connection to db_url, as c->who.
+ * it, also on failure) on a background thread in a detached context (ctx_detach), as c->who.
  * Records the job in import_job. Returns 0 and *id, or -1 with c->err: E_CONFLICT when this
  * process already runs an import, a database error otherwise.
  */
-int io_job_start(struct ctx *c, const char *db_url, char *data, size_t len, int dry_run,
+int io_job_start(struct ctx *c, char *data, size_t len, int dry_run,
 		 int64_t *id);
 
 /* {id, status: running|done|failed, dry_run, processed, total, report, created_at,
@@ -122,13 +122,13 @@ enum io_format { IO_CSV, IO_XLSX };
 struct io_export; /* opaque */
 
 /*
- * Starts an export for c->who (ACT_ORG_EXPORT) on its OWN connection opened from db_url, so
- * it can outlive the request that started it (a streamed download). The principal and
- * language are copied. Filter values are validated (unknown type etc. -> 422 with field
+ * Starts an export for c->who (ACT_ORG_EXPORT) in a detached context (ctx_detach: its own
+ * connection, so it can outlive the request that started it, a streamed download; the
+ * principal and language are copied). Filter values are validated (unknown type etc. -> 422 with field
  * errors in c->err). Returns NULL with c->err on refusal or failure. Free with
  * io_export_close().
  */
-struct io_export *io_export_open(struct ctx *c, const char *db_url, const struct io_export_query *q);
+struct io_export *io_export_open(struct ctx *c, const struct io_export_query *q);
 
 /*
  * CSV: fills up to `max` bytes of the file (UTF-8 BOM, the header row, then the rows in id

@@ -64,7 +64,7 @@ static int import_create(struct req *r)
 	size_t len;
 	char *data = buf_steal(&r->body, &len); /* the job owns the file from here */
 	int64_t id;
-	if (io_job_start(&r->c, server_config()->database_url, data, len, dry_run, &id) != 0)
+	if (io_job_start(&r->c, data, len, dry_run, &id) != 0)
 		return -1;
 	char location[64];
 	snprintf(location, sizeof location, "/api/v1/imports/%lld", (long long)id);
@@ -162,7 +162,7 @@ static int orgs_export(struct req *r)
 				    req_query(r, "street"),    req_query(r, "community"),
 				    req_query(r, "grade"),     req_query(r, "status"),
 				    req_query(r, "q"),         (int)archived};
-	struct io_export *e = io_export_open(&r->c, server_config()->database_url, &q);
+	struct io_export *e = io_export_open(&r->c, &q);
 	if (!e)
 		return -1;
 	if (f == IO_XLSX) {

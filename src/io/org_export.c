@@ -36,8 +36,7 @@ struct export_row {
 };
 
 struct io_export {
-	struct ctx c;            /* own connection, own arena (the current page), copied principal */
-	struct principal who;
+	struct ctx_detached *d;  /* own connection, own arena (the current page), copied principal */
 	struct io_export_query q; /* strings in `keep` */
 	struct arena *keep;
 	const char *match;       /* full-text query in the engine's syntax, NULL = no q */
@@ -103,7 +102,7 @@ static void prepare_match(struct io_export *e)
 		free(tokens);
 		return;
 	}
-	int postgres = db_engine(e->c.db) == DB_POSTGRES;
+	int postgres = db_engine(e->d->c.db) == DB_POSTGRES;
 	struct buf b = {0};
 	for (char *save = NULL, *t = strtok_r(tokens, " ", &save); t;
 	     t = strtok_r(NULL, " ", &save))
@@ -114,23 +113,16 @@ static void prepare_match(struct io_export *e)
 	free(tokens);
 }
 
-struct io_export *io_export_open(struct ctx *c, const char *db_url, const struct io_export_query *q)
+struct io_export *io_export_open(struct ctx *c, const struct io_export_query *q)
 {
 	if (policy_check(c, ACT_ORG_EXPORT, NULL) != 0 || check_query(c, q) != 0)
 		return NULL;
 	struct io_export *e = xcalloc(1, sizeof *e);
-	e->c.db = db_open(db_url, &c->err);
-	if (!e->c.db) {
+	if (!(e->d = ctx_detach(c))) {
 		free(e);
 		return NULL;
 	}
 	e->keep = arena_new();
-	e->c.arena = arena_new();
-	e->who = *c->who;
-	e->c.who = &e->who;
-	e->c.lang = c->lang;
-	e->c.now = c->now;
-	e->c.remote_addr = arena_strdup(e->keep, c->remote_addr);
 	e->q = (struct io_export_query){keep_str(e, q->type),   keep_str(e, q->field),
 					keep_str(e, q->street), keep_str(e, q->community),
 					keep_str(e, q->grade),  keep_str(e, q->status),
@@ -143,8 +135,7 @@ void io_export_close(struct io_export *e)
 {
 	if (!e)
 		return;
-	db_close(e->c.db);
-	arena_free(e->c.arena);
+	ctx_detached_free(e->d);
 	arena_free(e->keep);
 	buf_free(&e->pending);
 	free(e);
@@ -199,26 +190,26 @@ static const char *cell_text(struct io_export *e, int col, const char *v, int pr
 	if (io_columns[col].privacy == IO_PRIVATE && !private_access)
 		return NULL;
 	if (io_columns[col].privacy == IO_MASKED && !private_access)
-		return org_mask_phone(&e->c, v);
+		return org_mask_phone(&e->d->c, v);
 	switch (io_columns[col].kind) {
 	case IO_TYPE:
 	case IO_STATUS: {
 		const char *label = org_label(v, LANG_ZH);
-		return label ? label : arena_strdup(e->c.arena, v);
+		return label ? label : arena_strdup(e->d->c.arena, v);
 	}
 	case IO_FLAG:
 		return strcmp(v, "0") == 0 ? "否" : "是";
 	default:
-		return arena_strdup(e->c.arena, v);
+		return arena_strdup(e->d->c.arena, v);
 	}
 }
 
 static void read_row(struct io_export *e, struct db_stmt *st, struct export_row *row)
 {
 	row->id = db_col_int(st, 0);
-	row->street = arena_strdup(e->c.arena, db_col_text(st, 5));
+	row->street = arena_strdup(e->d->c.arena, db_col_text(st, 5));
 	struct policy_object obj = {row->id, row->street};
-	int private_access = policy_allows(&e->who, ACT_ORG_READ_PRIVATE, &obj);
+	int private_access = policy_allows(&e->d->who, ACT_ORG_READ_PRIVATE, &obj);
 	int k = 1;
 	for (int col = 0; col < IO_NCOLUMNS; col++) {
 		if (io_columns[col].kind == IO_FIELDS || io_columns[col].kind == IO_TAGS)
@@ -231,7 +222,7 @@ static void read_row(struct io_export *e, struct db_stmt *st, struct export_row 
 static void flush_list(struct io_export *e, struct export_row *row, int col, struct buf *b)
 {
 	if (row && b->len)
-		row->cell[col] = arena_strdup(e->c.arena, b->data);
+		row->cell[col] = arena_strdup(e->d->c.arena, b->data);
 	buf_reset(b);
 }
 
@@ -239,7 +230,7 @@ static void flush_list(struct io_export *e, struct export_row *row, int col, str
 static int read_lists(struct io_export *e)
 {
 	const int list_col[2] = {io_column_by_field("fields"), io_column_by_field("tags")};
-	struct db_stmt *st = db_query(e->c.db, lists_sql, "ll", e->page[0].id,
+	struct db_stmt *st = db_query(e->d->c.db, lists_sql, "ll", e->page[0].id,
 				      e->page[e->npage - 1].id);
 	struct buf b = {0};
 	struct export_row *row = NULL;
@@ -263,22 +254,22 @@ static int read_lists(struct io_export *e)
 	flush_list(e, row, list_col[kind < 0 ? 0 : kind], &b);
 	buf_free(&b);
 	db_done(st);
-	return rc == DB_ERROR ? ctx_db_error(&e->c) : 0;
+	return rc == DB_ERROR ? ctx_db_error(&e->d->c) : 0;
 }
 
 /* Reads the next page into e->page. Returns the number of rows, 0 at the end, -1 on error. */
 static int next_page(struct io_export *e)
 {
-	arena_free(e->c.arena);
-	e->c.arena = arena_new();
+	arena_free(e->d->c.arena);
+	e->d->c.arena = arena_new();
 	e->npage = 0;
 	if (e->done || e->empty)
 		return 0;
-	e->page = arena_alloc(e->c.arena, PAGE_ROWS * sizeof *e->page);
+	e->page = arena_alloc(e->d->c.arena, PAGE_ROWS * sizeof *e->page);
 	const char *sql = !e->match ? page_sql
-			  : db_engine(e->c.db) == DB_POSTGRES ? page_sql_tsquery
+			  : db_engine(e->d->c.db) == DB_POSTGRES ? page_sql_tsquery
 							       : page_sql_fts;
-	struct db_stmt *st = db_prepare(e->c.db, sql);
+	struct db_stmt *st = db_prepare(e->d->c.db, sql);
 	db_bind_int(st, 1, e->last_id);
 	db_bind_int(st, 2, e->q.archived);
 	const char *binds[] = {e->q.type, e->q.street, e->q.community, e->q.grade, e->q.status,
@@ -290,7 +281,7 @@ static int next_page(struct io_export *e)
 		read_row(e, st, &e->page[e->npage++]);
 	db_done(st);
 	if (e->npage < PAGE_ROWS && rc == DB_ERROR)
-		return ctx_db_error(&e->c);
+		return ctx_db_error(&e->d->c);
 	if (e->npage < PAGE_ROWS)
 		e->done = 1;
 	if (e->npage == 0)

@@ -118,7 +118,7 @@ static int run_edges(struct req *r)
 		return -1;
 	if (csv) {
 		struct run_edges_csv *e =
-			matching_run_edges_csv_open(&r->c, server_config()->database_url, id);
+			matching_run_edges_csv_open(&r->c, id);
 		if (!e)
 			return -1;
 		r->stream_read = edges_csv_stream;

@@ -50,11 +50,11 @@ json_t *matching_run_edges_json(struct ctx *c, int64_t id, int allocated, int64_
 /* Every edge of the run as CSV (seq, need_id, resource_id, score, capacity, flow,
  * need_quantity, resource_quantity; CRLF lines, a header line): the whole candidate graph of a
  * big run in one download, for re-checking. _open checks the policy and the run (NULL with
- * c->err: 403, 404) and opens its own connection to db_url, so the reader can outlive the
+ * c->err: 403, 404) and reads in a detached context (ctx_detach), so the reader can outlive the
  * request's handler; _read gives the next bytes in bounded memory (> 0 bytes, 0 at the end,
  * -1 on a database error); _close frees everything (NULL is fine). */
 struct run_edges_csv;
-struct run_edges_csv *matching_run_edges_csv_open(struct ctx *c, const char *db_url, int64_t id);
+struct run_edges_csv *matching_run_edges_csv_open(struct ctx *c, int64_t id);
 long matching_run_edges_csv_read(struct run_edges_csv *e, char *out, size_t max);
 void matching_run_edges_csv_close(struct run_edges_csv *e);
 /* Runs, newest first: {items, total, page, per_page}. */

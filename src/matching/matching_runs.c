@@ -666,22 +666,21 @@ json_t *matching_run_edges_json(struct ctx *c, int64_t id, int allocated, int64_
 enum { EDGES_CSV_PAGE = 2000 };
 
 struct run_edges_csv {
-	struct db *db;
+	struct ctx_detached *d; /* its own connection: the reader outlives the request */
 	int64_t run_id, last_seq;
 	int header_written, done;
 	struct buf pending;
 	size_t pending_pos;
 };
 
-struct run_edges_csv *matching_run_edges_csv_open(struct ctx *c, const char *db_url, int64_t id)
+struct run_edges_csv *matching_run_edges_csv_open(struct ctx *c, int64_t id)
 {
 	if (policy_check(c, ACT_MATCHING_RUN, NULL) != 0)
 		return NULL;
 	if (!db_exists(c->db, "SELECT 1 FROM matching_run WHERE id = $1", "l", id))
 		return error_set(&c->err, E_NOT_FOUND, "matching.run_not_found"), NULL;
 	struct run_edges_csv *e = xcalloc(1, sizeof *e);
-	e->db = db_open(db_url, &c->err);
-	if (!e->db) {
+	if (!(e->d = ctx_detach(c))) {
 		free(e);
 		return NULL;
 	}
@@ -699,7 +698,7 @@ static int edges_csv_page(struct run_edges_csv *e)
 		"e.run_id AND ni.item_id = e.need_id JOIN matching_run_item ri ON ri.run_id = "
 		"e.run_id AND ri.item_id = e.resource_id WHERE e.run_id = $1 AND e.seq > $2 "
 		"ORDER BY e.seq LIMIT $3";
-	struct db_stmt *st = db_query(e->db, page_sql, "lli", e->run_id, e->last_seq,
+	struct db_stmt *st = db_query(e->d->c.db, page_sql, "lli", e->run_id, e->last_seq,
 				      (int)EDGES_CSV_PAGE);
 	int rc, n = 0;
 	while ((rc = db_step(st)) == DB_ROW) {
@@ -739,7 +738,7 @@ void matching_run_edges_csv_close(struct run_edges_csv *e)
 {
 	if (!e)
 		return;
-	db_close(e->db);
+	ctx_detached_free(e->d);
 	buf_free(&e->pending);
 	free(e);
 }

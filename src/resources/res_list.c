@@ -205,8 +205,7 @@ static const char *const export_sql[3] = {
 };
 
 struct res_export {
-	struct ctx c;
-	struct principal who;
+	struct ctx_detached *d; /* own connection and arena, copied principal */
 	struct arena *keep;
 	struct res_list_query q;
 	const char *match;
@@ -223,23 +222,16 @@ static const char *keep(struct res_export *e, const char *s)
 	return s ? arena_strdup(e->keep, s) : NULL;
 }
 
-struct res_export *res_export_open(struct ctx *c, const char *db_url,
-				   const struct res_list_query *q)
+struct res_export *res_export_open(struct ctx *c, const struct res_list_query *q)
 {
 	if (policy_check(c, ACT_RES_EXPORT, NULL) != 0 || res_list_check(c, q) != 0)
 		return NULL;
 	struct res_export *e = xcalloc(1, sizeof *e);
-	e->c.db = db_open(db_url, &c->err);
-	if (!e->c.db) {
+	if (!(e->d = ctx_detach(c))) {
 		free(e);
 		return NULL;
 	}
 	e->keep = arena_new();
-	e->c.arena = arena_new();
-	e->who = *c->who;
-	e->c.who = &e->who;
-	e->c.lang = c->lang;
-	e->c.now = c->now;
 	e->q = (struct res_list_query){keep(e, q->kind),      keep(e, q->category),
 				       keep(e, q->field),     keep(e, q->street),
 				       keep(e, q->community), keep(e, q->status),
@@ -248,12 +240,12 @@ struct res_export *res_export_open(struct ctx *c, const char *db_url,
 				       NULL,                  1,
 				       EXPORT_PAGE};
 	if (e->q.q) {
-		struct ctx tmp = e->c;
+		struct ctx tmp = e->d->c;
 		tmp.arena = e->keep;
 		e->match = search_text(&tmp, &e->q);
 		e->empty = !e->match;
 	}
-	e->mode = !e->match ? 0 : db_engine(e->c.db) == DB_POSTGRES ? 2 : 1;
+	e->mode = !e->match ? 0 : db_engine(e->d->c.db) == DB_POSTGRES ? 2 : 1;
 	return e;
 }
 
@@ -261,8 +253,7 @@ void res_export_close(struct res_export *e)
 {
 	if (!e)
 		return;
-	db_close(e->c.db);
-	arena_free(e->c.arena);
+	ctx_detached_free(e->d);
 	arena_free(e->keep);
 	buf_free(&e->pending);
 	free(e);
@@ -280,9 +271,9 @@ static const char *date_of(struct arena *a, struct db_stmt *st, int col)
 
 static void read_export_row(struct res_export *e, struct db_stmt *st, const char **row)
 {
-	struct arena *a = e->c.arena;
+	struct arena *a = e->d->c.arena;
 	struct policy_object obj = {db_col_int(st, 18), db_col_text(st, 19)};
-	int contact = policy_allows(&e->who, ACT_RES_READ_CONTACT, &obj);
+	int contact = policy_allows(&e->d->who, ACT_RES_READ_CONTACT, &obj);
 	for (int i = 0; i < EXPORT_COLS; i++) {
 		const char *v = db_col_text(st, i);
 		const char *label = res_label(v, LANG_ZH);
@@ -291,7 +282,7 @@ static void read_export_row(struct res_export *e, struct db_stmt *st, const char
 		else if (i == 1 || i == 4 || i == 8 || i == 13 || i == 14)
 			row[i] = label ? label : v ? arena_strdup(a, v) : NULL;
 		else if (i == 16 && v && !contact)
-			row[i] = org_mask_phone(&e->c, v);
+			row[i] = org_mask_phone(&e->d->c, v);
 		else
 			row[i] = v ? arena_strdup(a, v) : NULL;
 	}
@@ -300,7 +291,7 @@ static void read_export_row(struct res_export *e, struct db_stmt *st, const char
 /* Fields of work (Chinese labels, "；"-joined) of the page's items. */
 static int read_fields(struct res_export *e)
 {
-	struct db_stmt *st = db_query(e->c.db,
+	struct db_stmt *st = db_query(e->d->c.db,
 				      "SELECT item_id, field FROM res_item_field WHERE item_id >= $1 "
 				      "AND item_id <= $2 ORDER BY item_id, field",
 				      "ll", atoll(e->page[0][0]), atoll(e->page[e->npage - 1][0]));
@@ -313,30 +304,30 @@ static int read_fields(struct res_export *e)
 			continue;
 		const char *label = org_label(db_col_text(st, 1), LANG_ZH);
 		const char *was = e->page[k][5];
-		e->page[k][5] = arena_printf(e->c.arena, "%s%s%s", was && *was ? was : "",
+		e->page[k][5] = arena_printf(e->d->c.arena, "%s%s%s", was && *was ? was : "",
 					     was && *was ? "；" : "", label ? label : "");
 	}
 	db_done(st);
-	return rc == DB_ERROR ? ctx_db_error(&e->c) : 0;
+	return rc == DB_ERROR ? ctx_db_error(&e->d->c) : 0;
 }
 
 static int next_page(struct res_export *e)
 {
-	arena_free(e->c.arena);
-	e->c.arena = arena_new();
+	arena_free(e->d->c.arena);
+	e->d->c.arena = arena_new();
 	e->npage = 0;
 	if (e->done || e->empty)
 		return 0;
-	e->page = arena_alloc(e->c.arena, EXPORT_PAGE * sizeof *e->page);
-	struct db_stmt *st = db_prepare(e->c.db, export_sql[e->mode]);
-	bind_filters(&e->c, st, &e->q, e->match);
+	e->page = arena_alloc(e->d->c.arena, EXPORT_PAGE * sizeof *e->page);
+	struct db_stmt *st = db_prepare(e->d->c.db, export_sql[e->mode]);
+	bind_filters(&e->d->c, st, &e->q, e->match);
 	db_bind_int(st, e->match ? 13 : 12, e->last_id);
 	int rc = DB_DONE;
 	while (e->npage < EXPORT_PAGE && (rc = db_step(st)) == DB_ROW)
 		read_export_row(e, st, e->page[e->npage++]);
 	db_done(st);
 	if (rc == DB_ERROR)
-		return ctx_db_error(&e->c);
+		return ctx_db_error(&e->d->c);
 	if (e->npage < EXPORT_PAGE)
 		e->done = 1;
 	if (e->npage == 0)

@@ -59,9 +59,9 @@ json_t *res_list_json(struct ctx *c, const struct res_list_query *q);
 
 struct res_export;
 enum res_export_format { RES_CSV, RES_XLSX };
-/* An export on its own connection (db_url), ACT_RES_EXPORT; rows in id order, 500 a page. */
-struct res_export *res_export_open(struct ctx *c, const char *db_url,
-				   const struct res_list_query *q);
+/* An export in a detached context (ctx_detach: its own connection, so it can outlive the
+ * request), ACT_RES_EXPORT; rows in id order, 500 a page. */
+struct res_export *res_export_open(struct ctx *c, const struct res_list_query *q);
 /* CSV bytes (BOM + header first): > 0 bytes, 0 at the end, -1 on error. */
 long res_export_csv_read(struct res_export *e, char *out, size_t max);
 /* The whole workbook into path (constant memory). 0 or -1 (*why: static English). */

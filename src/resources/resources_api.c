@@ -141,7 +141,7 @@ static int items_export(struct req *r)
 	struct res_list_query q;
 	if (read_list_query(r, &q) != 0)
 		return -1;
-	struct res_export *e = res_export_open(&r->c, server_config()->database_url, &q);
+	struct res_export *e = res_export_open(&r->c, &q);
 	if (!e)
 		return -1;
 	if (xlsx) {
