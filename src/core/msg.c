@@ -3,16 +3,6 @@
 #include <strings.h>
 #include "core/msg.h"
 
-static const struct msg *const catalogues[] = {
-	core_messages, accounts_messages, registry_messages, audit_messages, io_messages,
-	liaison_messages,
-	meetings_messages,
-	announce_messages, boards_messages,
-	resources_messages,
-	matching_messages,
-	notify_messages,
-};
-
 const struct msg core_messages[] = {
 	{"error.none", "成功", "OK"},
 	{"error.bad_request", "请求无法处理", "The request cannot be processed"},
@@ -68,8 +58,8 @@ const struct msg core_messages[] = {
 
 const char *msg_text(const char *key, enum lang lang)
 {
-	for (size_t c = 0; c < sizeof catalogues / sizeof catalogues[0]; c++)
-		for (const struct msg *m = catalogues[c]; m->key; m++)
+	for (size_t c = 0; msg_catalogues[c]; c++)
+		for (const struct msg *m = msg_catalogues[c]; m->key; m++)
 			if (strcmp(m->key, key) == 0)
 				return lang == LANG_EN ? m->en : m->zh;
 	return NULL;
