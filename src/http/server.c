@@ -535,8 +535,13 @@ int server_start(const struct server_config *cfg)
 		config.workers = 4;
 	if (!config.connection_limit)
 		config.connection_limit = 4096;
+	/* MHD's per-address limit sees the socket's peer. Serving directly, one address may hold
+	 * 512 connections (its live streams at most 128 of them: notify_stream.c). Behind the
+	 * trusted proxy every connection comes from the proxy, so that limit would be a second,
+	 * smaller connection limit shared by everyone: it is lifted to the connection limit, and
+	 * the per-client limits that matter (streams, sign-in throttle) use the real client. */
 	if (!config.per_ip_limit)
-		config.per_ip_limit = 512;
+		config.per_ip_limit = config.trusted_proxy ? config.connection_limit : 512;
 	if (!config.timeout_seconds)
 		config.timeout_seconds = 60;
 	if (!config.body_limit)
