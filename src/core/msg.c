@@ -33,6 +33,8 @@ const struct msg core_messages[] = {
 	 "The request headers are too large (limit {n} KB)"},
 	{"error.content_length_conflict", "请求头 Content-Length 出现了不止一次，请求无法处理",
 	 "The request has more than one Content-Length header"},
+	{"error.content_length_with_chunked", "请求同时带有 Content-Length 与 Transfer-Encoding，无法处理",
+	 "The request has both Content-Length and Transfer-Encoding"},
 	{"error.unsupported_media_type", "请以 application/json 提交",
 	 "Send the body as application/json"},
 	{"error.too_many_requests", "尝试次数过多，请稍后再试", "Too many attempts; try again later"},

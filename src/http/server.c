@@ -420,10 +420,13 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 			reply_problem(r);
 			return queue(r);
 		}
-		if (header_count(conn, "Content-Length") > 1) {
+		int lengths = header_count(conn, "Content-Length");
+		if (lengths > 1 || (lengths == 1 && header_count(conn, "Transfer-Encoding") > 0)) {
 			/* Which one frames the body? A proxy in front may have picked the other:
 			 * request smuggling. Refused, and MHD closes the connection (body unread). */
-			error_set(&r->c.err, E_BAD_REQUEST, "error.content_length_conflict");
+			error_set(&r->c.err, E_BAD_REQUEST,
+				  lengths > 1 ? "error.content_length_conflict"
+					      : "error.content_length_with_chunked");
 			reply_problem(r);
 			return queue(r);
 		}

@@ -62,6 +62,13 @@ test('two Content-Length headers are refused with 400 before the body is read', 
   assertProblem(same, 400, 'bad_request');
 });
 
+test('Content-Length together with Transfer-Encoding is refused with 400', async () => {
+  const res = await rawRequest('POST /api/v1/session HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n'
+    + 'Content-Length: 40\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n');
+  const p = assertProblem(res, 400, 'bad_request');
+  assert.match(p.detail, /Transfer-Encoding/);
+});
+
 test('a request line over 8 KB is a 414 problem document, in the caller\'s language', async () => {
   const res = await rawRequest(`GET /api/v1/orgs?q=${'a'.repeat(10000)} HTTP/1.1\r\nHost: t\r\nAccept-Language: en\r\n\r\n`);
   const p = assertProblem(res, 414, 'uri_too_long');
