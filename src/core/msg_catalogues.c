@@ -9,12 +9,17 @@
 #include "core/msg.h"
 
 const struct msg *const msg_catalogues[] = {
-	core_messages, accounts_messages, registry_messages, audit_messages, io_messages,
-	liaison_messages,
-	meetings_messages,
-	announce_messages, boards_messages,
-	resources_messages,
-	matching_messages,
-	notify_messages,
-	NULL,
+    core_messages,
+    accounts_messages,
+    registry_messages,
+    audit_messages,
+    io_messages,
+    liaison_messages,
+    meetings_messages,
+    announce_messages,
+    boards_messages,
+    resources_messages,
+    matching_messages,
+    notify_messages,
+    NULL,
 };
