@@ -9,7 +9,7 @@ set -u
 cd "$(dirname "$0")/.."
 secs=${1:-30}
 [ $# -gt 0 ] && shift
-names=${*:-"csv csv_small creditcode text division http validate"}
+names=${*:-$(make --no-print-directory -s fuzz-names)}
 out=${FUZZ_OUT:-build-fuzz/run}
 make --no-print-directory fuzz >/dev/null || exit 1
 rm -rf "$out"

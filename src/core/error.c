@@ -23,8 +23,10 @@ static const struct {
 	[E_DUPLICATE] = {409, "duplicate", "error.duplicate"},
 	[E_STALE] = {409, "stale_version", "error.stale_version"},
 	[E_TOO_LARGE] = {413, "payload_too_large", "error.payload_too_large"},
+	[E_URI_TOO_LONG] = {414, "uri_too_long", "error.uri_too_long"},
 	[E_UNSUPPORTED_TYPE] = {415, "unsupported_media_type", "error.unsupported_media_type"},
 	[E_THROTTLED] = {429, "too_many_requests", "error.too_many_requests"},
+	[E_HEADERS_TOO_LARGE] = {431, "headers_too_large", "error.headers_too_large"},
 	[E_INTERNAL] = {500, "internal_error", "error.internal"},
 	[E_UNAVAILABLE] = {503, "unavailable", "error.unavailable"},
 };

@@ -25,8 +25,10 @@ enum error_kind {
 	E_DUPLICATE,        /* 409 duplicate: a unique value already exists */
 	E_STALE,            /* 409 stale_version */
 	E_TOO_LARGE,        /* 413 payload_too_large */
+	E_URI_TOO_LONG,     /* 414 uri_too_long */
 	E_UNSUPPORTED_TYPE, /* 415 unsupported_media_type */
 	E_THROTTLED,        /* 429 too_many_requests */
+	E_HEADERS_TOO_LARGE, /* 431 headers_too_large */
 	E_INTERNAL,         /* 500 internal_error */
 	E_UNAVAILABLE,      /* 503 unavailable */
 	E__MAX

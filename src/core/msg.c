@@ -3,16 +3,6 @@
 #include <strings.h>
 #include "core/msg.h"
 
-static const struct msg *const catalogues[] = {
-	core_messages, accounts_messages, registry_messages, audit_messages, io_messages,
-	liaison_messages,
-	meetings_messages,
-	announce_messages, boards_messages,
-	resources_messages,
-	matching_messages,
-	notify_messages,
-};
-
 const struct msg core_messages[] = {
 	{"error.none", "成功", "OK"},
 	{"error.bad_request", "请求无法处理", "The request cannot be processed"},
@@ -31,8 +21,20 @@ const struct msg core_messages[] = {
 	{"error.duplicate", "已存在相同的记录", "A record with the same value already exists"},
 	{"error.stale_version", "该记录已被他人修改，请刷新后对比再保存",
 	 "Someone else changed this record; reload and compare before saving"},
-	{"error.payload_too_large", "提交的内容过大（上限 {n} 字节）",
-	 "The request body is too large (limit {n} bytes)"},
+	/* The kind's title carries no number: it is rendered with whatever argument the detail
+	 * has (an attachment's limit in MB), which once read "上限 20 字节" for a 20 MB limit. */
+	{"error.payload_too_large", "提交的内容过大", "The request body is too large"},
+	{"error.payload_limit_mb", "提交的内容过大（上限 {n} MB）",
+	 "The request body is too large (limit {n} MB)"},
+	{"error.uri_too_long", "请求地址过长", "The request URI is too long"},
+	{"error.uri_limit_kb", "请求地址过长（上限 {n} KB）", "The request URI is too long (limit {n} KB)"},
+	{"error.headers_too_large", "请求头过大", "The request headers are too large"},
+	{"error.headers_limit_kb", "请求头过大（上限 {n} KB）",
+	 "The request headers are too large (limit {n} KB)"},
+	{"error.content_length_conflict", "请求头 Content-Length 出现了不止一次，请求无法处理",
+	 "The request has more than one Content-Length header"},
+	{"error.content_length_with_chunked", "请求同时带有 Content-Length 与 Transfer-Encoding，无法处理",
+	 "The request has both Content-Length and Transfer-Encoding"},
 	{"error.unsupported_media_type", "请以 application/json 提交",
 	 "Send the body as application/json"},
 	{"error.too_many_requests", "尝试次数过多，请稍后再试", "Too many attempts; try again later"},
@@ -68,8 +70,8 @@ const struct msg core_messages[] = {
 
 const char *msg_text(const char *key, enum lang lang)
 {
-	for (size_t c = 0; c < sizeof catalogues / sizeof catalogues[0]; c++)
-		for (const struct msg *m = catalogues[c]; m->key; m++)
+	for (size_t c = 0; msg_catalogues[c]; c++)
+		for (const struct msg *m = msg_catalogues[c]; m->key; m++)
 			if (strcmp(m->key, key) == 0)
 				return lang == LANG_EN ? m->en : m->zh;
 	return NULL;

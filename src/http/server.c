@@ -28,6 +28,15 @@
 
 enum phase { PHASE_NEW, PHASE_BODY, PHASE_WAITING, PHASE_READY, PHASE_QUEUED };
 
+/*
+ * Request-line and header limits we answer ourselves, as problem+json (414, 431). MHD keeps
+ * the request line and headers in the connection's memory pool (CONNECTION_MEMORY, 64 KiB)
+ * and answers a request that does not fit with its own fixed HTML page, before the access
+ * handler is ever called; these limits sit well inside the pool so that every realistic
+ * oversize request reaches our handler and gets our document. See docs/architecture.md,
+ * "Errors libmicrohttpd answers itself".
+ */
+enum { URI_LIMIT = 8 << 10, HEADERS_LIMIT = 24 << 10, CONNECTION_MEMORY = 64 << 10 };
 /* Oversize bodies up to this size are read and dropped before the 413 (see access_handler). */
 enum { DRAIN_LIMIT = 16 << 20 };
 /* Bodies above this size are authorized before they are read (see authorize_early). */
@@ -66,6 +75,34 @@ static int is_write_method(const char *m)
 	return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0 && strcmp(m, "OPTIONS") != 0;
 }
 
+/*
+ * Replaces addr (the trusted proxy's) with the last X-Forwarded-For entry when that entry is
+ * an IPv4 or IPv6 address, written in its canonical form; anything else ("unknown", a host
+ * name, a made-up string that would be a fresh throttling key on every request) is ignored
+ * and the proxy's own address stays. addr has INET6_ADDRSTRLEN bytes.
+ */
+static void forwarded_client(struct MHD_Connection *conn, char *addr)
+{
+	const char *xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For");
+	const char *last = xff ? strrchr(xff, ',') : NULL;
+	last = last ? last + 1 : xff;
+	while (last && (*last == ' ' || *last == '\t'))
+		last++;
+	if (!last)
+		return;
+	char text[INET6_ADDRSTRLEN];
+	size_t n = strcspn(last, " \t");
+	if (n == 0 || n >= sizeof text || last[n + strspn(last + n, " \t")] != 0)
+		return;
+	memcpy(text, last, n);
+	text[n] = 0;
+	unsigned char bin[sizeof(struct in6_addr)];
+	if (inet_pton(AF_INET, text, bin) == 1)
+		inet_ntop(AF_INET, bin, addr, INET6_ADDRSTRLEN);
+	else if (inet_pton(AF_INET6, text, bin) == 1)
+		inet_ntop(AF_INET6, bin, addr, INET6_ADDRSTRLEN);
+}
+
 static struct req *req_new(struct MHD_Connection *conn, const char *url, const char *method)
 {
 	struct req *r = xcalloc(1, sizeof *r);
@@ -92,20 +129,12 @@ static struct req *req_new(struct MHD_Connection *conn, const char *url, const c
 			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, addr,
 				  sizeof addr);
 	}
-	r->c.remote_addr = arena_strdup(r->c.arena, addr);
 	/* Behind a reverse proxy every request comes from the proxy: take the address the proxy
 	 * saw (the last X-Forwarded-For entry, the one it appended) so throttling, the audit
 	 * trail and the access log name the real client. Only for the configured proxy. */
-	if (config.trusted_proxy && strcmp(addr, config.trusted_proxy) == 0) {
-		const char *xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-							      "X-Forwarded-For");
-		const char *last = xff ? strrchr(xff, ',') : NULL;
-		last = last ? last + 1 : xff;
-		while (last && *last == ' ')
-			last++;
-		if (last && *last && strlen(last) < INET6_ADDRSTRLEN)
-			r->c.remote_addr = arena_strdup(r->c.arena, last);
-	}
+	if (config.trusted_proxy && strcmp(addr, config.trusted_proxy) == 0)
+		forwarded_client(conn, addr);
+	r->c.remote_addr = arena_strdup(r->c.arena, addr);
 	r->status = 200;
 	return r;
 }
@@ -326,6 +355,50 @@ static void pool_stop(struct pool *pool)
 	pool->nthreads = 0;
 }
 
+struct header_counter {
+	const char *name; /* count this header; NULL: only add up sizes */
+	int n;
+	size_t bytes; /* "key: value\r\n" of every value seen */
+};
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+				    const char *value)
+{
+	(void)kind;
+	struct header_counter *hc = cls;
+	if (key && hc->name && strcasecmp(key, hc->name) == 0)
+		hc->n++;
+	hc->bytes += (key ? strlen(key) : 0) + (value ? strlen(value) : 0) + 4;
+	return MHD_YES;
+}
+
+/* How many times the request carries the header `name` (MHD_lookup sees only the first). */
+static int header_count(struct MHD_Connection *conn, const char *name)
+{
+	struct header_counter hc = {name, 0, 0};
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, count_header, &hc);
+	return hc.n;
+}
+
+/* Refuses a request line or headers above our limits (see URI_LIMIT): 0, or -1 with
+ * r->c.err set. The URI is measured as MHD parsed it: the path plus each query argument. */
+static int check_request_size(struct req *r, const char *url)
+{
+	struct header_counter args = {NULL, 0, strlen(url)};
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, count_header, &args);
+	if (args.bytes > URI_LIMIT) {
+		r->c.err.arg = URI_LIMIT >> 10;
+		return error_set(&r->c.err, E_URI_TOO_LONG, "error.uri_limit_kb");
+	}
+	struct header_counter headers = {NULL, 0, 0};
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_header, &headers);
+	if (headers.bytes > HEADERS_LIMIT) {
+		r->c.err.arg = HEADERS_LIMIT >> 10;
+		return error_set(&r->c.err, E_HEADERS_TOO_LARGE, "error.headers_limit_kb");
+	}
+	return 0;
+}
+
 static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, const char *url,
 				      const char *method, const char *version,
 				      const char *upload_data, size_t *upload_data_size,
@@ -346,14 +419,28 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 							     "Content-Length");
 		unsigned long long length = cl ? strtoull(cl, NULL, 10) : 0;
+		if (check_request_size(r, url) != 0) {
+			reply_problem(r);
+			return queue(r);
+		}
+		int lengths = header_count(conn, "Content-Length");
+		if (lengths > 1 || (lengths == 1 && header_count(conn, "Transfer-Encoding") > 0)) {
+			/* Which one frames the body? A proxy in front may have picked the other:
+			 * request smuggling. Refused, and MHD closes the connection (body unread). */
+			error_set(&r->c.err, E_BAD_REQUEST,
+				  lengths > 1 ? "error.content_length_conflict"
+					      : "error.content_length_with_chunked");
+			reply_problem(r);
+			return queue(r);
+		}
 		if (length > r->body_limit && length <= DRAIN_LIMIT) {
 			/* Read and drop the body, then answer 413 on a connection that stays usable:
 			 * most clients cannot read an answer sent while they are still sending. */
 			r->body_too_large = 1;
 		} else if (length > r->body_limit) {
 			/* Too big to drain: refuse before reading a byte; MHD then closes. */
-			error_set(&r->c.err, E_TOO_LARGE, NULL);
-			r->c.err.arg = (long long)r->body_limit;
+			error_set(&r->c.err, E_TOO_LARGE, "error.payload_limit_mb");
+			r->c.err.arg = (long long)((r->body_limit + (1u << 20) - 1) >> 20);
 			reply_problem(r);
 			return queue(r);
 		}
@@ -377,8 +464,8 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 		return MHD_YES;
 	}
 	if (r->body_too_large) {
-		error_set(&r->c.err, E_TOO_LARGE, NULL);
-		r->c.err.arg = (long long)r->body_limit;
+		error_set(&r->c.err, E_TOO_LARGE, "error.payload_limit_mb");
+		r->c.err.arg = (long long)((r->body_limit + (1u << 20) - 1) >> 20);
 		reply_problem(r);
 		return queue(r);
 	}
@@ -454,8 +541,13 @@ int server_start(const struct server_config *cfg)
 		config.workers = 4;
 	if (!config.connection_limit)
 		config.connection_limit = 4096;
+	/* MHD's per-address limit sees the socket's peer. Serving directly, one address may hold
+	 * 512 connections (its live streams at most 128 of them: notify_stream.c). Behind the
+	 * trusted proxy every connection comes from the proxy, so that limit would be a second,
+	 * smaller connection limit shared by everyone: it is lifted to the connection limit, and
+	 * the per-client limits that matter (streams, sign-in throttle) use the real client. */
 	if (!config.per_ip_limit)
-		config.per_ip_limit = 512;
+		config.per_ip_limit = config.trusted_proxy ? config.connection_limit : 512;
 	if (!config.timeout_seconds)
 		config.timeout_seconds = 60;
 	if (!config.body_limit)
@@ -492,7 +584,7 @@ int server_start(const struct server_config *cfg)
 		MHD_OPTION_CONNECTION_LIMIT, config.connection_limit,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, config.per_ip_limit,
 		MHD_OPTION_CONNECTION_TIMEOUT, config.timeout_seconds,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
 		MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL, MHD_OPTION_END);
 	if (!daemon_handle) {
 		fprintf(stderr, "tongxin: cannot listen on %s (in use, or not allowed)\n",

@@ -455,9 +455,20 @@ int csv_read_record(struct csv_reader *r, char ***fields)
 
 /* ----------------------------------------------------------------- writer */
 
+/*
+ * Full-width ＝ ＋ － ＠ (U+FF1D, U+FF0B, U+FF0D, U+FF20) count as their ASCII forms: a Chinese
+ * input method types them, and a spreadsheet that normalizes width on input (WPS, Excel with
+ * some IMEs and locales) may take "＝HYPERLINK(...)" as a formula.
+ */
 int csv_is_formula_like(const char *s)
 {
-	return s != NULL && s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
+	if (s == NULL || s[0] == '\0')
+		return 0;
+	if (strchr("=+-@\t\r", s[0]) != NULL)
+		return 1;
+	const unsigned char *u = (const unsigned char *)s;
+	return u[0] == 0xEF &&
+	       ((u[1] == 0xBC && (u[2] == 0x9D || u[2] == 0x8B || u[2] == 0x8D || u[2] == 0xA0)));
 }
 
 /* Writes s with every '"' doubled. */

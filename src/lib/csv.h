@@ -92,7 +92,8 @@ int csv_write_field(csv_write_fn out, void *arg, const char *field, int neutrali
 int csv_write_record(csv_write_fn out, void *arg, const char *const *fields, int n, int neutralize_formula);
 
 /* 1 when a spreadsheet would take the cell value as a formula: it starts
- * with = + - @ TAB or CR. NULL gives 0. Shared with the xlsx exporter. */
+ * with = + - @ TAB or CR, or with full-width ＝ ＋ － ＠. NULL gives 0. Shared with the
+ * importer, which drops the quote the writer put before such a value. */
 int csv_is_formula_like(const char *s);
 
 #endif

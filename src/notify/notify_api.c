@@ -86,5 +86,10 @@ const struct msg notify_messages[] = {
 	 "The notification stream needs Accept: text/event-stream (connect with EventSource)"},
 	{"notify.bad_last_event_id", "Last-Event-ID 应为非负整数",
 	 "Last-Event-ID must be a non-negative integer"},
+	{"notify.streams_per_client", "来自您所在网络地址的实时通知连接已达上限，请关闭部分页面后再试",
+	 "Too many live notification streams from your network address; close some tabs and retry"},
+	{"notify.streams_full", "实时通知连接已满，请稍后再试（通知仍可在通知列表中查看）",
+	 "The server holds all the live notification streams it can; retry later (the list still "
+	 "shows every notification)"},
 	{NULL, NULL, NULL},
 };

@@ -22,9 +22,26 @@
  * Heartbeat: every 25 s the hub wakes every stream, which writes an SSE comment; this keeps
  * proxies from closing idle streams and is when a vanished client is noticed (MHD does not
  * watch a suspended socket).
+ *
+ * Limits: a stream holds a connection for as long as the tab is open, so streams are the one
+ * way a single client can hold many of MHD's connections. Once, one resident holding ~511
+ * streams filled MHD's per-address limit for a minute — /healthz included, and behind the
+ * proxy every user shares that address. So, checked when a stream opens (stream_admit):
+ *   - per account (TONGXIN_STREAMS_PER_USER, default 4): the account's oldest stream is ended
+ *     with a last `event: closed` {"reason":"superseded"} (the web client then stops
+ *     reconnecting that tab) and the new one opens: the newest tab is the one in use;
+ *   - per client address (TONGXIN_STREAMS_PER_CLIENT, default 128), the real client behind a
+ *     trusted proxy (r->c.remote_addr): above it the new stream is refused with 429 — an
+ *     office behind one NAT keeps its streams, and MHD's per-address limit (512 when serving
+ *     directly) keeps 384 connections for that address's other requests;
+ *   - in all (TONGXIN_STREAMS_MAX, default three quarters of MHD's connection limit): above it
+ *     429 too, so a quarter of the connections stay for /healthz, sign-in and every other page.
+ * A finished stream closes its connection (Connection: close), so an ended stream frees its
+ * slot at once instead of idling until the connection timeout.
  */
 #include <microhttpd.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -44,12 +61,14 @@ struct sse_sub {
 	struct sse_sub *prev, *next;
 	struct MHD_Connection *conn;
 	int64_t user_id;
+	char client[48];     /* the client's address (behind a trusted proxy, the real one) */
 	int64_t last_id;     /* the newest notification id this stream has sent */
 	enum lang lang;
 	int suspended;       /* suspended by the reader, not yet resumed (under hub.lock) */
 	int wake;            /* notifications may be waiting */
 	int heartbeat_due;
-	int closing;         /* the server is stopping: end the stream */
+	int closing;         /* end the stream: the server is stopping, or superseded */
+	int superseded;      /* a newer stream of the same account replaced this one */
 	struct buf out;      /* bytes produced and not yet handed to MHD */
 	size_t out_off;
 };
@@ -64,6 +83,7 @@ static struct {
 	int running, stopping;
 	int64_t seen_id;
 	pthread_t thread;
+	int per_user, per_client, max_total; /* the limits, read at start (see the top comment) */
 } hub = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER};
 
 static const char sql_since[] = "SELECT " NOTIFY_ITEM_COLUMNS " FROM notification "
@@ -121,6 +141,14 @@ static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max)
 	struct sse_sub *sub = cls;
 	pthread_mutex_lock(&hub.lock);
 	if (sub->out.len > sub->out_off) {
+		ssize_t n = drain(sub, buf, max);
+		pthread_mutex_unlock(&hub.lock);
+		return n;
+	}
+	if (sub->closing && sub->superseded == 1) {
+		/* a last word, so the client knows not to reconnect this tab */
+		sub->superseded = 2;
+		buf_puts(&sub->out, "event: closed\ndata: {\"reason\":\"superseded\"}\n\n");
 		ssize_t n = drain(sub, buf, max);
 		pthread_mutex_unlock(&hub.lock);
 		return n;
@@ -278,10 +306,23 @@ static void *hub_main(void *arg)
 	return NULL;
 }
 
+static int env_limit(const char *name, int fallback)
+{
+	const char *v = getenv(name);
+	char *end;
+	long n = v && *v ? strtol(v, &end, 10) : 0;
+	return v && *v && !*end && n > 0 && n < 1000000 ? (int)n : fallback;
+}
+
 int notify_stream_start(void)
 {
 	if (hub.running)
 		return 0;
+	const struct server_config *cfg = server_config();
+	unsigned connections = cfg && cfg->connection_limit ? cfg->connection_limit : 4096;
+	hub.per_user = env_limit("TONGXIN_STREAMS_PER_USER", 4);
+	hub.per_client = env_limit("TONGXIN_STREAMS_PER_CLIENT", 128);
+	hub.max_total = env_limit("TONGXIN_STREAMS_MAX", (int)(connections - connections / 4));
 	hub.stopping = 0;
 	if (pthread_create(&hub.thread, NULL, hub_main, NULL) != 0)
 		return -1;
@@ -310,6 +351,48 @@ int notify_stream_count(void)
 	int n = hub.count;
 	pthread_mutex_unlock(&hub.lock);
 	return n;
+}
+
+/*
+ * Under hub.lock: decides whether `sub` may join (see the limits in the top comment). When the
+ * account is at its limit its oldest live stream is marked superseded and the hub is woken to
+ * resume it (it then says goodbye and ends). Returns 0, or -1 with err set (429).
+ */
+static int stream_admit(const struct sse_sub *sub, struct error *err)
+{
+	int live = 0, mine = 0, from_client = 0;
+	struct sse_sub *oldest = NULL; /* the list is newest first: the last match is the oldest */
+	for (struct sse_sub *s = hub.head; s; s = s->next) {
+		if (s->closing)
+			continue; /* ending: its connection goes in a moment */
+		live++;
+		if (s->user_id == sub->user_id) {
+			mine++;
+			oldest = s;
+		}
+		if (strcmp(s->client, sub->client) == 0)
+			from_client++;
+	}
+	int replaces = mine >= hub.per_user && oldest;
+	if (replaces) {
+		live--;
+		if (strcmp(oldest->client, sub->client) == 0)
+			from_client--;
+	}
+	if (live >= hub.max_total) {
+		err->retry_after = 30;
+		return error_set(err, E_THROTTLED, "notify.streams_full");
+	}
+	if (from_client >= hub.per_client) {
+		err->retry_after = 30;
+		return error_set(err, E_THROTTLED, "notify.streams_per_client");
+	}
+	if (replaces) {
+		oldest->closing = 1;
+		oldest->superseded = 1;
+		pthread_cond_signal(&hub.wake); /* the hub resumes it if it is parked */
+	}
+	return 0;
 }
 
 /* ---- the route ---- */
@@ -345,7 +428,11 @@ static int stream_start_id(struct req *r, int64_t *last_id)
  * A text/event-stream: first `event: ready` with {unread_count}, then `event: notification`
  * with {item, unread_count} (id: the notification id) for each new notification of the
  * caller, and a `: keep-alive` comment every 25 s.
- * Errors: 400 without the Accept header or with a bad Last-Event-ID, 401, 503 while stopping.
+ * At most TONGXIN_STREAMS_PER_USER (4) streams per account: opening one more ends the oldest
+ * with `event: closed` {"reason":"superseded"}.
+ * Errors: 400 without the Accept header or with a bad Last-Event-ID, 401, 429 (Retry-After)
+ * when the client's address holds its limit of streams or the server its stream capacity,
+ * 503 while stopping.
  */
 int notify_stream_get(struct req *r)
 {
@@ -360,14 +447,16 @@ int notify_stream_get(struct req *r)
 	struct sse_sub *sub = xcalloc(1, sizeof *sub);
 	sub->conn = r->conn;
 	sub->user_id = r->who.user_id;
+	snprintf(sub->client, sizeof sub->client, "%s", r->c.remote_addr ? r->c.remote_addr : "?");
 	sub->last_id = last_id;
 	sub->lang = r->c.lang;
 	sub->wake = 1; /* catch up at once after Last-Event-ID */
 	buf_printf(&sub->out, "retry: 3000\nevent: ready\ndata: {\"unread_count\":%lld}\n\n",
 		   (long long)unread);
 	pthread_mutex_lock(&hub.lock);
-	int stopping = hub.stopping || !hub.running;
-	if (!stopping) {
+	int refused = hub.stopping || !hub.running ? error_set(&r->c.err, E_UNAVAILABLE, NULL)
+						   : stream_admit(sub, &r->c.err);
+	if (!refused) {
 		sub->next = hub.head;
 		if (hub.head)
 			hub.head->prev = sub;
@@ -375,16 +464,18 @@ int notify_stream_get(struct req *r)
 		hub.count++;
 	}
 	pthread_mutex_unlock(&hub.lock);
-	if (stopping) {
+	if (refused) {
 		buf_free(&sub->out);
 		free(sub);
-		return error_set(&r->c.err, E_UNAVAILABLE, NULL);
+		return -1;
 	}
 	struct MHD_Response *resp =
 		MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, SSE_BLOCK, sse_read, sub, sse_free);
 	MHD_add_response_header(resp, "Content-Type", "text/event-stream; charset=utf-8");
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	MHD_add_response_header(resp, "X-Accel-Buffering", "no");
+	/* an ended stream (superseded, or the server stopping) frees its connection at once */
+	MHD_add_response_header(resp, "Connection", "close");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	r->status = 200;
 	r->response = resp; /* queued as it is by the HTTP layer */

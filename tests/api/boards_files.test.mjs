@@ -113,6 +113,8 @@ test('too large and wrong types are refused with a Chinese message and change no
   const tooBig = await upload(member, postId, big, '很大.pdf');
   assert.equal(tooBig.status, 413);
   assert.match(tooBig.body.detail, /文件过大（单个文件不超过 20 MB）/);
+  // the title once rendered the generic text with the MB figure: "上限 20 字节"
+  assert.equal(tooBig.body.title, '提交的内容过大');
   const exe = await upload(member, postId, Buffer.from('MZ\x90\x00binary'), '伪装.pdf');
   assert.equal(exe.status, 415);
   assert.match(exe.body.detail, /不支持的文件类型/);

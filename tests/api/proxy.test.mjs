@@ -40,3 +40,18 @@ test('the proxy\'s last X-Forwarded-For entry counts, not one the client made up
   const r = await c.post('/api/v1/session', { username: 'boss', password: PASSWORD }, from('198.51.100.1, 203.0.113.10'));
   assert.equal(r.status, 200, r.text);
 });
+
+test('an X-Forwarded-For entry that is not an IP address is ignored: the proxy\'s address counts', async () => {
+  // Made-up names would each be a fresh throttling key; they all fall back to the peer
+  // (127.0.0.1 here), so three failures under three names throttle that one address.
+  const c = srv.client();
+  for (const fake of ['unknown', 'evil.example', '1.2.3.4.5']) {
+    const r = await c.post('/api/v1/session', { username: 'ghost', password: 'wrong-pass-1' }, from(fake));
+    assert.equal(r.status, 401);
+  }
+  const peer = await c.post('/api/v1/session', { username: 'boss', password: PASSWORD }, from('127.0.0.1'));
+  assert.equal(peer.status, 429, 'the failures were counted against the proxy\'s own address');
+  // an IPv6 client is a real address, written canonically, and is not throttled
+  const v6 = await c.post('/api/v1/session', { username: 'boss', password: PASSWORD }, from('2001:DB8::0:1'));
+  assert.equal(v6.status, 200, v6.text);
+});

@@ -406,6 +406,25 @@ static void test_formula_detection_matches_owasp_list(void **state)
 	assert_false(csv_is_formula_like(NULL));
 }
 
+static void test_full_width_formula_signs_are_neutralized_like_ascii(void **state)
+{
+	(void)state;
+	/* ＝ ＋ － ＠ as a Chinese input method types them */
+	assert_true(csv_is_formula_like("＝HYPERLINK(\"http://x\")"));
+	assert_true(csv_is_formula_like("＋1"));
+	assert_true(csv_is_formula_like("－5"));
+	assert_true(csv_is_formula_like("＠SUM(A1)"));
+	/* other full-width forms and a lone lead byte are plain text */
+	assert_false(csv_is_formula_like("，逗号"));
+	assert_false(csv_is_formula_like("\xEF\xBC"));
+	assert_false(csv_is_formula_like("社区"));
+	struct bytes out = {0};
+	const char *fields[] = {"＝1+1", "＠a"};
+	assert_int_equal(csv_write_record(bytes_append, &out, fields, 2, 1), 0);
+	assert_string_equal(out.data, "'＝1+1,'＠a\r\n");
+	free(out.data);
+}
+
 static int failing_output(void *arg, const char *data, size_t len)
 {
 	(void)arg;
@@ -490,6 +509,7 @@ int main(void)
 		cmocka_unit_test(test_writer_quotes_only_when_needed_and_ends_with_crlf),
 		cmocka_unit_test(test_writer_neutralizes_formulas_when_asked),
 		cmocka_unit_test(test_formula_detection_matches_owasp_list),
+		cmocka_unit_test(test_full_width_formula_signs_are_neutralized_like_ascii),
 		cmocka_unit_test(test_writer_reports_output_failure),
 		cmocka_unit_test(test_written_records_read_back_unchanged),
 		cmocka_unit_test(test_leading_bom_in_first_field_survives_round_trip),

@@ -91,6 +91,7 @@ static void test_blank_cells_are_not_sent_and_text_is_kept(void **state)
 	/* the quote our exporter puts before a formula-like cell is removed again */
 	assert_string_equal(cell("address", "'+86 路"), "\"+86 路\"");
 	assert_string_equal(cell("address", "'普通"), "\"'普通\"");
+	assert_string_equal(cell("address", "'＝号楼"), "\"＝号楼\""); /* full-width, guarded too */
 }
 
 int main(void)

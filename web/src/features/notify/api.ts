@@ -91,6 +91,12 @@ export function startLive(): void {
     live.arrived.unshift(data.item);
     if (live.arrived.length > 50) live.arrived.pop();
   });
+  // The server keeps a few streams per account and ends the oldest when another tab opens
+  // one: this tab then stays quiet instead of reconnecting and ending another in turn.
+  source.addEventListener('closed', () => {
+    source?.close();
+    live.connected = false;
+  });
   source.onerror = () => {
     live.connected = false;
   };
