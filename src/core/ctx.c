@@ -33,3 +33,17 @@ void ctx_detached_free(struct ctx_detached *d)
 	arena_free(d->c.arena);
 	free(d);
 }
+
+int ctx_tx(struct ctx *c, int (*step)(struct ctx *c, void *arg), void *arg)
+{
+	if (db_begin(c->db) != 0)
+		return ctx_db_error(c);
+	int rc = step(c, arg);
+	if (rc != 0 && c->err.kind == E_NONE)
+		ctx_db_error(c);
+	if (rc == 0 && db_commit(c->db) != 0)
+		rc = ctx_db_error(c);
+	if (rc != 0 && db_in_transaction(c->db))
+		db_rollback(c->db);
+	return rc == 0 ? 0 : -1;
+}

@@ -28,6 +28,18 @@ struct ctx {
 int ctx_db_error(struct ctx *c);
 
 /*
+ * The one way to run a write transaction: begins (SQLite: BEGIN IMMEDIATE, so it never fails
+ * half-way on a lock upgrade), runs step(c, arg), commits. On any failure (begin, step or
+ * commit) it rolls back and returns -1 with c->err filled: a step fills it itself (a step that
+ * returns -1 without saying why counts as a database error), a failed begin or commit becomes
+ * ctx_db_error (503 for a lost connection or a lock timeout, else 500). Everything a write
+ * records (its audit record, counters, the search index, outbox rows) is written by the step,
+ * so it commits or vanishes with the change. Not nestable: a step calls other features'
+ * *_in_tx functions, never ctx_tx. Copy from src/meetings/meeting_checkin.c.
+ */
+int ctx_tx(struct ctx *c, int (*step)(struct ctx *c, void *arg), void *arg);
+
+/*
  * Work that outlives its request (a streamed export read page by page after the handler has
  * returned; an import on its own thread) runs in a detached context: its own connection to the
  * same database (db_reopen), its own arena, and copies of the principal, the language, the time

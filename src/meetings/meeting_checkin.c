@@ -48,69 +48,69 @@ static int record(struct ctx *c, const struct occurrence_row *o, int64_t user_id
 	return arc;
 }
 
+/* A check-in's arguments and results, for its transaction's step. */
+struct checkin {
+	const char *token; /* by QR code */
+	int64_t occ_id;    /* by QR code: found from the token */
+	int64_t user_id;   /* manual: the person checked in */
+	int already;
+};
+
+static int checkin_token_step(struct ctx *c, void *arg)
+{
+	struct checkin *a = arg;
+	a->occ_id = db_int(c->db, 0, "SELECT id FROM meeting_occurrence WHERE checkin_token = $1", "s",
+			   a->token);
+	if (!a->occ_id)
+		return error_set(&c->err, E_NOT_FOUND, "meeting.bad_checkin_token");
+	struct occurrence_row o;
+	struct meeting_row m;
+	if (occurrence_load(c, a->occ_id, &o) != 0 || meeting_load(c, o.meeting_id, &m) != 0)
+		return -1;
+	if (strcmp(o.status, "scheduled") != 0)
+		return error_set(&c->err, E_CONFLICT, "meeting.occurrence_cancelled");
+	int inv = m.is_public ? 1 : meeting_is_invited(c, m.id, c->who->user_id);
+	if (inv < 0)
+		return -1;
+	if (!inv)
+		return error_set(&c->err, E_FORBIDDEN, "meeting.not_invited");
+	return record(c, &o, c->who->user_id, "qr", &a->already);
+}
+
 int meeting_checkin_token(struct ctx *c, const char *token, int64_t *occ_id, int *already)
 {
 	if (c->who->user_id <= 0)
 		return error_set(&c->err, E_UNAUTHENTICATED, NULL);
-	if (db_begin(c->db) != 0)
-		return ctx_db_error(c);
-	*occ_id = db_int(c->db, 0, "SELECT id FROM meeting_occurrence WHERE checkin_token = $1", "s", token);
+	struct checkin a = {.token = token};
+	int rc = ctx_tx(c, checkin_token_step, &a);
+	*occ_id = a.occ_id;
+	*already = a.already;
+	return rc;
+}
+
+static int checkin_manual_step(struct ctx *c, void *arg)
+{
+	struct checkin *a = arg;
 	struct occurrence_row o;
 	struct meeting_row m;
-	if (!*occ_id) {
-		error_set(&c->err, E_NOT_FOUND, "meeting.bad_checkin_token");
-		goto fail;
+	if (occurrence_with_meeting(c, a->occ_id, &o, &m) != 0 || meeting_check_manage(c, &m) != 0)
+		return -1;
+	int exists = db_exists(c->db, "SELECT 1 FROM app_user WHERE id = $1", "l", a->user_id);
+	if (exists < 0)
+		return ctx_db_error(c);
+	if (!exists) {
+		error_field(&c->err, "user_id", "meeting.unknown_id", 0);
+		return -1;
 	}
-	if (occurrence_load(c, *occ_id, &o) != 0 || meeting_load(c, o.meeting_id, &m) != 0)
-		goto fail;
-	if (strcmp(o.status, "scheduled") != 0) {
-		error_set(&c->err, E_CONFLICT, "meeting.occurrence_cancelled");
-		goto fail;
-	}
-	int inv = m.is_public ? 1 : meeting_is_invited(c, m.id, c->who->user_id);
-	if (inv < 0)
-		goto fail;
-	if (!inv) {
-		error_set(&c->err, E_FORBIDDEN, "meeting.not_invited");
-		goto fail;
-	}
-	if (record(c, &o, c->who->user_id, "qr", already) != 0 || db_commit(c->db) != 0) {
-		if (c->err.kind == E_NONE)
-			ctx_db_error(c);
-		goto fail;
-	}
-	return 0;
-fail:
-	db_rollback(c->db);
-	return -1;
+	return record(c, &o, a->user_id, "manual", &a->already);
 }
 
 int meeting_checkin_manual(struct ctx *c, int64_t occ_id, int64_t user_id, int *already)
 {
-	if (db_begin(c->db) != 0)
-		return ctx_db_error(c);
-	struct occurrence_row o;
-	struct meeting_row m;
-	if (occurrence_with_meeting(c, occ_id, &o, &m) != 0 ||
-	    meeting_check_manage(c, &m) != 0)
-		goto fail;
-	int exists = db_exists(c->db, "SELECT 1 FROM app_user WHERE id = $1", "l", user_id);
-	if (exists <= 0) {
-		if (exists < 0)
-			ctx_db_error(c);
-		else
-			error_field(&c->err, "user_id", "meeting.unknown_id", 0);
-		goto fail;
-	}
-	if (record(c, &o, user_id, "manual", already) != 0 || db_commit(c->db) != 0) {
-		if (c->err.kind == E_NONE)
-			ctx_db_error(c);
-		goto fail;
-	}
-	return 0;
-fail:
-	db_rollback(c->db);
-	return -1;
+	struct checkin a = {.occ_id = occ_id, .user_id = user_id};
+	int rc = ctx_tx(c, checkin_manual_step, &a);
+	*already = a.already;
+	return rc;
 }
 
 json_t *occurrence_attendance_json(struct ctx *c, int64_t occ_id)
