@@ -10,19 +10,6 @@
 #define ROLES_READER (ROLES_SENDER | ROLE_BIT(ROLE_SUPERVISOR))
 #define ROLES_ORG (ROLE_BIT(ROLE_ORG_ADMIN) | ROLE_BIT(ROLE_ORG_MEMBER) | ROLE_BIT(ROLE_ADMIN))
 
-/* A query parameter that must be one of `codes` (NULL when absent). */
-static const char *query_choice(struct req *r, const char *name, const char *const *codes)
-{
-	const char *v = req_query(r, name);
-	if (!v || !*v)
-		return NULL;
-	for (const char *const *c = codes; *c; c++)
-		if (strcmp(*c, v) == 0)
-			return *c;
-	error_field(&r->c.err, name, "field.bad_choice", 0);
-	return NULL;
-}
-
 static int reply_announcement(struct req *r, int status, int64_t id)
 {
 	json_t *body = announce_get_json(&r->c, id);
@@ -35,7 +22,7 @@ static int announcements_list(struct req *r)
 {
 	static const char *const statuses[] = {"draft", "published", NULL};
 	int64_t page, per_page;
-	const char *status = query_choice(r, "status", statuses);
+	const char *status = req_query_choice(r, "status", statuses);
 	req_query_paging(r, &page, &per_page);
 	if (error_check(&r->c.err) != 0)
 		return -1;
@@ -137,7 +124,7 @@ static int announcements_receipts(struct req *r)
 	int64_t id, page, per_page;
 	if (req_param_id(r, "id", &id) != 0)
 		return -1;
-	const char *state = query_choice(r, "state", states);
+	const char *state = req_query_choice(r, "state", states);
 	const char *street = req_query(r, "street");
 	if (street && !*street)
 		street = NULL;

@@ -85,6 +85,13 @@ int req_param_id(struct req *r, const char *name, int64_t *id);
 /* The list paging every route shares: page (1..100000, default 1) and per_page (1..100,
  * default 20), field errors named after them. Returns 0 or -1. */
 int req_query_paging(struct req *r, int64_t *page, int64_t *per_page);
+/* Query parameters of the common shapes; each names the parameter in a 422 field error on a
+ * bad value and returns NULL then, as it does when the parameter is absent or empty:
+ * one of `codes` (returns the code's own static string), a 12-digit division code, and free
+ * text for a search (leading blanks dropped, clean text of at most 100 characters). */
+const char *req_query_choice(struct req *r, const char *name, const char *const *codes);
+const char *req_query_division(struct req *r, const char *name);
+const char *req_query_text(struct req *r, const char *name);
 int req_query_int(struct req *r, const char *name, int64_t fallback, int64_t min, int64_t max,
 		  int64_t *out);
 /* The JSON body, which must be an object; -1 with E_BAD_JSON/E_UNSUPPORTED_TYPE otherwise. */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "core/validate.h"
 #include "http/http.h"
 #include "lib/text.h"
 
@@ -80,6 +81,47 @@ int req_query_paging(struct req *r, int64_t *page, int64_t *per_page)
 	int a = req_query_int(r, "page", 1, 1, 100000, page);
 	int b = req_query_int(r, "per_page", 20, 1, 100, per_page);
 	return a | b;
+}
+
+const char *req_query_choice(struct req *r, const char *name, const char *const *codes)
+{
+	const char *v = req_query(r, name);
+	if (!v || !*v)
+		return NULL;
+	for (const char *const *c = codes; *c; c++)
+		if (strcmp(*c, v) == 0)
+			return *c;
+	error_field(&r->c.err, name, "field.bad_choice", 0);
+	return NULL;
+}
+
+const char *req_query_division(struct req *r, const char *name)
+{
+	const char *v = req_query(r, name);
+	if (!v || !*v)
+		return NULL;
+	int ok = strlen(v) == 12;
+	for (const char *p = v; ok && *p; p++)
+		ok = *p >= '0' && *p <= '9';
+	if (!ok)
+		error_field(&r->c.err, name, "field.bad_format", 0);
+	return ok ? v : NULL;
+}
+
+const char *req_query_text(struct req *r, const char *name)
+{
+	const char *v = req_query(r, name);
+	if (!v)
+		return NULL;
+	while (*v == ' ')
+		v++;
+	if (!*v)
+		return NULL;
+	if (!v_is_clean_text(v) || v_char_count(v) > 100) {
+		error_field(&r->c.err, name, "field.too_long", 100);
+		return NULL;
+	}
+	return v;
 }
 
 int req_query_int(struct req *r, const char *name, int64_t fallback, int64_t min, int64_t max,

@@ -5,7 +5,6 @@
 #include <string.h>
 #include "app/app.h"
 #include "matching/matching_db.h"
-#include "registry/registry_api.h"
 
 #define R_SUGGEST                                                                             \
 	(ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_STAFF) | ROLE_BIT(ROLE_ORG_ADMIN) |                 \

@@ -23,8 +23,8 @@ int org_people_route(struct req *r)
 int people_list_route(struct req *r)
 {
 	struct person_list_query q = {0};
-	q.q = registry_query_text(r, "q");
-	q.uf_category = registry_query_text(r, "uf_category");
+	q.q = req_query_text(r, "q");
+	q.uf_category = req_query_text(r, "uf_category");
 	req_query_int(r, "org", 0, 1, INT64_MAX, &q.org_id);
 	req_query_paging(r, &q.page, &q.per_page);
 	if (error_check(&r->c.err) != 0)

@@ -17,51 +17,7 @@
 	(ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_STAFF) | ROLE_BIT(ROLE_LIAISON) | ROLE_BIT(ROLE_ORG_ADMIN) | \
 	 ROLE_BIT(ROLE_SUPERVISOR))
 
-/* A query parameter that must be one of `codes` (NULL when absent or empty). */
-static const char *query_choice(struct req *r, const char *name, const char *const *codes)
-{
-	const char *v = req_query(r, name);
-	if (!v || !*v)
-		return NULL;
-	for (const char *const *c = codes; *c; c++)
-		if (strcmp(*c, v) == 0)
-			return *c;
-	error_field(&r->c.err, name, "field.bad_choice", 0);
-	return NULL;
-}
-
-/* A 12-digit division code parameter (NULL when absent). */
-static const char *query_division(struct req *r, const char *name)
-{
-	const char *v = req_query(r, name);
-	if (!v || !*v)
-		return NULL;
-	int ok = strlen(v) == 12;
-	for (const char *p = v; ok && *p; p++)
-		ok = *p >= '0' && *p <= '9';
-	if (!ok)
-		error_field(&r->c.err, name, "field.bad_format", 0);
-	return ok ? v : NULL;
-}
-
 /* page (1..100000, default 1) and per_page (1..100, default 20). */
-/* A free-text search parameter of at most 100 characters (NULL when absent or blank). */
-const char *registry_query_text(struct req *r, const char *name)
-{
-	const char *v = req_query(r, name);
-	if (!v)
-		return NULL;
-	while (*v == ' ')
-		v++;
-	if (!*v)
-		return NULL;
-	if (!v_is_clean_text(v) || v_char_count(v) > 100) {
-		error_field(&r->c.err, name, "field.too_long", 100);
-		return NULL;
-	}
-	return v;
-}
-
 /* GET /api/v1/orgs — any signed-in user. Query: type, field, street, community, grade, status
  * (codes), archived (0|1), q (words), sort (name|-name|created|-created|grade|-grade),
  * page, per_page. 200 {items, total, page, per_page}; 422 with a field error per bad
@@ -70,13 +26,13 @@ static int orgs_list(struct req *r)
 {
 	struct org_list_query q = {0};
 	int64_t archived = 0;
-	q.type = query_choice(r, "type", org_type_codes);
-	q.field = query_choice(r, "field", org_field_codes);
-	q.grade = query_choice(r, "grade", org_grade_codes);
-	q.status = query_choice(r, "status", org_status_codes);
-	q.street = query_division(r, "street");
-	q.community = query_division(r, "community");
-	q.q = registry_query_text(r, "q");
+	q.type = req_query_choice(r, "type", org_type_codes);
+	q.field = req_query_choice(r, "field", org_field_codes);
+	q.grade = req_query_choice(r, "grade", org_grade_codes);
+	q.status = req_query_choice(r, "status", org_status_codes);
+	q.street = req_query_division(r, "street");
+	q.community = req_query_division(r, "community");
+	q.q = req_query_text(r, "q");
 	req_query_int(r, "archived", 0, 0, 1, &archived);
 	q.archived = (int)archived;
 	const char *sort = req_query(r, "sort");

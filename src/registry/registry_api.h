@@ -14,6 +14,4 @@ int person_reveal_route(struct req *r);
 int person_unlink_route(struct req *r);
 
 /* A free-text parameter of at most 100 characters, NULL when absent or blank. */
-const char *registry_query_text(struct req *r, const char *name);
-
 #endif

@@ -9,7 +9,6 @@
 #include "app/app.h"
 #include "core/validate.h"
 #include "matching/experts.h"
-#include "registry/registry_api.h"
 #include "resources/resources.h"
 
 #define R_WRITE (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_STAFF) | ROLE_BIT(ROLE_ORG_ADMIN))
@@ -51,7 +50,7 @@ static int read_list_query(struct req *r, struct res_list_query *q)
 	q->visibility = query_opt(r, "visibility");
 	q->unit = query_opt(r, "unit");
 	q->sort = query_opt(r, "sort");
-	q->q = registry_query_text(r, "q");
+	q->q = req_query_text(r, "q");
 	req_query_int(r, "org", 0, 0, INT64_MAX, &q->org_id);
 	req_query_paging(r, &q->page, &q->per_page);
 	if (error_check(&r->c.err) != 0)
@@ -173,7 +172,7 @@ static int talents_list(struct req *r)
 	struct talent_query q = {0};
 	q.kind = query_opt(r, "kind");
 	q.field = query_opt(r, "field");
-	q.q = registry_query_text(r, "q");
+	q.q = req_query_text(r, "q");
 	int ok = 0;
 	for (int i = 0; q.kind && kinds[i]; i++)
 		ok |= strcmp(kinds[i], q.kind) == 0;
@@ -204,7 +203,7 @@ static int talent_create_route(struct req *r)
  * phone or roles. 422 q too long; 403. */
 static int talent_user_options_route(struct req *r)
 {
-	const char *q = registry_query_text(r, "q");
+	const char *q = req_query_text(r, "q");
 	if (error_check(&r->c.err) != 0)
 		return -1;
 	json_t *body = talent_user_options_json(&r->c, q);
