@@ -11,6 +11,7 @@ static const struct msg *const catalogues[] = {
 	resources_messages,
 	matching_messages,
 	notify_messages,
+	files_messages,
 };
 
 const struct msg core_messages[] = {

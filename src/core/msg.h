@@ -43,5 +43,6 @@ extern const struct msg boards_messages[];
 extern const struct msg resources_messages[];
 extern const struct msg matching_messages[];
 extern const struct msg notify_messages[];
+extern const struct msg files_messages[];
 
 #endif

@@ -601,10 +601,5 @@ const struct msg meetings_messages[] = {
 	 "New action item “{title}”, due {due_on}"},
 	{"notify.meeting.action_overdue", "决议事项「{title}」已逾期（期限 {due_on}）",
 	 "Action item “{title}” is overdue (due {due_on})"},
-	{"files.too_large", "文件过大（单个文件不超过 {n} MB）", "The file is too large (at most {n} MB)"},
-	{"files.bad_type", "不支持的文件类型（支持 PDF、Word、Excel、PowerPoint、PNG、JPG、TXT、Markdown）",
-	 "File type not allowed (PDF, Word, Excel, PowerPoint, PNG, JPG, TXT, Markdown)"},
-	{"files.bad_name", "请在 X-Filename 头中给出文件名", "Give the file name in the X-Filename header"},
-	{"files.not_found", "未找到该附件", "No such attachment"},
 	{NULL, NULL, NULL},
 };
