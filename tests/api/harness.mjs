@@ -110,17 +110,20 @@ export async function serve(url, opts = {}) {
   return { child, base, port, log: () => log };
 }
 
-/** Starts a server on a fresh database. Options: demo (bool or scale), env (extra variables). */
+/** Starts a server on a fresh database. Options: demo (bool or scale), env (extra variables),
+ *  args (extra flags for serve), dataDir (given as --data-dir to init, demo and serve alike, so
+ *  the demo's attachments land where the server reads them). */
 export async function startServer(opts = {}) {
   const db = freshDatabase();
-  const init = runCli(db.url, ['init']);
+  const dirArgs = opts.dataDir ? ['--data-dir', opts.dataDir] : [];
+  const init = runCli(db.url, ['init', ...dirArgs]);
   if (init.status !== 0) throw new Error(`init failed: ${init.stderr}`);
   if (opts.demo) {
     const scale = typeof opts.demo === 'number' ? opts.demo : 40;
-    const demo = runCli(db.url, ['demo', '--scale', String(scale)]);
+    const demo = runCli(db.url, ['demo', '--scale', String(scale), ...dirArgs]);
     if (demo.status !== 0) throw new Error(`demo failed: ${demo.stderr}`);
   }
-  const { child, base, port, log } = await serve(db.url, opts);
+  const { child, base, port, log } = await serve(db.url, { ...opts, args: [...dirArgs, ...(opts.args || [])] });
   const srv = {
     base, db, port, child,
     log,
