@@ -10,6 +10,7 @@
 #include "files/files.h"
 #include "meetings/meetings.h"
 #include "meetings/recur.h"
+#include "notify/notify_admin.h"
 
 #define MANAGERS (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_STAFF))
 #define OVERSEERS (MANAGERS | ROLE_BIT(ROLE_LIAISON) | ROLE_BIT(ROLE_SUPERVISOR))
@@ -274,13 +275,14 @@ static int occurrence_patch_route(struct req *r)
 	return b ? reply_json(r, 200, b) : -1;
 }
 
-/* The site's absolute base URL for links printed on paper: TONGXIN_PUBLIC_URL, else the Host
- * the caller used. */
+/* The site's absolute base URL for links printed on paper: the same public address as the
+ * links of e-mails and robot messages (the administrator's setting, else --public-url or
+ * TONGXIN_PUBLIC_URL as cli_parse_common read it), else the Host the caller used. */
 static const char *base_url(struct req *r)
 {
-	const char *env = getenv("TONGXIN_PUBLIC_URL");
-	if (env && *env)
-		return env;
+	const char *configured = notify_public_url(&r->c);
+	if (configured && *configured)
+		return configured;
 	const char *host = req_header(r, "Host");
 	const char *proto = req_header(r, "X-Forwarded-Proto");
 	return arena_printf(r->c.arena, "%s://%s", proto && strcmp(proto, "https") == 0 ? "https" : "http",
