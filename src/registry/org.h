@@ -130,7 +130,8 @@ const char *org_today_text(struct ctx *c);
  * ("org.grade_lapsed" or "org.grade_started"), in batches of 200 per transaction. Needs ACT_ORG_GRADE (the task runs as the system). Idempotent.
  * Returns the number of organizations changed, or -1. */
 int org_grade_lapse_task(struct ctx *c);
-/* The grade history, newest first (ACT_ORG_READ). New reference or NULL. */
+/* The grade history, newest first (ACT_ORG_READ), each with its period today: "upcoming"
+ * (announced for a later period), "valid" or "ended". New reference or NULL. */
 json_t *org_grades_json(struct ctx *c, int64_t org_id);
 
 /* The 360° view: the organization plus counts of what is linked to it. */

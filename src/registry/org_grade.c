@@ -231,15 +231,22 @@ json_t *org_grades_json(struct ctx *c, int64_t org_id)
 				      "ORDER BY announced_on DESC, id DESC",
 				      "l", org_id);
 	json_t *items = json_array();
+	char today[11];
+	org_today(c, today);
 	int rc;
-	while ((rc = db_step(st)) == DB_ROW)
+	while ((rc = db_step(st)) == DB_ROW) {
+		/* where today falls in the grade's validity: an announced grade may not count yet */
+		const char *from = db_col_text(st, 3), *to = db_col_text(st, 4);
+		const char *period = strcmp(today, from) < 0 ? "upcoming"
+				     : strcmp(today, to) > 0 ? "ended"
+							     : "valid";
 		json_array_append_new(
-			items, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s?, s:I}", "id",
+			items, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s?, s:I}", "id",
 					 (json_int_t)db_col_int(st, 0), "grade", db_col_text(st, 1),
-					 "announced_on", db_col_text(st, 2), "valid_from",
-					 db_col_text(st, 3), "valid_to", db_col_text(st, 4), "note",
-					 db_col_text(st, 5), "created_at",
-					 (json_int_t)db_col_int(st, 6)));
+					 "announced_on", db_col_text(st, 2), "valid_from", from,
+					 "valid_to", to, "period", period, "note", db_col_text(st, 5),
+					 "created_at", (json_int_t)db_col_int(st, 6)));
+	}
 	db_done(st);
 	if (rc == DB_ERROR) {
 		json_decref(items);

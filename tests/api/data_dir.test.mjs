@@ -32,6 +32,7 @@ function sql(text) {
 }
 
 async function startServe(extra) {
+  await stopServe(); // a test that failed half-way left its server running
   log = '';
   server = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, ...dbArgs, ...extra],
     { cwd: workDir, env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -45,9 +46,11 @@ async function startServe(extra) {
 }
 
 async function stopServe() {
-  if (!server || server.exitCode !== null) return;
-  const exited = new Promise((r) => server.once('exit', (c) => r(c)));
-  server.kill('SIGTERM');
+  const child = server;
+  server = null;
+  if (!child || child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', (c) => r(c)));
+  child.kill('SIGTERM');
   assert.equal(await exited, 0, log.slice(-2000));
 }
 

@@ -214,7 +214,7 @@ test('a grade announced for a later period counts only from its start; the grade
   const next = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)).toISOString().slice(0, 10);
   const g2 = await staff.post(`/api/v1/orgs/${org.id}/grades`, { grade: '5A', announced_on: `${year}-01-02`, valid_from: next, valid_to: `${year + 5}-12-31` });
   assert.equal(g2.status, 201, g2.text);
-  assert.deepEqual(g2.body.items.map((g) => g.grade), ['5A', '3A'], 'the history has both');
+  assert.deepEqual(g2.body.items.map((g) => [g.grade, g.period]), [['5A', 'upcoming'], ['3A', 'valid']], 'the history has both');
   const now = (await resident.get(`/api/v1/orgs/${org.id}`)).body;
   assert.equal(now.current_grade, '3A', 'the announced 5A does not count before its period');
   assert.ok(!(await resident.get('/api/v1/orgs?grade=5A&per_page=100')).body.items.some((o) => o.id === org.id));
@@ -229,6 +229,7 @@ test('a grade announced for a later period counts only from its start; the grade
   assert.match(run.stdout, /registry\.grades: [1-9]/);
   const moved = (await resident.get(`/api/v1/orgs/${org.id}`)).body;
   assert.equal(moved.current_grade, '5A');
+  assert.deepEqual((await resident.get(`/api/v1/orgs/${org.id}/grades`)).body.items.map((g) => g.period), ['valid', 'valid']);
   assert.ok(moved.version > now.version, "the change bumps the version");
   assert.ok((await resident.get('/api/v1/orgs?grade=5A&per_page=100')).body.items.some((o) => o.id === org.id));
   const trail = (await admin.get(`/api/v1/audit?object_type=org&object_id=${org.id}`)).body.items;
