@@ -16,8 +16,9 @@
 
 /* Every feature's periodic work. Add a line when a feature brings one. */
 const struct task app_tasks[] = {
-	{"registry.grades", 6 * 3600, org_grade_lapse_task,
-	 "等级过期后重算当前等级  recompute current grades after a grade lapses"},
+	/* hourly: a grade's period begins and ends at the district's midnight */
+	{"registry.grades", 3600, org_grade_lapse_task,
+	 "等级生效或过期后重算当前等级 recompute current grades when a grade begins or lapses"},
 	{"liaison.reminders", 3600, liaison_reminders_run,
 	 "提醒联络员超期组织与逾期跟进 remind officers of overdue organizations and follow-ups"},
 	{"meetings.horizon", 86400, meetings_task_horizon,

@@ -1,7 +1,8 @@
 /*
  * Demo boards: by field, by street, and one for a meeting series, with threads and replies in
  * the voices of the demo accounts (some @mentions), written through the domain so counters,
- * followers, notifications and the search index are all real.
+ * followers, notifications and the search index are all real. A few posts carry attachments,
+ * stored through the file store (sniffed, audited) as their authors would upload them.
  *
  * extra_posts (tongxin demo --board-posts N, for the search benchmark) adds N generated posts
  * in threads of ten, written straight to the tables in batches (no notifications, no audit:
@@ -12,6 +13,7 @@
 #include <string.h>
 #include "accounts/accounts.h"
 #include "boards/boards.h"
+#include "files/files.h"
 #include "registry/registry_demo.h"
 
 struct demo_post {
@@ -55,6 +57,39 @@ static const struct {
 	{"和平街道组织交流", "和平街道辖区社会组织成员交流", "street", REGISTRY_DEMO_FIRST_STREET, "members"},
 	{"“一老一小”联席会议", "月度联席会议成员单位交流", "series", "1", "invited"},
 };
+
+/* Attachments of demo posts: thread index, reply index (-1 = the opening post), name, text. */
+static const struct {
+	int thread, reply;
+	const char *filename, *text;
+} demo_files[] = {
+	{0, 1, "暑期托管安全预案（模板）.md",
+	 "# 暑期托管安全预案（模板）\n\n1. 每日签到、签退，家长当面交接。\n"
+	 "2. 志愿者上岗前完成安全培训，按周排班，每班不少于 2 人。\n"
+	 "3. 活动场地每日检查消防通道与急救箱。\n4. 发生意外：先处置、再报告街道与家长。\n"},
+	{2, -1, "助餐点运营成本统计表.txt",
+	 "助餐点运营成本统计表（示例）\n项目\t每日金额（元）\n食材\t960\n人工\t720\n"
+	 "水电燃气\t150\n其他\t90\n合计\t1920\n日均份数\t80\n"},
+	{2, 1, "和平街道助餐点数据.txt",
+	 "和平街道助餐点：日均 80 份，人工约占四成，食材约占五成。\n"},
+	{4, -1, "垃圾分类宣传活动安排.md",
+	 "# 垃圾分类宣传活动安排\n\n- 时间：本月 20 日 9:00—11:30\n- 地点：和平广场\n"
+	 "- 分工：宣讲 4 人，互动游戏 3 人，物资发放 3 人\n"},
+};
+
+/* Attaches the demo files of post (thread t, reply k) as its author, inside its edit window. */
+static int attach_demo_files(struct ctx *c, size_t t, int k, int64_t post_id)
+{
+	for (size_t i = 0; i < sizeof demo_files / sizeof demo_files[0]; i++) {
+		if ((size_t)demo_files[i].thread != t || demo_files[i].reply != k)
+			continue;
+		int64_t id;
+		if (files_store(c, "post", post_id, demo_files[i].filename, demo_files[i].text,
+				strlen(demo_files[i].text), &id) != 0)
+			return -1;
+	}
+	return 0;
+}
 
 static int as(struct ctx *c, const char *username, struct principal *p)
 {
@@ -159,11 +194,18 @@ int boards_demo_load(struct ctx *c, unsigned seed, long extra_posts)
 		if (rc == 0)
 			rc = thread_create(c, ids[threads[t].board], threads[t].title, threads[t].body,
 					   &thread);
+		if (rc == 0) {
+			post = db_int(c->db, -1, "SELECT min(id) FROM post WHERE thread_id = $1", "l",
+				      thread);
+			rc = post > 0 ? attach_demo_files(c, t, -1, post) : ctx_db_error(c);
+		}
 		for (int k = 0; k < 4 && threads[t].replies[k].author && rc == 0; k++) {
 			c->now += 3600 * (k + 1);
 			rc = as(c, threads[t].replies[k].author, &who);
 			if (rc == 0)
 				rc = post_reply(c, thread, threads[t].replies[k].body, &post);
+			if (rc == 0)
+				rc = attach_demo_files(c, t, k, post);
 		}
 	}
 	c->who = system;

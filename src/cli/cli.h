@@ -10,6 +10,7 @@
 struct cli_opts {
 	const char *database; /* --database / TONGXIN_DATABASE */
 	const char *data_dir; /* --data-dir / TONGXIN_DATA_DIR (default "data") */
+	const char *files_dir; /* --files-dir / TONGXIN_FILES_DIR (default <data-dir>/files) */
 	const char *listen;   /* --listen / TONGXIN_LISTEN (default 127.0.0.1:8080) */
 	const char *as_user;  /* --as USER: act as that account instead of the system operator */
 	const char *public_url; /* --public-url / TONGXIN_PUBLIC_URL: links in e-mails and robot
@@ -18,10 +19,10 @@ struct cli_opts {
 };
 
 /* Reads the environment, then removes the common flags it recognises from argv (compacting
- * it) and updates *argc. Unknown flags are left for the command. Sets the attachment store's
- * directory (files_configure): $TONGXIN_FILES_DIR, else <data-dir>/files, and the public base
- * URL of links (notify_configure_public_url), so that `serve` and `tasks run` send the same
- * links. Returns 0, or 2 on a flag missing its value or a public URL that is not http(s). */
+ * it) and updates *argc; a flag wins over its environment variable, and either means the same
+ * for every subcommand. Unknown flags are left for the command. Sets the attachment store's
+ * directory (files_configure): --files-dir, else <data-dir>/files, and the public base URL of
+ * links (notify_configure_public_url), so that `serve` and `tasks run` send the same links. Returns 0, or 2 on a flag missing its value or a public URL that is not http(s). */
 int cli_parse_common(struct cli_opts *o, int *argc, char **argv);
 /* The database URL: --database, else <data-dir>/tongxin.db (creating the directory). */
 const char *cli_database_url(struct cli_opts *o);

@@ -24,12 +24,15 @@ static const char audit_help[] =
     "1000)\n";
 
 static const char backup_help[] =
-    "用法 usage: tongxin backup FILE [--force]\n\n"
+    "用法 usage: tongxin backup FILE [--force] [--database URL | --data-dir DIR]\n\n"
     "在服务运行时备份数据库。SQLite：在线备份，得到一致、可直接打开的副本；\n"
     "PostgreSQL：pg_dump --format=custom（用 pg_restore 恢复）。FILE 已存在时需 --force。\n"
     "Backs up the database while the server runs. SQLite: the online backup API, giving a\n"
     "consistent copy you can open; PostgreSQL: pg_dump --format=custom (restore with\n"
-    "pg_restore). An existing FILE is only replaced with --force.\n";
+    "pg_restore). An existing FILE is only replaced with --force.\n"
+    "数据库由 --database 或 --data-dir（及其环境变量）指定，与 serve 相同；附件目录（DIR/files）\n"
+    "不在备份中，请另行复制。The database is the one --database or --data-dir (or their\n"
+    "variables) name, as for serve; the attachment store (DIR/files) is not in it: copy it too.\n";
 
 /* Opens the database the options name, without migrating it: these commands read (or copy)
  * what is there, so they neither wait for the server's write lock nor change a backup copy.

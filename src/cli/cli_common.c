@@ -29,6 +29,8 @@ int cli_parse_common(struct cli_opts *o, int *argc, char **argv)
 		o->listen = getenv("TONGXIN_LISTEN");
 	if (!o->public_url)
 		o->public_url = getenv("TONGXIN_PUBLIC_URL");
+	if (!o->files_dir)
+		o->files_dir = getenv("TONGXIN_FILES_DIR");
 	if (!o->data_dir || !*o->data_dir)
 		o->data_dir = "data";
 	if (!o->listen || !*o->listen)
@@ -41,6 +43,8 @@ int cli_parse_common(struct cli_opts *o, int *argc, char **argv)
 			slot = &o->database;
 		else if (strcmp(a, "--data-dir") == 0)
 			slot = &o->data_dir;
+		else if (strcmp(a, "--files-dir") == 0)
+			slot = &o->files_dir;
 		else if (strcmp(a, "--listen") == 0)
 			slot = &o->listen;
 		else if (strcmp(a, "--as") == 0)
@@ -63,8 +67,9 @@ int cli_parse_common(struct cli_opts *o, int *argc, char **argv)
 	}
 	argv[out] = NULL;
 	*argc = out;
-	/* the attachment store lives in the data directory unless TONGXIN_FILES_DIR moves it */
-	const char *files = getenv("TONGXIN_FILES_DIR");
+	/* the attachment store lives in the data directory unless --files-dir (or
+	 * TONGXIN_FILES_DIR) moves it; computed after the flags, so `--data-dir` alone moves it */
+	const char *files = o->files_dir;
 	char path[4096];
 	if (!files || !*files) {
 		snprintf(path, sizeof path, "%s/files", o->data_dir);

@@ -22,9 +22,12 @@ static const char serve_help[] =
 	"  --secure-cookies   仅通过 HTTPS 发送会话 Cookie（部署在 TLS 之后时使用）\n"
 	"  --trusted-proxy IP 反向代理的地址：信任它的 X-Forwarded-For（限流、审计用真实客户端地址）\n"
 	"  --data-dir DIR     数据目录：SQLite 数据库文件与附件（DIR/files）data directory\n"
+	"  --files-dir DIR    附件目录（默认 DIR/files）attachment store (default DIR/files)\n"
 	"  --public-url URL   平台的公开地址，如 https://tongxin.example.gov.cn：邮件和群机器人消息中的\n"
 	"                     链接据此写成完整网址（管理员在“通知设置”中填写的地址优先）\n"
-	"                     public base URL of links in e-mails and robot messages\n"
+	"                     public base URL of links in e-mails, robot messages and QR codes\n"
+	"每个选项与其环境变量含义相同，选项优先；其他子命令（tasks、backup……）读取同样的选项\n"
+	"each flag means what its variable means (the flag wins), for every subcommand\n"
 	"环境变量 environment: TONGXIN_DATABASE, TONGXIN_LISTEN, TONGXIN_DATA_DIR,\n"
 	"  TONGXIN_FILES_DIR (附件目录，默认 DIR/files), TONGXIN_PUBLIC_URL,\n"
 	"  TONGXIN_SECURE_COOKIES=1, TONGXIN_TRUSTED_PROXY\n";

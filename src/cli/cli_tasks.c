@@ -9,7 +9,8 @@
 #include "cli/cli.h"
 
 static const char tasks_help[] =
-	"用法 usage: tongxin tasks list | tongxin tasks run NAME|all [--database URL] [--public-url URL]\n\n"
+	"用法 usage: tongxin tasks list | tongxin tasks run NAME|all [--database URL | --data-dir DIR]\n"
+	"                                 [--files-dir DIR] [--public-url URL]\n\n"
 	"list：列出定期任务及其间隔；run：立即运行一个（或全部）任务。\n"
 	"list: the periodic tasks and how often the server runs them; run: run one (or all) now.\n";
 

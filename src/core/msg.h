@@ -1,7 +1,7 @@
 /*
  * The message catalogue: every text a user reads from the server, in Chinese and English.
  * Each feature owns a catalogue (a const array ending with a NULL key) listed in
- * core/msg_catalogues.c; keys are "<feature>.<what>" so they never collide. "{n}" in a text is replaced by the
+ * app/msg_catalogues.c; keys are "<feature>.<what>" so they never collide. "{n}" in a text is replaced by the
  * message's integer argument.
  */
 #ifndef TONGXIN_CORE_MSG_H
@@ -30,7 +30,7 @@ const char *msg_text(const char *key, enum lang lang);
  * en*, else Chinese (the default, also for NULL). */
 enum lang msg_lang_from_header(const char *accept_language);
 
-/* Every catalogue msg_text() searches, NULL-terminated: core/msg_catalogues.c in the server;
+/* Every catalogue msg_text() searches, NULL-terminated: app/msg_catalogues.c in the server;
  * a program that links msg.c alone (a fuzz harness) defines its own. */
 extern const struct msg *const msg_catalogues[];
 /* Per-feature catalogues (each defined in its feature's folder). */
@@ -46,5 +46,6 @@ extern const struct msg boards_messages[];
 extern const struct msg resources_messages[];
 extern const struct msg matching_messages[];
 extern const struct msg notify_messages[];
+extern const struct msg files_messages[];
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * A small generic attachment store. Bytes are stored once by content hash (SHA-256) under the
  * files directory (files_configure(): the command line decides it once at startup — its
- * --data-dir or $TONGXIN_DATA_DIR + "/files", or $TONGXIN_FILES_DIR); the
+ * --files-dir / $TONGXIN_FILES_DIR, else --data-dir / $TONGXIN_DATA_DIR + "/files"); the
  * attachment table records which object (object_type + object_id) a file belongs to, its name
  * and sniffed type.
  *

@@ -219,15 +219,20 @@ static int cmp_u16(const void *a, const void *b)
 	return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
 }
 
-#define LOAD_COLUMNS                                                                          \
-	"SELECT i.id, i.org_id, o.type, o.current_grade, i.category, i.title, i.description, "   \
+/* The grade is the one that counts today by the registry's rule (valid_from <= today <=
+ * valid_to, the latest announced), read live like the dockings' conditions: org.current_grade
+ * waits for the hourly grades task when a period begins or ends. `today` names its parameter. */
+#define LOAD_COLUMNS(today)                                                                   \
+	"SELECT i.id, i.org_id, o.type, (SELECT g.grade FROM org_grade g WHERE g.org_id = "      \
+	"i.org_id AND g.valid_from <= " today " AND g.valid_to >= " today " ORDER BY "          \
+	"g.announced_on DESC, g.id DESC LIMIT 1), i.category, i.title, i.description, "         \
 	"i.community_code, i.street_code, i.lat, i.lon, i.start_at, i.end_at, i.remaining, "     \
 	"i.unit, i.eligible_types, i.min_grade, COALESCE(t.rating_count, 0), "                   \
 	"COALESCE(t.rating_sum, 0), (SELECT COUNT(*) FROM docking d WHERE d.need_org_id = "      \
 	"i.org_id), i.vis_rank FROM res_item i JOIN org o ON o.id = i.org_id LEFT JOIN org_trust " \
 	"t ON t.org_id = i.org_id "
 /* The open items (one = 0) or the item `one`; the items changed since $2 or newer than $3. */
-static const char load_sql[] = LOAD_COLUMNS
+static const char load_sql[] = LOAD_COLUMNS("$3")
 	"WHERE i.kind = $1 AND ((CAST($2 AS BIGINT) = 0 AND i.status IN ('open', 'partly_matched') "
 	"AND i.remaining > 0) OR i.id = $2) ORDER BY i.id";
 static const char fields_sql[] =
@@ -238,7 +243,7 @@ static const char fields_sql[] =
 #define CHANGED_IDS                                                                           \
 	"(SELECT id FROM res_item WHERE kind = $1 AND updated_at >= $2 UNION SELECT id FROM "   \
 	"res_item WHERE kind = $1 AND id > $3)"
-static const char changed_load_sql[] = LOAD_COLUMNS
+static const char changed_load_sql[] = LOAD_COLUMNS("$4")
 	"WHERE i.id IN " CHANGED_IDS " ORDER BY i.id";
 static const char changed_fields_sql[] =
 	"SELECT f.item_id, f.field FROM res_item_field f WHERE f.item_id IN " CHANGED_IDS
@@ -249,9 +254,12 @@ static struct db_stmt *query_rows(struct ctx *c, const char *kind,
 				  const struct matching_set_query *q, int fields)
 {
 	if (q && q->changed_since > 0)
-		return db_query(c->db, fields ? changed_fields_sql : changed_load_sql, "sll", kind,
-				q->changed_since, q->after_id);
-	return db_query(c->db, fields ? fields_sql : load_sql, "sl", kind, q ? q->one : 0);
+		return fields ? db_query(c->db, changed_fields_sql, "sll", kind, q->changed_since,
+					 q->after_id)
+			      : db_query(c->db, changed_load_sql, "slls", kind, q->changed_since,
+					 q->after_id, org_today_text(c));
+	return fields ? db_query(c->db, fields_sql, "sl", kind, q ? q->one : 0)
+		      : db_query(c->db, load_sql, "sls", kind, q ? q->one : 0, org_today_text(c));
 }
 
 /* One row of load_sql into a new item (pools grown); -1 out of memory. */

@@ -10,6 +10,7 @@
 #include "files/files.h"
 #include "meetings/meetings.h"
 #include "meetings/recur.h"
+#include "notify/notify_admin.h"
 
 #define MANAGERS (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_STAFF))
 #define OVERSEERS (MANAGERS | ROLE_BIT(ROLE_LIAISON) | ROLE_BIT(ROLE_SUPERVISOR))
@@ -274,13 +275,14 @@ static int occurrence_patch_route(struct req *r)
 	return b ? reply_json(r, 200, b) : -1;
 }
 
-/* The site's absolute base URL for links printed on paper: TONGXIN_PUBLIC_URL, else the Host
- * the caller used. */
+/* The site's absolute base URL for links printed on paper: the same public address as the
+ * links of e-mails and robot messages (the administrator's setting, else --public-url or
+ * TONGXIN_PUBLIC_URL as cli_parse_common read it), else the Host the caller used. */
 static const char *base_url(struct req *r)
 {
-	const char *env = getenv("TONGXIN_PUBLIC_URL");
-	if (env && *env)
-		return env;
+	const char *configured = notify_public_url(&r->c);
+	if (configured && *configured)
+		return configured;
 	const char *host = req_header(r, "Host");
 	const char *proto = req_header(r, "X-Forwarded-Proto");
 	return arena_printf(r->c.arena, "%s://%s", proto && strcmp(proto, "https") == 0 ? "https" : "http",
@@ -601,10 +603,5 @@ const struct msg meetings_messages[] = {
 	 "New action item “{title}”, due {due_on}"},
 	{"notify.meeting.action_overdue", "决议事项「{title}」已逾期（期限 {due_on}）",
 	 "Action item “{title}” is overdue (due {due_on})"},
-	{"files.too_large", "文件过大（单个文件不超过 {n} MB）", "The file is too large (at most {n} MB)"},
-	{"files.bad_type", "不支持的文件类型（支持 PDF、Word、Excel、PowerPoint、PNG、JPG、TXT、Markdown）",
-	 "File type not allowed (PDF, Word, Excel, PowerPoint, PNG, JPG, TXT, Markdown)"},
-	{"files.bad_name", "请在 X-Filename 头中给出文件名", "Give the file name in the X-Filename header"},
-	{"files.not_found", "未找到该附件", "No such attachment"},
 	{NULL, NULL, NULL},
 };

@@ -229,6 +229,13 @@ void org_today(struct ctx *c, char out[11])
 	snprintf(out, 11, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
+const char *org_today_text(struct ctx *c)
+{
+	char *out = arena_alloc(c->arena, 11);
+	org_today(c, out);
+	return out;
+}
+
 /* A field is required on create; on update only when sent (it may not be cleared). Returns
  * -1 to mean "skip: not sent on update". */
 static int need(json_t *obj, int for_update, const char *field)

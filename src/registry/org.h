@@ -118,13 +118,20 @@ int org_grade_add_in_tx(struct ctx *c, int64_t org_id, const struct org_grade_in
 			int64_t *grade_id);
 int org_grade_add(struct ctx *c, int64_t org_id, const struct org_grade_input *in,
 		  int64_t *grade_id);
-/* The periodic task "registry.grades": organizations whose current grade has lapsed (its
- * validity ended) get their current grade recomputed — the next still-valid grade or none —
- * with the counters, the search facets and an audit record ("org.grade_lapsed"), in batches
- * of 200 per transaction. Needs ACT_ORG_GRADE (the task runs as the system). Idempotent.
+/* The district's date today (UTC+8), YYYY-MM-DD: grades are valid by calendar day, so every
+ * reader of "the grade that counts today" asks this. */
+void org_today(struct ctx *c, char out[11]);
+/* The same in the caller's arena, for a bind parameter. */
+const char *org_today_text(struct ctx *c);
+/* The periodic task "registry.grades": organizations whose current grade is no longer the one
+ * that counts today — it lapsed (its validity ended), or a grade announced earlier for a later
+ * period has begun — get their current grade recomputed (the grade valid today, or none) with
+ * the liaison due date, the counters, the search facets and an audit record
+ * ("org.grade_lapsed" or "org.grade_started"), in batches of 200 per transaction. Needs ACT_ORG_GRADE (the task runs as the system). Idempotent.
  * Returns the number of organizations changed, or -1. */
 int org_grade_lapse_task(struct ctx *c);
-/* The grade history, newest first (ACT_ORG_READ). New reference or NULL. */
+/* The grade history, newest first (ACT_ORG_READ), each with its period today: "upcoming"
+ * (announced for a later period), "valid" or "ended". New reference or NULL. */
 json_t *org_grades_json(struct ctx *c, int64_t org_id);
 
 /* The 360° view: the organization plus counts of what is linked to it. */

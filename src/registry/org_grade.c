@@ -51,16 +51,17 @@ int org_grade_input_from_json(struct ctx *c, json_t *obj, struct org_grade_input
 	return error_check(&c->err);
 }
 
-/* current_grade = the most recently announced grade that is still valid today (NULL if none).
- * Recomputed on every grade change, and by the daily task org_grade_lapse_task when a grade's
- * validity ends. */
+/* current_grade = the most recently announced grade whose validity covers today (NULL if
+ * none): a grade announced for a later period does not count before its valid_from, however
+ * recent its announcement. Recomputed on every grade change, and by the periodic task
+ * org_grade_lapse_task when a grade's validity begins or ends. */
 static int refresh_current_grade(struct ctx *c, int64_t org_id)
 {
 	char today[11];
 	org_today(c, today);
 	struct db_stmt *st = db_query(c->db,
-				      "SELECT grade FROM org_grade WHERE org_id = $1 AND valid_to >= $2 "
-				      "ORDER BY announced_on DESC, id DESC LIMIT 1",
+				      "SELECT grade FROM org_grade WHERE org_id = $1 AND valid_from <= $2 "
+				      "AND valid_to >= $2 ORDER BY announced_on DESC, id DESC LIMIT 1",
 				      "ls", org_id, today);
 	int rc = db_step(st);
 	char grade[4] = "";
@@ -110,13 +111,18 @@ int org_grade_add_in_tx(struct ctx *c, int64_t org_id, const struct org_grade_in
 	return rc == 0 ? org_stats_reload_in_tx(c, org_id, &counted) : rc;
 }
 
-/* Organizations whose current grade has no row still valid today. Only lapses change the
- * answer (a grade added later goes through org_grade_add), so this finds exactly the stale
- * ones. Reads every graded organization once a day: a few hundred milliseconds at 100,000. */
-static const char sql_lapsed[] =
-	"SELECT o.id FROM org o WHERE o.current_grade IS NOT NULL AND NOT EXISTS ("
-	"SELECT 1 FROM org_grade g WHERE g.org_id = o.id AND g.grade = o.current_grade "
-	"AND g.valid_to >= $1) ORDER BY o.id LIMIT 200";
+/* Organizations whose stored current grade is not the one that counts today: a grade that
+ * lapsed, or one whose period began since it was announced (adding a grade refreshes at once,
+ * so only the calendar makes these). The first condition keeps the scan to organizations with
+ * a grade; the second compares with the rule of refresh_current_grade. Reads every graded
+ * organization once per run: a few hundred milliseconds at 100,000. */
+static const char sql_stale[] =
+	"SELECT o.id FROM org o WHERE (o.current_grade IS NOT NULL OR EXISTS ("
+	"SELECT 1 FROM org_grade g WHERE g.org_id = o.id AND g.valid_from <= $1 "
+	"AND g.valid_to >= $1)) AND COALESCE(o.current_grade, '') <> COALESCE(("
+	"SELECT g.grade FROM org_grade g WHERE g.org_id = o.id AND g.valid_from <= $1 "
+	"AND g.valid_to >= $1 ORDER BY g.announced_on DESC, g.id DESC LIMIT 1), '') "
+	"ORDER BY o.id LIMIT 200";
 
 static int lapse_one_in_tx(struct ctx *c, int64_t org_id)
 {
@@ -127,6 +133,19 @@ static int lapse_one_in_tx(struct ctx *c, int64_t org_id)
 	struct policy_object obj = {org_id, street};
 	if (!street || policy_check(c, ACT_ORG_GRADE, &obj) != 0)
 		return -1;
+	/* "lapsed" when the grade that counted has ended (the next valid one, or none, follows);
+	 * "started" when it still holds but a grade whose period began today takes over */
+	char today[11];
+	org_today(c, today);
+	int holds = 0;
+	if (counted.grade && *counted.grade)
+		holds = db_exists(c->db,
+				  "SELECT 1 FROM org_grade WHERE org_id = $1 AND grade = $2 "
+				  "AND valid_from <= $3 AND valid_to >= $3",
+				  "lss", org_id, counted.grade, today);
+	if (holds < 0)
+		return ctx_db_error(c);
+	int ended = counted.grade && *counted.grade && !holds;
 	json_t *before = json_pack("{s:s?}", "current_grade", counted.grade);
 	int rc = refresh_current_grade(c, org_id);
 	if (rc == 0)
@@ -138,7 +157,8 @@ static int lapse_one_in_tx(struct ctx *c, int64_t org_id)
 		rc = org_facts_load(c, org_id, &now);
 		json_t *after = json_pack("{s:s?}", "current_grade", rc == 0 ? now.grade : NULL);
 		if (rc == 0)
-			rc = audit_append(c, "org.grade_lapsed", "org", org_id, before, after);
+			rc = audit_append(c, ended ? "org.grade_lapsed" : "org.grade_started",
+					  "org", org_id, before, after);
 		json_decref(after);
 	}
 	json_decref(before);
@@ -152,7 +172,7 @@ static int lapse_batch(struct ctx *c, void *arg)
 	org_today(c, today);
 	int64_t ids[200];
 	int n = 0, rc;
-	struct db_stmt *st = db_prepare(c->db, sql_lapsed);
+	struct db_stmt *st = db_prepare(c->db, sql_stale);
 	db_bind_text(st, 1, today);
 	while ((rc = db_step(st)) == DB_ROW && n < 200)
 		ids[n++] = db_col_int(st, 0);
@@ -211,15 +231,22 @@ json_t *org_grades_json(struct ctx *c, int64_t org_id)
 				      "ORDER BY announced_on DESC, id DESC",
 				      "l", org_id);
 	json_t *items = json_array();
+	char today[11];
+	org_today(c, today);
 	int rc;
-	while ((rc = db_step(st)) == DB_ROW)
+	while ((rc = db_step(st)) == DB_ROW) {
+		/* where today falls in the grade's validity: an announced grade may not count yet */
+		const char *from = db_col_text(st, 3), *to = db_col_text(st, 4);
+		const char *period = strcmp(today, from) < 0 ? "upcoming"
+				     : strcmp(today, to) > 0 ? "ended"
+							     : "valid";
 		json_array_append_new(
-			items, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s?, s:I}", "id",
+			items, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s?, s:I}", "id",
 					 (json_int_t)db_col_int(st, 0), "grade", db_col_text(st, 1),
-					 "announced_on", db_col_text(st, 2), "valid_from",
-					 db_col_text(st, 3), "valid_to", db_col_text(st, 4), "note",
-					 db_col_text(st, 5), "created_at",
-					 (json_int_t)db_col_int(st, 6)));
+					 "announced_on", db_col_text(st, 2), "valid_from", from,
+					 "valid_to", to, "period", period, "note", db_col_text(st, 5),
+					 "created_at", (json_int_t)db_col_int(st, 6)));
+	}
 	db_done(st);
 	if (rc == DB_ERROR) {
 		json_decref(items);

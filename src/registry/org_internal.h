@@ -45,8 +45,6 @@ int org_is_reserved_token(const char *token, size_t n);
 void org_facet_token(struct buf *out, const char *facet, const char *value);
 /* Runs fn in its own write transaction (commit on 0, rollback on -1). */
 int org_in_tx(struct ctx *c, int (*fn)(struct ctx *, void *), void *arg);
-/* The district's date today, YYYY-MM-DD. */
-void org_today(struct ctx *c, char out[11]);
 /* Fills E_DUPLICATE with a field error on credit_code; returns -1. */
 int org_duplicate_error(struct ctx *c);
 

@@ -1,24 +1,15 @@
 /*
  * The two sides of a docking and the rules between them (see docking_sides.h). A grade counts
- * by the registry's rule (the most recently announced grade whose validity has not ended),
- * read live from org_grade rather than from org.current_grade, which the daily lapse task
- * refreshes: a grade that ended this morning no longer counts.
+ * by the registry's rule (the most recently announced grade whose validity covers today: begun
+ * and not ended), read live from org_grade rather than from org.current_grade, which the
+ * periodic grades task refreshes: a grade that ended this morning no longer counts, and one
+ * announced for next year does not count yet.
  */
 #include <string.h>
 #include <time.h>
 #include "core/msg.h"
+#include "registry/org.h"
 #include "resources/docking_sides.h"
-
-/* The district's date today (UTC+8), YYYY-MM-DD: grades are valid by calendar day. */
-static const char *district_today(struct ctx *c)
-{
-	time_t t = (time_t)(c->now + 8 * 3600);
-	struct tm tm;
-	char *out = arena_alloc(c->arena, 11);
-	gmtime_r(&t, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
-	return out;
-}
 
 int docking_side_load(struct ctx *c, int64_t id, struct side_item *s)
 {
@@ -26,10 +17,10 @@ int docking_side_load(struct ctx *c, int64_t id, struct side_item *s)
 		c->db,
 		"SELECT i.id, i.org_id, i.remaining, i.kind, i.street_code, i.status, i.unit, "
 		"i.category, i.title, o.name, i.eligible_types, i.min_grade, o.type, "
-		"(SELECT g.grade FROM org_grade g WHERE g.org_id = i.org_id AND g.valid_to >= $2 "
-		"ORDER BY g.announced_on DESC, g.id DESC LIMIT 1) FROM res_item i "
+		"(SELECT g.grade FROM org_grade g WHERE g.org_id = i.org_id AND g.valid_from <= $2 "
+		"AND g.valid_to >= $2 ORDER BY g.announced_on DESC, g.id DESC LIMIT 1) FROM res_item i "
 		"JOIN org o ON o.id = i.org_id WHERE i.id = $1",
-		"ls", id, district_today(c));
+		"ls", id, org_today_text(c));
 	int rc = db_step(st);
 	if (rc == DB_ROW) {
 		s->id = db_col_int(st, 0);

@@ -1,7 +1,7 @@
 // Attachments on board posts: the author uploads while the post is editable; whoever may see
 // the post lists and downloads its files; others get 404; a hidden post hides its files; too
 // large and wrong types are refused with a Chinese message; the bytes live under the data
-// directory given to `tongxin serve --data-dir`.
+// directory given to `tongxin serve --data-dir`; the demo's posts carry some files.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, existsSync, rmSync } from 'node:fs';
@@ -21,7 +21,7 @@ function upload(client, postId, bytes, name) {
 
 before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'tx-data-'));
-  srv = await startServer({ demo: 30, args: ['--data-dir', dataDir] });
+  srv = await startServer({ demo: 30, dataDir });
   [admin, staff, member, supervisor] = await Promise.all(['admin', 'staff', 'member', 'supervisor'].map((u) => srv.login(u)));
   const own = (await staff.get(`/api/v1/orgs/${member.me.member_org_ids[0]}`)).body;
   const b = await staff.post('/api/v1/boards', { name: '街道附件交流', scope_kind: 'street', scope_key: own.street_code, visibility: 'members' });
@@ -150,4 +150,22 @@ test('a hidden post hides its files from everyone but moderators', async () => {
   assert.match(seen.notice, /含个人信息/);
   assert.equal((await staff.get(`/api/v1/files/${up.body.id}`)).status, 200, 'moderators still see it');
   assert.equal((await staff.get(`/api/v1/threads/${t.id}`)).body.posts[0].attachments.length, 1);
+});
+
+test('the demo posts carry attachments that list and download like uploaded ones', async () => {
+  const boards = (await member.get('/api/v1/boards')).body.items;
+  const service = boards.find((b) => b.name === '社会服务交流');
+  assert.ok(service, JSON.stringify(boards.map((b) => b.name)));
+  const threads = (await member.get(`/api/v1/boards/${service.id}/threads?per_page=50`)).body.items;
+  const costs = threads.find((t) => t.title === '养老助餐点运营成本讨论');
+  assert.ok(costs, 'the demo thread is there');
+  const view = (await member.get(`/api/v1/threads/${costs.id}`)).body;
+  const opening = view.posts[0].attachments;
+  assert.deepEqual(opening.map((a) => [a.filename, a.mime]), [['助餐点运营成本统计表.txt', 'text/plain; charset=utf-8']]);
+  assert.ok(view.posts.slice(1).some((p) => (p.attachments || []).length === 1), 'a reply has one too');
+  const down = await member.get(`/api/v1/files/${opening[0].id}`);
+  assert.equal(down.status, 200);
+  assert.match(down.bytes.toString('utf8'), /^助餐点运营成本统计表/);
+  const sha = createHash('sha256').update(down.bytes).digest('hex');
+  assert.ok(existsSync(join(dataDir, 'files', sha.slice(0, 2), sha)), 'the demo wrote into the same data directory');
 });

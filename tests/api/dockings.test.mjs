@@ -186,8 +186,17 @@ test('a docking refuses an organization that does not meet the other side\'s con
   assert.equal((await admin.get('/api/v1/audit?per_page=1')).body.total, auditMid, 'nothing changed');
   assert.equal((await admin.get(`/api/v1/dockings?item=${need.id}`)).body.total, 0);
 
-  // a valid 4A grade passes; when it lapses before the acceptance, the acceptance is refused
+  // a 5A announced for a later period does not count yet, in the conditions as in the registry
   const year = new Date().getFullYear();
+  const future = await staff.post(`/api/v1/orgs/${orgA}/grades`, { grade: '5A', announced_on: `${year}-01-02`, valid_from: `${year + 1}-01-01`, valid_to: `${year + 5}-12-31` });
+  assert.equal(future.status, 201, future.text);
+  const early = await orgadmin.post('/api/v1/dockings', { need_id: need.id, resource_id: graded.id, quantity: 1 });
+  assert.equal(early.status, 422, early.text);
+  assert.ok(early.body.errors.some((e) => e.field === 'resource_id' && e.message.includes('3A 及以上')), early.text);
+  assert.equal((await admin.get(`/api/v1/orgs/${orgA}`)).body.current_grade, null);
+  srv.sql(`DELETE FROM org_grade WHERE org_id = ${orgA} AND grade = '5A'`);
+
+  // a valid 4A grade passes; when it lapses before the acceptance, the acceptance is refused
   assert.equal((await staff.post(`/api/v1/orgs/${orgA}/grades`, { grade: '4A', announced_on: `${year - 1}-06-01` })).status, 201);
   const ok = await orgadmin.post('/api/v1/dockings', { need_id: need.id, resource_id: graded.id, quantity: 1 });
   assert.equal(ok.status, 201, ok.text);

@@ -112,21 +112,23 @@ export async function serve(url, opts = {}) {
 
 /** Starts a server on a fresh database. Options: demo (bool or scale), env (extra variables),
  * ageDemo ('30d': the demo's data is that old when the server starts; TONGXIN_TEST_AGE sets it
- * for every test of a run). */
+ * for every test of a run), args (extra flags for serve), dataDir (given as --data-dir to init,
+ * demo and serve alike, so the demo's attachments land where the server reads them). */
 export async function startServer(opts = {}) {
   const db = freshDatabase();
-  const init = runCli(db.url, ['init']);
+  const dirArgs = opts.dataDir ? ['--data-dir', opts.dataDir] : [];
+  const init = runCli(db.url, ['init', ...dirArgs]);
   if (init.status !== 0) throw new Error(`init failed: ${init.stderr}`);
   if (opts.demo) {
     const scale = typeof opts.demo === 'number' ? opts.demo : 40;
     // TONGXIN_TEST_AGE (e.g. 30d): the demo is written that long ago (the program's clock
     // offset, src/lib/clock.h), so the server meets a quiet district, as on any real morning.
     const age = opts.ageDemo || process.env.TONGXIN_TEST_AGE;
-    const demo = runCli(db.url, ['demo', '--scale', String(scale)],
+    const demo = runCli(db.url, ['demo', '--scale', String(scale), ...dirArgs],
       age ? { env: { TONGXIN_CLOCK_OFFSET: `-${age}` } } : {});
     if (demo.status !== 0) throw new Error(`demo failed: ${demo.stderr}`);
   }
-  const { child, base, port, log } = await serve(db.url, opts);
+  const { child, base, port, log } = await serve(db.url, { ...opts, args: [...dirArgs, ...(opts.args || [])] });
   const srv = {
     base, db, port, child,
     log,

@@ -204,6 +204,42 @@ test('grades keep their history with the default validity and set the current gr
   assert.equal(ov.counts.grades, 2);
 });
 
+test('a grade announced for a later period counts only from its start; the grades task moves it in', async () => {
+  const org = (await create(admin, { name: '等级生效测试协会', type: 'social_group' })).body;
+  const year = new Date().getFullYear();
+  const g1 = await staff.post(`/api/v1/orgs/${org.id}/grades`, { grade: '3A', announced_on: `${year - 1}-05-10` });
+  assert.equal(g1.status, 201, g1.text);
+  // the next month's first day, in the district's calendar
+  const d = new Date(Date.now() + 8 * 3600e3);
+  const next = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)).toISOString().slice(0, 10);
+  const g2 = await staff.post(`/api/v1/orgs/${org.id}/grades`, { grade: '5A', announced_on: `${year}-01-02`, valid_from: next, valid_to: `${year + 5}-12-31` });
+  assert.equal(g2.status, 201, g2.text);
+  assert.deepEqual(g2.body.items.map((g) => [g.grade, g.period]), [['5A', 'upcoming'], ['3A', 'valid']], 'the history has both');
+  const now = (await resident.get(`/api/v1/orgs/${org.id}`)).body;
+  assert.equal(now.current_grade, '3A', 'the announced 5A does not count before its period');
+  assert.ok(!(await resident.get('/api/v1/orgs?grade=5A&per_page=100')).body.items.some((o) => o.id === org.id));
+  assert.ok((await resident.get('/api/v1/orgs?grade=3A&per_page=100')).body.items.some((o) => o.id === org.id));
+  assert.match(srv.cli(['tasks', 'run', 'registry.grades']).stdout, /registry\.grades: \d+/);
+  assert.equal((await resident.get(`/api/v1/orgs/${org.id}`)).body.current_grade, '3A', 'the task leaves it out too');
+
+  // its period begins: the periodic task moves it in, with search, counters and an audit record
+  srv.sql(`UPDATE org_grade SET valid_from = '${year - 1}-01-01' WHERE org_id = ${org.id} AND grade = '5A'`);
+  const run = srv.cli(['tasks', 'run', 'registry.grades']);
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /registry\.grades: [1-9]/);
+  const moved = (await resident.get(`/api/v1/orgs/${org.id}`)).body;
+  assert.equal(moved.current_grade, '5A');
+  assert.deepEqual((await resident.get(`/api/v1/orgs/${org.id}/grades`)).body.items.map((g) => g.period), ['valid', 'valid']);
+  assert.ok(moved.version > now.version, "the change bumps the version");
+  assert.ok((await resident.get('/api/v1/orgs?grade=5A&per_page=100')).body.items.some((o) => o.id === org.id));
+  const trail = (await admin.get(`/api/v1/audit?object_type=org&object_id=${org.id}`)).body.items;
+  const started = trail.find((r) => r.action === 'org.grade_started');
+  assert.ok(started, JSON.stringify(trail.map((r) => r.action)));
+  assert.deepEqual([started.before.current_grade, started.after.current_grade], ['3A', '5A']);
+  assert.equal((await admin.get('/api/v1/stats/registry/verify')).body.consistent, true);
+  assert.match(srv.cli(['tasks', 'run', 'registry.grades']).stdout, /registry\.grades: 0/, 'idempotent');
+});
+
 test('phones are masked for those who may not see them and full for those who may', async () => {
   const p = await admin.post('/api/v1/people', {
     name: '测试联系人', gender: 'female', phone: '13912345678', id_number: '330602199001011231',

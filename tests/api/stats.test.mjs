@@ -162,7 +162,8 @@ test('creating, changing type and fields, archiving, restoring and grading move 
   assert.equal(now.status.active, was.status.active + 1);
 
   was = now;
-  const year = thisMonth().slice(0, 4);
+  // announced last year: valid from 1 January of this one, so it counts today
+  const year = Number(thisMonth().slice(0, 4)) - 1;
   res = await staff.post(`/api/v1/orgs/${org.id}/grades`, { grade: '4A', announced_on: `${year}-01-05` });
   assert.equal(res.status, 201, res.text);
   now = flat(await stats());

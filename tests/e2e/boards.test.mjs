@@ -1,8 +1,9 @@
 // Exchange boards in a real browser: a member starts a thread on a field board with an
 // @mention chosen from the suggestions; another user finds it by a two-character Chinese word
 // in the search page; a moderator hides a reply with a reason, which others see as
-// "已被管理员隐藏：原因". A reply carries an attached file that others download. Also the board
-// list on a 375 px phone.
+// "已被管理员隐藏：原因". A reply carries an attached file that others download; a new thread
+// carries one from its composer; a demo post's file downloads. Also the board list on a 375 px
+// phone.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { settle, shot, signIn, startApp } from './browser.mjs';
 const PASSWORD = 'Tongxin@2026';
 let app;
 const dataDir = mkdtempSync(join(tmpdir(), 'tx-e2e-data-'));
-before(async () => { app = await startApp({ demo: true, args: ['--data-dir', dataDir] }); });
+before(async () => { app = await startApp({ demo: true, dataDir }); });
 after(async () => {
   await app?.stop();
   rmSync(dataDir, { recursive: true, force: true });
@@ -98,6 +99,37 @@ test('a reply with an attached file: the file shows on the post and another user
   assert.equal(download.suggestedFilename(), '助老活动方案.txt');
   assert.equal(await other.getByRole('button', { name: '删除附件' }).count(), 0, 'only the author removes files');
   assert.deepEqual([...member.errors, ...other.errors], []);
+});
+
+test('a new thread carries a file from its composer; a demo post\'s file downloads', async () => {
+  const member = await app.page();
+  await signIn(member, 'member', PASSWORD);
+  await member.goto('/boards');
+  await member.getByRole('link', { name: /社会服务交流/ }).click();
+  await member.getByTestId('new-thread').click();
+  await member.getByTestId('thread-title').fill('助餐点下周菜单征求意见');
+  await member.getByTestId('thread-body').fill('下周菜单见附件，欢迎提意见。');
+  await member.getByTestId('thread-files').locator('input[type=file]').setInputFiles({
+    name: '下周菜单.md', mimeType: 'text/markdown', buffer: Buffer.from('# 下周菜单\n\n- 周一：番茄炒蛋\n- 周二：清蒸鱼\n'),
+  });
+  await member.getByText('下周菜单.md').waitFor();
+  await member.getByTestId('thread-publish').click();
+  const opening = member.locator('article.post', { hasText: '下周菜单见附件' }).getByTestId('post-files');
+  await opening.getByRole('link', { name: /下周菜单\.md/ }).waitFor();
+  const [mine] = await Promise.all([member.waitForEvent('download'), opening.getByRole('link', { name: /下周菜单\.md/ }).click()]);
+  assert.equal(mine.suggestedFilename(), '下周菜单.md');
+
+  await member.goto('/boards');
+  await member.getByRole('link', { name: /社会服务交流/ }).click();
+  await member.getByRole('link', { name: /养老助餐点运营成本讨论/ }).click();
+  const demo = member.locator('article.post').first().getByTestId('post-files');
+  const link = demo.getByRole('link', { name: /助餐点运营成本统计表\.txt/ });
+  await link.waitFor();
+  await settle(member);
+  await shot(member, 'b9-demo-post-files');
+  const [download] = await Promise.all([member.waitForEvent('download'), link.click()]);
+  assert.equal(download.suggestedFilename(), '助餐点运营成本统计表.txt');
+  assert.deepEqual(member.errors, []);
 });
 
 test('the boards work on a 375 px phone', async () => {

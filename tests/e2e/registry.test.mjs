@@ -101,6 +101,26 @@ test('a field the server refuses shows its message under that field', opts, asyn
   assert.notEqual(unchanged.body.contact_email, 'not-an-email');
 });
 
+test('a grade announced for next year is listed as not yet in force and does not change the current grade', opts, async () => {
+  const { org } = await someOrg();
+  const year = new Date().getFullYear();
+  const before = (await staff.get(`/api/v1/orgs/${org.id}`)).body.current_grade;
+  const add = await staff.post(`/api/v1/orgs/${org.id}/grades`, { grade: '5A', announced_on: `${year}-03-01`, valid_from: `${year + 1}-01-01`, valid_to: `${year + 5}-12-31` });
+  assert.equal(add.status, 201, add.text);
+  const id = add.body.items.find((g) => g.grade === '5A' && g.valid_from === `${year + 1}-01-01`).id;
+  const page = await app.page();
+  await signIn(page, 'staff', 'Tongxin@2026');
+  await page.goto(`/orgs/${org.id}`);
+  await page.getByRole('tab', { name: '等级评估' }).click();
+  const tag = page.getByTestId(`grade-period-${id}`);
+  await tag.waitFor();
+  assert.equal((await tag.innerText()).trim(), '尚未生效');
+  await settle(page);
+  await shot(page, '14b-org-grade-upcoming');
+  assert.equal((await staff.get(`/api/v1/orgs/${org.id}`)).body.current_grade, before);
+  assert.deepEqual(page.errors, []);
+});
+
 test('saving over someone else\'s newer version explains it and lets me choose', opts, async () => {
   const { org } = await someOrg();
   const page = await app.page();

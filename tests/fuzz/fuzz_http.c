@@ -11,7 +11,7 @@
 #include "core/msg.h"
 #include "http/http.h"
 
-/* The server's catalogue list (core/msg_catalogues.c) names every feature; this harness
+/* The server's catalogue list (app/msg_catalogues.c) names every feature; this harness
  * links msg.c alone, so it searches the core catalogue only (msg.c defines it). */
 const struct msg *const msg_catalogues[] = {core_messages, NULL};
 

@@ -1,5 +1,6 @@
 /*
- * The list of every feature's message catalogue, searched in order by msg_text().
+ * The list of every feature's message catalogue, searched in order by msg_text(). Wiring,
+ * so it lives in app/ with the route tables and the tasks: a new part adds its line here.
  *
  * It lives apart from msg.c so that a program linking msg.c without the features (the fuzz
  * harness of the request line, tests/fuzz/fuzz_http.c) brings its own list, {core_messages},
@@ -21,5 +22,6 @@ const struct msg *const msg_catalogues[] = {
     resources_messages,
     matching_messages,
     notify_messages,
+    files_messages,
     NULL,
 };
