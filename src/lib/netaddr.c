@@ -10,20 +10,20 @@ static const struct {
 	uint32_t net;
 	int bits;
 } v4_blocked[] = {
-	{0x00000000u, 8},  /* 0.0.0.0/8 "this network", unspecified */
-	{0x0A000000u, 8},  /* 10/8 private */
-	{0x64400000u, 10}, /* 100.64/10 shared (carrier-grade NAT) */
-	{0x7F000000u, 8},  /* 127/8 loopback */
-	{0xA9FE0000u, 16}, /* 169.254/16 link-local, cloud metadata */
-	{0xAC100000u, 12}, /* 172.16/12 private */
-	{0xC0000000u, 24}, /* 192.0.0/24 protocol assignments */
-	{0xC0000200u, 24}, /* 192.0.2/24 documentation */
-	{0xC0A80000u, 16}, /* 192.168/16 private */
-	{0xC6120000u, 15}, /* 198.18/15 benchmarking */
-	{0xC6336400u, 24}, /* 198.51.100/24 documentation */
-	{0xCB007100u, 24}, /* 203.0.113/24 documentation */
-	{0xE0000000u, 4},  /* 224/4 multicast */
-	{0xF0000000u, 4},  /* 240/4 reserved, 255.255.255.255 broadcast */
+    {0x00000000u, 8},  /* 0.0.0.0/8 "this network", unspecified */
+    {0x0A000000u, 8},  /* 10/8 private */
+    {0x64400000u, 10}, /* 100.64/10 shared (carrier-grade NAT) */
+    {0x7F000000u, 8},  /* 127/8 loopback */
+    {0xA9FE0000u, 16}, /* 169.254/16 link-local, cloud metadata */
+    {0xAC100000u, 12}, /* 172.16/12 private */
+    {0xC0000000u, 24}, /* 192.0.0/24 protocol assignments */
+    {0xC0000200u, 24}, /* 192.0.2/24 documentation */
+    {0xC0A80000u, 16}, /* 192.168/16 private */
+    {0xC6120000u, 15}, /* 198.18/15 benchmarking */
+    {0xC6336400u, 24}, /* 198.51.100/24 documentation */
+    {0xCB007100u, 24}, /* 203.0.113/24 documentation */
+    {0xE0000000u, 4},  /* 224/4 multicast */
+    {0xF0000000u, 4},  /* 240/4 reserved, 255.255.255.255 broadcast */
 };
 
 static int v4_public(uint32_t a)
@@ -54,9 +54,9 @@ static int v6_public(const unsigned char a[16])
 		return v4_public(v4_at(a + 12));
 	if (a[0] == 0x20 && a[1] == 0x02) /* 6to4: the IPv4 address follows the prefix */
 		return v4_public(v4_at(a + 2));
-	if (a[0] == 0xFF)                 /* ff00::/8 multicast */
+	if (a[0] == 0xFF) /* ff00::/8 multicast */
 		return 0;
-	if ((a[0] & 0xFE) == 0xFC)        /* fc00::/7 unique local */
+	if ((a[0] & 0xFE) == 0xFC) /* fc00::/7 unique local */
 		return 0;
 	if (a[0] == 0xFE && (a[1] & 0x80) == 0x80) /* fe80::/10 link-local, fec0::/10 site-local */
 		return 0;

@@ -18,6 +18,11 @@ struct robot_input {
 /* The kinds of robot: "wecom", "dingtalk", "feishu" (NULL-terminated). */
 extern const char *const notify_robot_kinds[];
 
+/* Adds a 422 error on the field url unless url is an address a robot of kind may post to
+ * (its platform's official host over https: notify_robot_url.h); the message names that host.
+ * kind NULL (not a known kind): any URL but a test host is refused with the generic message.
+ * Returns 0, or -1 when it added the error. */
+int notify_robot_url_check(struct ctx *c, const char *kind, const char *url);
 /* All robots, masked: {items: [...]}. ACT_NOTIFY_ROBOTS. NULL with c->err. */
 json_t *notify_robot_list(struct ctx *c);
 /* One robot, masked (404). */

@@ -33,8 +33,10 @@ static int read_robot(struct req *r, int required, struct robot_input *in)
 		v_bool(&r->c, body, "enabled", V_OPTIONAL, &in->enabled);
 	if (required && !in->org_id && !in->scope)
 		error_field(&r->c.err, "org_id", "notify.robot_binding", 0);
-	if (in->url && strncmp(in->url, "http://", 7) != 0 && strncmp(in->url, "https://", 8) != 0)
-		error_field(&r->c.err, "url", "notify.bad_url", 0);
+	/* the official host of the kind (notify_robot_url.h), reported with the other fields; a
+	 * change of the URL alone is checked by the domain against the robot's kind */
+	if (in->url && (in->kind || required || json_object_get(body, "kind")))
+		notify_robot_url_check(&r->c, in->kind, in->url);
 	return error_check(&r->c.err);
 }
 
