@@ -52,7 +52,8 @@ static int robots_list_get(struct req *r)
 /* POST /api/v1/notify/webhooks — admin, staff, org_admin (for an organization they manage;
  * scope robots: district staff). Body {name, kind, url, secret?, org_id? |
  * scope?, rate_per_minute?, enabled?}. 201 Robot. Errors: 422 (each field; neither org_id
- * nor scope; no such organization); 403 outside the caller's organizations or jurisdiction. */
+ * nor scope; no such organization; url not the kind's official https host); 403 outside the
+ * caller's organizations or jurisdiction. */
 static int robots_create_post(struct req *r)
 {
 	struct robot_input in;
@@ -64,7 +65,8 @@ static int robots_create_post(struct req *r)
 }
 
 /* PATCH /api/v1/notify/webhooks/{id} — who manages the robot (and its new organization when
- * it moves). Any robot field; an absent secret is kept. 200 Robot. Errors: 403, 404, 422. */
+ * it moves). Any robot field; an absent secret is kept. 200 Robot. Errors: 403, 404, 422 (a
+ * new kind or url is checked as the robot will be: its url must be that kind's official host). */
 static int robots_update_patch(struct req *r)
 {
 	int64_t id;

@@ -2,7 +2,9 @@
  * Group robots: WeCom, DingTalk and Feishu webhooks bound to an organization (notify_org posts
  * there) or to a scope string a feature owns ("board:12", posted by notify_scope). Who manages
  * which robot is ACT_NOTIFY_ROBOTS in core/policy.c: an organization's robots its street's staff
- * and its own administrators, scope robots the district staff, all of them the administrators. The URL carries the robot's key or token and the secret signs
+ * and its own administrators, scope robots the district staff, all of them the administrators.
+ * A robot's URL must be its platform's official https host (notify_robot_url.h: nobody can make
+ * the server post inside). The URL carries the robot's key or token and the secret signs
  * requests: both are shown masked, never in full, and never written to the audit trail.
  */
 #include <stdlib.h>
