@@ -18,13 +18,20 @@ struct robot_input {
 /* The kinds of robot: "wecom", "dingtalk", "feishu" (NULL-terminated). */
 extern const char *const notify_robot_kinds[];
 
+/* Adds a 422 error on the field url unless url is an address a robot of kind may post to
+ * (its platform's official host over https: notify_robot_url.h); the message names that host.
+ * kind NULL (not a known kind): any URL but a test host is refused with the generic message.
+ * Returns 0, or -1 when it added the error. */
+int notify_robot_url_check(struct ctx *c, const char *kind, const char *url);
 /* All robots, masked: {items: [...]}. ACT_NOTIFY_ROBOTS. NULL with c->err. */
 json_t *notify_robot_list(struct ctx *c);
 /* One robot, masked (404). */
 json_t *notify_robot_get(struct ctx *c, int64_t id);
-/* Creates a robot (name, kind, url required; org_id or scope required). Returns the id or -1. */
+/* Creates a robot (name, kind, url required; org_id or scope required; url the kind's official
+ * host: notify_robot_url_check). Returns the id or -1. */
 int64_t notify_robot_create(struct ctx *c, const struct robot_input *in);
-/* Changes the given fields. 0 or -1 (404, 422). */
+/* Changes the given fields (a new kind or url: the pair as it will be must pass
+ * notify_robot_url_check). 0 or -1 (403, 404, 422). */
 int notify_robot_update(struct ctx *c, int64_t id, const struct robot_input *in);
 int notify_robot_delete(struct ctx *c, int64_t id);
 /* Queues a test message to the robot through the outbox. 0 or -1. */

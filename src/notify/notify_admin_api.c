@@ -33,8 +33,10 @@ static int read_robot(struct req *r, int required, struct robot_input *in)
 		v_bool(&r->c, body, "enabled", V_OPTIONAL, &in->enabled);
 	if (required && !in->org_id && !in->scope)
 		error_field(&r->c.err, "org_id", "notify.robot_binding", 0);
-	if (in->url && strncmp(in->url, "http://", 7) != 0 && strncmp(in->url, "https://", 8) != 0)
-		error_field(&r->c.err, "url", "notify.bad_url", 0);
+	/* the official host of the kind (notify_robot_url.h), reported with the other fields; a
+	 * change of the URL alone is checked by the domain against the robot's kind */
+	if (in->url && (in->kind || required || json_object_get(body, "kind")))
+		notify_robot_url_check(&r->c, in->kind, in->url);
 	return error_check(&r->c.err);
 }
 
@@ -50,7 +52,8 @@ static int robots_list_get(struct req *r)
 /* POST /api/v1/notify/webhooks — admin, staff, org_admin (for an organization they manage;
  * scope robots: district staff). Body {name, kind, url, secret?, org_id? |
  * scope?, rate_per_minute?, enabled?}. 201 Robot. Errors: 422 (each field; neither org_id
- * nor scope; no such organization); 403 outside the caller's organizations or jurisdiction. */
+ * nor scope; no such organization; url not the kind's official https host); 403 outside the
+ * caller's organizations or jurisdiction. */
 static int robots_create_post(struct req *r)
 {
 	struct robot_input in;
@@ -62,7 +65,8 @@ static int robots_create_post(struct req *r)
 }
 
 /* PATCH /api/v1/notify/webhooks/{id} — who manages the robot (and its new organization when
- * it moves). Any robot field; an absent secret is kept. 200 Robot. Errors: 403, 404, 422. */
+ * it moves). Any robot field; an absent secret is kept. 200 Robot. Errors: 403, 404, 422 (a
+ * new kind or url is checked as the robot will be: its url must be that kind's official host). */
 static int robots_update_patch(struct req *r)
 {
 	int64_t id;

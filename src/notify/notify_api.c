@@ -82,6 +82,18 @@ const struct msg notify_messages[] = {
 	{"notify.robot_binding", "请指定组织（org_id）或范围（scope）",
 	 "Give an organization (org_id) or a scope"},
 	{"notify.bad_url", "应为 http:// 或 https:// 开头的网址", "Must be an http:// or https:// URL"},
+	{"notify.robot_url_wecom",
+	 "企业微信群机器人的地址须为官方地址 https://qyapi.weixin.qq.com/…（在群设置 → 群机器人中复制 Webhook 地址）",
+	 "A WeCom robot's address must be its official one, https://qyapi.weixin.qq.com/… (copy the "
+	 "webhook address from the group's robot settings)"},
+	{"notify.robot_url_dingtalk",
+	 "钉钉群机器人的地址须为官方地址 https://oapi.dingtalk.com/…（在群设置 → 机器人中复制 Webhook 地址）",
+	 "A DingTalk robot's address must be its official one, https://oapi.dingtalk.com/… (copy the "
+	 "webhook address from the group's robot settings)"},
+	{"notify.robot_url_feishu",
+	 "飞书群机器人的地址须为官方地址 https://open.feishu.cn/…（在群设置 → 群机器人中复制 Webhook 地址）",
+	 "A Feishu robot's address must be its official one, https://open.feishu.cn/… (copy the "
+	 "webhook address from the group's bot settings)"},
 	{"notify.stream_accept", "通知流需要 Accept: text/event-stream（请用 EventSource 连接）",
 	 "The notification stream needs Accept: text/event-stream (connect with EventSource)"},
 	{"notify.bad_last_event_id", "Last-Event-ID 应为非负整数",

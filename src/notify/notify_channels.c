@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 #include "notify/notify_channels.h"
+#include "notify/notify_robot_url.h"
 
 enum { WECOM_TEXT_MAX = 2048, DINGTALK_TEXT_MAX = 4096, FEISHU_TEXT_MAX = 4096 };
 
@@ -142,7 +143,23 @@ int channel_robot_send(const char *kind, const char *url, const char *secret, co
 		snprintf(err, CHANNEL_ERROR_SIZE, "unknown robot kind %s", kind);
 		return -1;
 	}
+	/* the saved URL was checked when it was saved; checked again here because the rule may be
+	 * newer than the robot, and the database is not the only way a URL gets there */
+	const char *problem = notify_robot_url_problem(kind, u.data);
+	if (problem) {
+		snprintf(err, CHANNEL_ERROR_SIZE, "robot URL refused (%s)", problem);
+		buf_free(&u);
+		buf_free(&b);
+		return -2;
+	}
 	CURL *curl = curl_easy_init();
+	struct curl_slist *resolve = NULL;
+	if (notify_robot_url_pin(curl, u.data, &resolve, err, CHANNEL_ERROR_SIZE) != 0) {
+		curl_easy_cleanup(curl);
+		buf_free(&u);
+		buf_free(&b);
+		return -1;
+	}
 	struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
 	curl_easy_setopt(curl, CURLOPT_URL, u.data);
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
@@ -151,7 +168,6 @@ int channel_robot_send(const char *kind, const char *url, const char *secret, co
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 5L);
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT, 15L);
-	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &answer);
 	CURLcode rc = curl_easy_perform(curl);
@@ -168,6 +184,7 @@ int channel_robot_send(const char *kind, const char *url, const char *secret, co
 		result = 0;
 	curl_slist_free_all(headers);
 	curl_easy_cleanup(curl);
+	curl_slist_free_all(resolve);
 	buf_free(&u);
 	buf_free(&b);
 	buf_free(&answer);

@@ -20,8 +20,10 @@ int channel_robot_request(const char *kind, const char *url, const char *secret,
 			  const char *title, const char *text, int64_t now_ms,
 			  struct buf *url_out, struct buf *body_out);
 
-/* Posts a robot message. 0 when the receiver answered 2xx and (if it answered JSON) an
- * errcode/code of 0; else -1 with a one-line reason in err. */
+/* Posts a robot message to its official host only (notify_robot_url.h: the URL is checked,
+ * the host resolved once, every address checked and pinned, no redirects). 0 when the receiver
+ * answered 2xx and (if it answered JSON) an errcode/code of 0; -2 when the URL is not one a
+ * robot of this kind may post to (retrying cannot help); else -1; err says why. */
 int channel_robot_send(const char *kind, const char *url, const char *secret, const char *title,
 		       const char *text, char err[CHANNEL_ERROR_SIZE]);
 

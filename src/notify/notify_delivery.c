@@ -119,9 +119,10 @@ static char *render(const struct claimed *k, const char *base)
 	return buf_steal(&text, NULL);
 }
 
-/* Outcomes of one send. A permanent failure (robot disabled, the receiver refused the request
- * itself with a 4xx other than 408/429) goes to 'failed' at once: retrying cannot help until
- * someone fixes the settings and retries from the failed view. */
+/* Outcomes of one send. A permanent failure (robot disabled, a URL that is not its platform's
+ * official host, the receiver refused the request itself with a 4xx other than 408/429) goes
+ * to 'failed' at once: retrying cannot help until someone fixes the settings and retries from
+ * the failed view. */
 enum outcome { OUT_RETRY = 0, OUT_SENT = 1, OUT_DEFER = 2, OUT_PERMANENT = 3 };
 
 static int permanent(const char *err)
@@ -153,10 +154,12 @@ static int send_robot(struct ctx *c, const struct claimed *k, const char *text, 
 		result = OUT_PERMANENT;
 	} else if (db_int(c->db, 0, sql_robot_recent, "ll", k->webhook_id, c->now - 60) >= rate) {
 		result = OUT_DEFER;
-	} else if (channel_robot_send(kind, url, secret, "同心通知", text, err) == 0) {
-		result = OUT_SENT;
 	} else {
-		result = permanent(err) ? OUT_PERMANENT : OUT_RETRY;
+		int sent = channel_robot_send(kind, url, secret, "同心通知", text, err);
+		if (sent == 0)
+			result = OUT_SENT;
+		else
+			result = sent == -2 || permanent(err) ? OUT_PERMANENT : OUT_RETRY;
 	}
 	free(url);
 	free(secret);

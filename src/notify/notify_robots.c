@@ -2,7 +2,9 @@
  * Group robots: WeCom, DingTalk and Feishu webhooks bound to an organization (notify_org posts
  * there) or to a scope string a feature owns ("board:12", posted by notify_scope). Who manages
  * which robot is ACT_NOTIFY_ROBOTS in core/policy.c: an organization's robots its street's staff
- * and its own administrators, scope robots the district staff, all of them the administrators. The URL carries the robot's key or token and the secret signs
+ * and its own administrators, scope robots the district staff, all of them the administrators.
+ * A robot's URL must be its platform's official https host (notify_robot_url.h: nobody can make
+ * the server post inside). The URL carries the robot's key or token and the secret signs
  * requests: both are shown masked, never in full, and never written to the audit trail.
  */
 #include <stdlib.h>
@@ -11,6 +13,7 @@
 #include "core/policy.h"
 #include "notify/notify.h"
 #include "notify/notify_admin.h"
+#include "notify/notify_robot_url.h"
 
 const char *const notify_robot_kinds[] = {"wecom", "dingtalk", "feishu", NULL};
 
@@ -37,6 +40,7 @@ static const char sql_update[] =
 	"enabled = CASE WHEN CAST($9 AS BIGINT) >= 0 THEN CAST($9 AS BIGINT) ELSE enabled END, "
 	"updated_at = $10 WHERE id = $1";
 static const char sql_delete[] = "DELETE FROM notify_webhook WHERE id = $1";
+static const char sql_kind_url[] = "SELECT kind, url FROM notify_webhook WHERE id = $1";
 static const char sql_org_exists[] = "SELECT 1 FROM org WHERE id = $1";
 static const char sql_org_street[] = "SELECT street_code FROM org WHERE id = $1";
 static const char sql_robot_org[] =
@@ -163,6 +167,30 @@ static json_t *robot_audit(const struct robot_input *in)
 	return a;
 }
 
+int notify_robot_url_check(struct ctx *c, const char *kind, const char *url)
+{
+	const char *problem = notify_robot_url_problem(kind, url);
+	if (!problem)
+		return 0;
+	error_field(&c->err, "url", problem, 0);
+	return -1;
+}
+
+/* An update that changes the kind or the URL: the robot's URL as it will be must suit its
+ * kind as it will be (a WeCom URL does not become a DingTalk robot's). 0 or -1 (422). */
+static int check_changed_url(struct ctx *c, int64_t id, const struct robot_input *in)
+{
+	if (!in->kind && !in->url)
+		return 0;
+	struct db_stmt *st = db_query(c->db, sql_kind_url, "l", id);
+	int rc = db_step(st) == DB_ROW ? 0 : error_set(&c->err, E_NOT_FOUND, NULL);
+	if (rc == 0)
+		rc = notify_robot_url_check(c, in->kind ? in->kind : db_col_text(st, 0),
+					    in->url ? in->url : db_col_text(st, 1));
+	db_done(st);
+	return rc;
+}
+
 static int check_org(struct ctx *c, int64_t org_id)
 {
 	if (org_id && db_exists(c->db, sql_org_exists, "l", org_id) != 1) {
@@ -192,6 +220,7 @@ int64_t notify_robot_create(struct ctx *c, const struct robot_input *in)
 		return -1;
 	if (!in->org_id && !in->scope)
 		error_field(&c->err, "org_id", "notify.robot_binding", 0);
+	notify_robot_url_check(c, in->kind, in->url);
 	if (error_check(&c->err) != 0)
 		return -1;
 	if (db_begin(c->db) != 0)
@@ -226,7 +255,8 @@ int notify_robot_update(struct ctx *c, int64_t id, const struct robot_input *in)
 		return c->err.kind ? -1 : ctx_db_error(c);
 	/* the robot as it is, and (when it moves) where it goes, must both be the caller's */
 	if (check_robot(c, id) != 0 || check_org(c, in->org_id) != 0 ||
-	    ((in->org_id || in->scope) && check_binding(c, in) != 0)) {
+	    ((in->org_id || in->scope) && check_binding(c, in) != 0) ||
+	    check_changed_url(c, id, in) != 0) {
 		db_rollback(c->db);
 		return -1;
 	}

@@ -66,3 +66,48 @@ test('upload routes refuse roles outside the table too', async () => {
   }
   assert.deepEqual(wrong, []);
 });
+
+// Object-level: jurisdiction. A street-limited staff member (demo `street`) writes only to the
+// organizations of their street, and an organization's group robots are organization objects
+// like any other (issue 21): outside the street every robot route answers as an edit of the
+// organization itself does (403), inside it works. The robots are disabled and point at the
+// official host, so the test action queues a post that is never sent.
+test('street staff: robots of organizations outside the street are refused like the organization itself', async () => {
+  const street = await srv.login('street');
+  const admin = clients.admin;
+  const own = street.me.jurisdiction.slice(0, 9);
+  const orgs = (await admin.get('/api/v1/orgs?per_page=100')).body.items;
+  const inside = orgs.find((o) => o.street_code.slice(0, 9) === own);
+  const outside = orgs.find((o) => o.street_code.slice(0, 9) !== own);
+  assert.ok(inside && outside, 'the demo has organizations in and outside the street');
+  const robotBody = (org) => ({ name: `机器人${org.id}`, kind: 'wecom', url: `https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=m${org.id}`, org_id: org.id, enabled: false });
+  const made = {};
+  for (const org of [inside, outside]) {
+    const res = await admin.post('/api/v1/notify/webhooks', robotBody(org));
+    assert.equal(res.status, 201, res.text);
+    made[org.id] = res.body.id;
+  }
+  const calls = (org) => [
+    ['edit the organization', 'PATCH', `/api/v1/orgs/${org.id}`, { version: org.version, name: org.name }],
+    ['add a robot', 'POST', '/api/v1/notify/webhooks', robotBody(org)],
+    ['change a robot', 'PATCH', `/api/v1/notify/webhooks/${made[org.id]}`, { rate_per_minute: 10 }],
+    ['test a robot', 'POST', `/api/v1/notify/webhooks/${made[org.id]}/test`, undefined],
+    ['delete a robot', 'DELETE', `/api/v1/notify/webhooks/${made[org.id]}`, undefined],
+  ];
+  const wrong = [];
+  const listed = (await street.get('/api/v1/notify/webhooks')).body.items.map((r) => r.id);
+  if (listed.includes(made[outside.id])) wrong.push('outside: the robot is listed');
+  if (!listed.includes(made[inside.id])) wrong.push('inside: the robot is not listed');
+  for (const [what, method, path, body] of calls((await admin.get(`/api/v1/orgs/${outside.id}`)).body)) {
+    const res = await street.request(method, path, body);
+    if (res.status !== 403) wrong.push(`outside: ${what} -> ${res.status}`);
+  }
+  const fresh = (await admin.get(`/api/v1/orgs/${inside.id}`)).body;
+  for (const [what, method, path, body] of calls(fresh)) {
+    const res = await street.request(method, path, body);
+    if (res.status < 200 || res.status > 299) wrong.push(`inside: ${what} -> ${res.status} ${res.text}`);
+  }
+  assert.deepEqual(wrong, []);
+  const still = (await admin.get('/api/v1/notify/webhooks')).body.items.map((r) => r.id);
+  assert.ok(still.includes(made[outside.id]), 'the robot outside the street is still there');
+});

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { startServer } from './harness.mjs';
-import { robotReceiver, smtpReceiver, until } from './notify_receivers.mjs';
+import { robotReceiver, smtpReceiver, testRobotHosts, until } from './notify_receivers.mjs';
 
 let srv;
 let admin;
@@ -12,11 +12,11 @@ let staff;
 let member;
 let rx;
 before(async () => {
-  srv = await startServer({ demo: 10 });
+  rx = await robotReceiver();
+  srv = await startServer({ demo: 10, env: testRobotHosts(rx) });
   admin = await srv.login('admin');
   staff = await srv.login('staff');
   member = await srv.login('member');
-  rx = await robotReceiver();
 });
 after(async () => { await rx.close(); await srv.stop(); });
 
@@ -233,4 +233,92 @@ test('robots follow jurisdiction: street staff manage their street\'s organizati
   assert.equal((await member.get('/api/v1/notify/webhooks')).status, 403, 'members do not manage robots');
   const all = (await admin.get('/api/v1/notify/webhooks')).body.items.map((r) => r.id);
   assert.ok(all.includes(mine.body.id) && all.includes(far.id) && all.includes(scoped.body.id));
+});
+
+// Issue 12 §4: an organization administrator could make the server post to itself, the office
+// network or the cloud's metadata service. A robot now posts only to its platform's official host.
+test('a robot URL that points inside (or anywhere but the official host) is refused with 422 and nothing is saved', async () => {
+  const orgadmin = await srv.login('orgadmin');
+  const ownOrg = orgadmin.me.org_ids[0];
+  const listed = async (who) => (await who.get('/api/v1/notify/webhooks')).body.items.map((r) => r.id).sort();
+  const beforeAdmin = await listed(admin);
+  const beforeOwn = await listed(orgadmin);
+  const inside = [
+    'http://127.0.0.1/cgi-bin/webhook/send?key=k',
+    `http://127.0.0.1:${rx.port + 1}/send?key=k`, // a local port the test setting does not name
+    'https://10.0.0.1/cgi-bin/webhook/send?key=k',
+    'https://169.254.169.254/latest/meta-data/',
+    'https://[::ffff:127.0.0.1]/send',
+    'https://evil.example/cgi-bin/webhook/send?key=k',
+    'https://qyapi.weixin.qq.com.evil.example/cgi-bin/webhook/send?key=k',
+    'https://qyapi.weixin.qq.com@evil.example/send',
+    'http://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k', // the official host, but not https
+  ];
+  for (const url of inside) {
+    const res = await orgadmin.post('/api/v1/notify/webhooks', { name: '内网', kind: 'wecom', url, org_id: ownOrg });
+    assert.equal(res.status, 422, `${url}: ${res.text}`);
+    assert.match(res.headers.get('content-type'), /application\/problem\+json/);
+    assert.deepEqual(res.body.errors.map((e) => e.field), ['url'], url);
+    assert.match(res.body.errors[0].message, /企业微信.*https:\/\/qyapi\.weixin\.qq\.com\//, url);
+  }
+  const en = await admin.post('/api/v1/notify/webhooks', { name: 'x', kind: 'dingtalk', url: 'https://169.254.169.254/', scope: 'ssrf:1' }, { lang: 'en' });
+  assert.equal(en.status, 422);
+  assert.match(en.body.errors[0].message, /DingTalk robot's address must be its official one, https:\/\/oapi\.dingtalk\.com\//);
+  assert.deepEqual(await listed(admin), beforeAdmin, 'nothing was saved');
+  assert.deepEqual(await listed(orgadmin), beforeOwn);
+
+  // the official hosts are accepted (nothing is posted: nobody notifies this organization here)
+  const official = {
+    wecom: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=official1',
+    dingtalk: 'https://oapi.dingtalk.com/robot/send?access_token=official2',
+    feishu: 'https://open.feishu.cn/open-apis/bot/v2/hook/official3',
+  };
+  const saved = [];
+  for (const [kind, url] of Object.entries(official)) {
+    const res = await orgadmin.post('/api/v1/notify/webhooks', { name: `官方${kind}`, kind, url, org_id: ownOrg, enabled: false });
+    assert.equal(res.status, 201, `${kind}: ${res.text}`);
+    saved.push(res.body.id);
+  }
+  // a change of the URL alone, or of the kind alone, is checked against the robot as it will be
+  const wecom = saved[0];
+  const moved = await orgadmin.patch(`/api/v1/notify/webhooks/${wecom}`, { url: 'https://10.1.2.3/send' });
+  assert.equal(moved.status, 422, moved.text);
+  assert.deepEqual(moved.body.errors.map((e) => e.field), ['url']);
+  const rekinded = await orgadmin.patch(`/api/v1/notify/webhooks/${wecom}`, { kind: 'feishu' });
+  assert.equal(rekinded.status, 422, 'a WeCom address does not become a Feishu robot\'s');
+  assert.match(rekinded.body.errors[0].message, /open\.feishu\.cn/);
+  const list = (await orgadmin.get('/api/v1/notify/webhooks')).body.items;
+  assert.equal(list.find((r) => r.id === wecom).kind, 'wecom', 'the refused changes left the robot as it was');
+  assert.match(list.find((r) => r.id === wecom).url, /^https:\/\/qyapi\.weixin\.qq\.com\//);
+  for (const id of saved) assert.equal((await orgadmin.delete(`/api/v1/notify/webhooks/${id}`)).status, 204);
+});
+
+test('a robot whose URL reached the database some other way is refused again when it sends', async () => {
+  const other = await robotReceiver(); // a local port the test setting does not name
+  try {
+    const r = await robot({ name: '被改的地址', kind: 'wecom', url: rx.url('/changed?key=k'), scope: 'ssrf:send' });
+    srv.sql(`UPDATE notify_webhook SET url = '${other.url('/changed?key=k')}' WHERE id = ${r.id}`);
+    assert.equal((await admin.post(`/api/v1/notify/webhooks/${r.id}/test`)).status, 202);
+    const failed = await until(async () => {
+      const res = await admin.get('/api/v1/notify/outbox?state=failed');
+      return res.body.items.find((i) => i.webhook_id === r.id);
+    });
+    assert.ok(failed, 'failed at once: retrying cannot help');
+    assert.match(failed.last_error, /robot URL refused/);
+    assert.equal(other.requests.length, 0, 'nothing reached the address');
+    assert.equal(postsTo('/changed').length, 0);
+  } finally {
+    await other.close();
+  }
+});
+
+test('the test-only setting is announced loudly, and refused outside a test server', () => {
+  assert.match(srv.log(), /WARNING: TONGXIN_TEST_ALLOW_ROBOT_HOSTS=127\.0\.0\.1:\d+/);
+  assert.match(srv.log(), /NEVER IN PRODUCTION/);
+  const env = { TONGXIN_TEST_ALLOW_ROBOT_HOSTS: `127.0.0.1:${rx.port}` };
+  const fixedPort = srv.cli(['serve', '--listen', '127.0.0.1:1'], { env });
+  assert.equal(fixedPort.status, 2, 'a server on a fixed port (what a deployment uses) refuses to start');
+  assert.match(fixedPort.stderr, /for tests only/);
+  const notLoopback = srv.cli(['serve', '--listen', '127.0.0.1:0'], { env: { TONGXIN_TEST_ALLOW_ROBOT_HOSTS: '10.0.0.1:80' } });
+  assert.equal(notLoopback.status, 2, 'only loopback addresses can be named');
 });

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { startServer, serve } from './harness.mjs';
-import { robotReceiver, until } from './notify_receivers.mjs';
+import { robotReceiver, testRobotHosts, until } from './notify_receivers.mjs';
 
 // Only for the receiver, which must be down (nothing listening) when the robot is set up.
 function freePort() {
@@ -16,9 +16,9 @@ function freePort() {
 }
 
 test('killing the server with 1,000 robot posts queued loses none and sends none twice', { timeout: 120000 }, async () => {
-  const env = { TONGXIN_NOTIFY_LEASE: '3' };
-  const srv = await startServer({ demo: 10, env });
   const receiverPort = await freePort(); // nothing listens there yet: the receiver is down
+  const env = { TONGXIN_NOTIFY_LEASE: '3', ...testRobotHosts({ port: receiverPort }) };
+  const srv = await startServer({ demo: 10, env });
   const admin = await srv.login('admin');
   const created = await admin.post('/api/v1/notify/webhooks', {
     name: '崩溃测试', kind: 'wecom', url: `http://127.0.0.1:${receiverPort}/send?key=k`, scope: 'crash:test', rate_per_minute: 100000,

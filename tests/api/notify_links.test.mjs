@@ -4,13 +4,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './harness.mjs';
-import { robotReceiver, smtpReceiver, until } from './notify_receivers.mjs';
+import { robotReceiver, smtpReceiver, testRobotHosts, until } from './notify_receivers.mjs';
 
 let srv, admin, staff, member, rx;
 before(async () => {
-  srv = await startServer({ demo: 10, args: ['--public-url', 'https://start.example.cn/'] });
-  [admin, staff, member] = await Promise.all(['admin', 'staff', 'member'].map((u) => srv.login(u)));
   rx = await robotReceiver();
+  srv = await startServer({ demo: 10, env: testRobotHosts(rx), args: ['--public-url', 'https://start.example.cn/'] });
+  [admin, staff, member] = await Promise.all(['admin', 'staff', 'member'].map((u) => srv.login(u)));
 });
 after(async () => { await rx.close(); await srv.stop(); });
 

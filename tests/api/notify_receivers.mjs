@@ -26,6 +26,13 @@ export async function robotReceiver(port = 0) {
   return r;
 }
 
+/** The environment that lets a test server's robots post to these receivers: robots accept only
+ *  their platforms' official hosts, and this test-only setting, honored only by a server on
+ *  127.0.0.1:0 (how harness.mjs starts them), adds the receivers' loopback ports. */
+export function testRobotHosts(...receivers) {
+  return { TONGXIN_TEST_ALLOW_ROBOT_HOSTS: receivers.map((r) => `127.0.0.1:${r.port}`).join(',') };
+}
+
 /** A minimal SMTP server (RFC 5321 happy path, AUTH PLAIN/LOGIN accepted): { port, mails, close() }.
  *  Each mail: { from, to: [], data, user }. */
 export async function smtpReceiver() {

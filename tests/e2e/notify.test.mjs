@@ -6,7 +6,9 @@ import { shot, signIn, startApp } from './browser.mjs';
 
 let app;
 before(async () => {
-  app = await startApp();
+  // the robot below points at a local port: robots may post only to their official hosts,
+  // or to what this test-only setting adds
+  app = await startApp({ env: { TONGXIN_TEST_ALLOW_ROBOT_HOSTS: '127.0.0.1:9' } });
   for (const [name, role] of [['zhou', 'resident'], ['boss', 'admin']]) {
     const add = app.srv.cli(['user', 'add', name, '--name', name === 'zhou' ? '周婷' : '王主任', '--role', role, '--password', 'Secret2026x']);
     assert.equal(add.status, 0, add.stderr);

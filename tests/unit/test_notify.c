@@ -5,12 +5,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "core/msg.h"
 #include "notify/notify_channels.h"
+#include "notify/notify_robot_url.h"
 
 static void test_placeholders_take_strings_and_numbers(void **state)
 {
@@ -93,6 +95,124 @@ static void test_wecom_text_is_capped_at_2048_bytes(void **state)
 	buf_free(&b);
 }
 
+/* Where a robot of each kind may post: its official host over https, nothing else. */
+static const struct {
+	const char *kind, *url;
+	int ok;
+} robot_urls[] = {
+	{"wecom", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc", 1},
+	{"wecom", "https://QYAPI.weixin.qq.com/cgi-bin/webhook/send?key=abc", 1},
+	{"wecom", "https://qyapi.weixin.qq.com:443/cgi-bin/webhook/send?key=abc", 1},
+	{"dingtalk", "https://oapi.dingtalk.com/robot/send?access_token=t", 1},
+	{"feishu", "https://open.feishu.cn/open-apis/bot/v2/hook/0f1e", 1},
+	{"wecom", "http://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc", 0}, /* not https */
+	{"wecom", "https://qyapi.weixin.qq.com:8443/cgi-bin/webhook/send", 0},    /* other port */
+	{"wecom", "https://qyapi.weixin.qq.com./cgi-bin/webhook/send", 0},       /* trailing dot */
+	{"wecom", "https://oapi.dingtalk.com/robot/send?access_token=t", 0},       /* other kind's */
+	{"dingtalk", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send", 0},
+	{"feishu", "https://open.larksuite.com/open-apis/bot/v2/hook/0f1e", 0},
+	{"wecom", "https://qyapi.weixin.qq.com.evil.example/send", 0},
+	{"wecom", "https://evil.example/qyapi.weixin.qq.com/send", 0},
+	{"wecom", "https://qyapi.weixin.qq.com@evil.example/send", 0},
+	{"wecom", "https://user:pw@qyapi.weixin.qq.com/send", 0},
+	{"wecom", "https://evil.example#@qyapi.weixin.qq.com/send", 0},
+	{"wecom", "https://127.0.0.1/cgi-bin/webhook/send", 0},
+	{"wecom", "http://127.0.0.1:8080/", 0},
+	{"wecom", "https://10.0.0.1/send", 0},
+	{"wecom", "https://169.254.169.254/latest/meta-data/", 0},
+	{"wecom", "https://[::1]/send", 0},
+	{"wecom", "https://[::ffff:127.0.0.1]/send", 0},
+	{"wecom", "ftp://qyapi.weixin.qq.com/send", 0},
+	{"wecom", "file:///etc/passwd", 0},
+	{"wecom", "qyapi.weixin.qq.com/cgi-bin/webhook/send", 0}, /* no scheme */
+	{"wecom", "", 0},
+	{"wecom", NULL, 0},
+	{"telegram", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send", 0},
+	{NULL, "https://qyapi.weixin.qq.com/cgi-bin/webhook/send", 0},
+};
+
+static void test_robots_post_only_to_their_official_host(void **state)
+{
+	(void)state;
+	int wrong = 0;
+	for (size_t i = 0; i < sizeof robot_urls / sizeof robot_urls[0]; i++) {
+		const char *problem = notify_robot_url_problem(robot_urls[i].kind, robot_urls[i].url);
+		if ((problem == NULL) != robot_urls[i].ok) {
+			fprintf(stderr, "%s %s: expected %s, got %s\n", robot_urls[i].kind,
+				robot_urls[i].url, robot_urls[i].ok ? "accepted" : "refused",
+				problem ? problem : "accepted");
+			wrong++;
+		}
+	}
+	assert_int_equal(wrong, 0);
+	assert_string_equal(notify_robot_url_problem("dingtalk", "https://evil.example/"),
+			    "notify.robot_url_dingtalk");
+	assert_string_equal(notify_robot_url_problem("telegram", "https://x.example/"),
+			    "notify.bad_url");
+}
+
+/* The test-only hosts: refused unless the server is a test server (loopback, port 0) and each
+ * entry is a loopback address with a port; then exactly those host:port pairs, any kind. */
+static void test_test_hosts_need_a_test_server_and_loopback_entries(void **state)
+{
+	(void)state;
+	FILE *log = tmpfile();
+	assert_non_null(log);
+	assert_int_equal(notify_robot_url_allow_test_hosts(NULL, "0.0.0.0:8080", log), 0);
+	assert_int_equal(notify_robot_url_allow_test_hosts("127.0.0.1:4000", "127.0.0.1:8080", log), -1);
+	assert_int_equal(notify_robot_url_allow_test_hosts("127.0.0.1:4000", "0.0.0.0:0", log), -1);
+	assert_int_equal(notify_robot_url_allow_test_hosts("127.0.0.1:4000", "tongxin.example:0", log), -1);
+	assert_int_equal(notify_robot_url_allow_test_hosts("10.0.0.1:4000", "127.0.0.1:0", log), -1);
+	assert_int_equal(notify_robot_url_allow_test_hosts("169.254.169.254:80", "127.0.0.1:0", log), -1);
+	assert_int_equal(notify_robot_url_allow_test_hosts("localhost:4000", "127.0.0.1:0", log), -1);
+	assert_int_equal(notify_robot_url_allow_test_hosts("127.0.0.1", "127.0.0.1:0", log), -1);
+	assert_int_equal(notify_robot_url_allow_test_hosts("127.0.0.1:0", "127.0.0.1:0", log), -1);
+	assert_int_equal(notify_robot_url_allow_test_hosts("127.0.0.1:123456", "127.0.0.1:0", log), -1);
+	/* none of those was honored: the local receiver is still refused */
+	assert_non_null(notify_robot_url_problem("wecom", "http://127.0.0.1:4000/send"));
+	assert_int_equal(notify_robot_url_allow_test_hosts("127.0.0.1:4000,[::1]:4001", "127.0.0.1:0", log), 0);
+	assert_null(notify_robot_url_problem("wecom", "http://127.0.0.1:4000/send?key=k"));
+	assert_null(notify_robot_url_problem("feishu", "http://[::1]:4001/hook"));
+	assert_non_null(notify_robot_url_problem("wecom", "http://127.0.0.1:4002/send"));
+	assert_non_null(notify_robot_url_problem("wecom", "http://127.0.0.2:4000/send"));
+	assert_non_null(notify_robot_url_problem("wecom", "http://[::1]:4000/send"));
+	assert_non_null(notify_robot_url_problem("wecom", "ftp://127.0.0.1:4000/send"));
+	rewind(log);
+	char line[4096];
+	size_t n = fread(line, 1, sizeof line - 1, log);
+	line[n] = 0;
+	assert_non_null(strstr(line, "NEVER IN PRODUCTION"));
+	fclose(log);
+}
+
+/* The check after name resolution: a name that resolves to an inside address is refused (no
+ * network needed: "localhost" comes from /etc/hosts), a public one is pinned for libcurl. */
+static void test_the_resolved_address_is_checked_and_pinned(void **state)
+{
+	(void)state;
+	char err[200] = "";
+	struct curl_slist *resolve = NULL;
+	CURL *curl = curl_easy_init();
+	assert_int_equal(notify_robot_url_pin(curl, "https://localhost/send", &resolve, err,
+					      sizeof err),
+			 -1);
+	assert_null(resolve);
+	assert_non_null(strstr(err, "localhost resolves to"));
+	assert_int_equal(notify_robot_url_pin(curl, "https://169.254.169.254/", &resolve, err,
+					      sizeof err),
+			 -1);
+	assert_int_equal(notify_robot_url_pin(curl, "https://[::ffff:10.0.0.1]/", &resolve, err,
+					      sizeof err),
+			 -1);
+	assert_int_equal(notify_robot_url_pin(curl, "https://8.8.8.8/send", &resolve, err,
+					      sizeof err),
+			 0);
+	assert_non_null(resolve);
+	assert_string_equal(resolve->data, "8.8.8.8:443:8.8.8.8");
+	curl_easy_cleanup(curl);
+	curl_slist_free_all(resolve);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -102,6 +222,9 @@ int main(void)
 		cmocka_unit_test(test_dingtalk_signs_the_url),
 		cmocka_unit_test(test_feishu_signs_the_body),
 		cmocka_unit_test(test_wecom_text_is_capped_at_2048_bytes),
+		cmocka_unit_test(test_robots_post_only_to_their_official_host),
+		cmocka_unit_test(test_test_hosts_need_a_test_server_and_loopback_entries),
+		cmocka_unit_test(test_the_resolved_address_is_checked_and_pinned),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
