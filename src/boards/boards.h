@@ -18,7 +18,7 @@
  * adds and removes them while the post is editable; whoever may see the post may list and
  * download them; a hidden post hides its files (404) from all but moderators, and a deleted
  * post's files are gone for everyone. The rules are the two callbacks below, registered in
- * files/files_owners.c.
+ * app/file_owners.c.
  */
 #ifndef TONGXIN_BOARDS_BOARDS_H
 #define TONGXIN_BOARDS_BOARDS_H
@@ -71,7 +71,7 @@ json_t *boards_users_json(struct ctx *c, const char *q);
 /* The post's files [{id, filename, mime, size, ...}] without a check (the caller shows the
  * post). New reference. */
 json_t *boards_post_attachments_json(struct ctx *c, int64_t post_id);
-/* The file-store owner checks of "post" (files_owners.c): 0, or -1 with c->err (404 for a post
+/* The file-store owner checks of "post" (app/file_owners.c): 0, or -1 with c->err (404 for a post
  * the caller may not see; 403 not the author, 409 no longer editable for writes). */
 int boards_post_files_may_read(struct ctx *c, int64_t post_id);
 int boards_post_files_may_write(struct ctx *c, int64_t post_id);

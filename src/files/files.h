@@ -5,7 +5,7 @@
  * attachment table records which object (object_type + object_id) a file belongs to, its name
  * and sniffed type.
  *
- * Authorization belongs to the owning object: files_owners.c maps each object_type to the
+ * Authorization belongs to the owning object: app/file_owners.c maps each object_type to the
  * owning feature's read and write checks (meeting occurrences, board posts). Only types on a
  * short allow-list are accepted (pdf, docx, xlsx, pptx, png, jpg, txt, md), sniffed from the
  * bytes, not trusted from the client; downloads go out as attachments with nosniff.
@@ -32,7 +32,7 @@ void files_configure(const char *dir);
 /* The directory in use (static storage; do not free). */
 const char *files_dir(void);
 
-/* The table of owners (files_owners.c), ended by a NULL object_type. */
+/* The table of owners (app/file_owners.c), ended by a NULL object_type. */
 extern const struct files_owner files_owners[];
 
 /* The MIME type of the allowed kinds, from the bytes and the name's extension; NULL when the

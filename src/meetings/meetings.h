@@ -103,7 +103,7 @@ int calendar_token_rotate(struct ctx *c, const char **token);
 /* The feed of the token's user; no principal needed: the token is the credential. */
 int calendar_feed(struct ctx *c, const char *token, struct buf *out);
 
-/* ---- attachments of occurrences (files/files_owners.c): 0 or -1 with c->err */
+/* ---- attachments of occurrences (app/file_owners.c): 0 or -1 with c->err */
 int meeting_files_may_read(struct ctx *c, int64_t occ_id);
 int meeting_files_may_write(struct ctx *c, int64_t occ_id);
 

@@ -1,4 +1,5 @@
-/* Which feature owns which attachments, and how it decides access (see files.h). */
+/* Which feature owns which attachments, and how it decides access (see files/files.h). Wiring:
+ * the file store knows no feature; a part whose objects carry files adds its line here. */
 #include "boards/boards.h"
 #include "files/files.h"
 #include "meetings/meetings.h"
