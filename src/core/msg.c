@@ -172,3 +172,11 @@ enum lang msg_lang_from_header(const char *accept_language)
 	}
 	return best_en > best_zh ? LANG_EN : LANG_ZH;
 }
+
+const char *msg_label(const struct msg *table, const char *code, enum lang lang)
+{
+	for (const struct msg *m = table; code && m->key; m++)
+		if (strcmp(m->key, code) == 0)
+			return lang == LANG_EN ? m->en : m->zh;
+	return NULL;
+}

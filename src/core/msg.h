@@ -26,6 +26,9 @@ void msg_render(struct buf *out, const char *key, enum lang lang, long long arg)
 void msg_render_params(struct buf *out, const char *key, enum lang lang, const json_t *params);
 /* The raw text (NULL if unknown). */
 const char *msg_text(const char *key, enum lang lang);
+/* The label of `code` in one feature's table of code labels (a NULL-key-terminated array of
+ * struct msg: key = the stable code), in the language; NULL when the code is not there. */
+const char *msg_label(const struct msg *table, const char *code, enum lang lang);
 /* Picks the language from an Accept-Language header: English if the first preferred tag is
  * en*, else Chinese (the default, also for NULL). */
 enum lang msg_lang_from_header(const char *accept_language);

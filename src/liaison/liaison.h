@@ -138,11 +138,6 @@ int liaison_date_add(const char *date, int64_t days, char out[11]);
 /* The organization's street (E_NOT_FOUND when none) and whether the caller is one of its
  * open officers; fills obj for policy_check. */
 int liaison_org_object(struct ctx *c, int64_t org_id, struct policy_object *obj);
-/* Steps every row of st into a new JSON array (row() builds each item; it must not fail),
- * then db_done(st). NULL with c->err on a database error. */
-json_t *liaison_rows_json(struct ctx *c, struct db_stmt *st, json_t *(*row)(struct db_stmt *));
-/* Runs fn in a write transaction: commit on 0, rollback on -1. */
-int liaison_in_tx(struct ctx *c, int (*fn)(struct ctx *, void *), void *arg);
 /* 1 when the caller reads as an officer only (liaison without staff/admin/supervisor): lists
  * show their own organizations. */
 int liaison_officer_only(struct ctx *c);

@@ -57,19 +57,6 @@ int liaison_org_object(struct ctx *c, int64_t org_id, struct policy_object *obj)
 	return 0;
 }
 
-int liaison_in_tx(struct ctx *c, int (*fn)(struct ctx *, void *), void *arg)
-{
-	if (db_begin(c->db) != 0)
-		return ctx_db_error(c);
-	if (fn(c, arg) != 0) {
-		db_rollback(c->db);
-		return -1;
-	}
-	if (db_commit(c->db) != 0)
-		return ctx_db_error(c);
-	return 0;
-}
-
 int liaison_officer_only(struct ctx *c)
 {
 	const struct principal *p = c->who;
@@ -77,17 +64,3 @@ int liaison_officer_only(struct ctx *c)
 	       !principal_has(p, ROLE_STAFF) && !principal_has(p, ROLE_SUPERVISOR);
 }
 
-json_t *liaison_rows_json(struct ctx *c, struct db_stmt *st, json_t *(*row)(struct db_stmt *))
-{
-	json_t *items = json_array();
-	int rc;
-	while ((rc = db_step(st)) == DB_ROW)
-		json_array_append_new(items, row(st));
-	db_done(st);
-	if (rc == DB_ERROR) {
-		json_decref(items);
-		ctx_db_error(c);
-		return NULL;
-	}
-	return items;
-}

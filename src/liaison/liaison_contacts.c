@@ -3,6 +3,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include "core/json_rows.h"
 #include "audit/audit.h"
 #include "core/validate.h"
 #include "liaison/liaison.h"
@@ -126,7 +127,7 @@ int liaison_contact_create(struct ctx *c, int64_t org_id, const struct liaison_c
                            int64_t *id)
 {
 	struct contact_args a = {org_id, in, id};
-	return liaison_in_tx(c, contact_step, &a);
+	return ctx_tx(c, contact_step, &a);
 }
 
 static json_t *markdown_json(const char *md)
@@ -213,7 +214,7 @@ json_t *liaison_contacts_json(struct ctx *c, int64_t org_id, int64_t page, int64
 	             CONTACT_SELECT "WHERE c.org_id = $1 ORDER BY c.contact_on DESC, "
 	                            "c.id DESC LIMIT $2 OFFSET $3",
 	             "lll", org_id, per_page, (page - 1) * per_page);
-	json_t *items = liaison_rows_json(c, st, contact_json);
+	json_t *items = json_rows(c, st, contact_json);
 	if (!items)
 		return NULL;
 	size_t i;
@@ -267,5 +268,5 @@ static int close_step(struct ctx *c, void *arg)
 int liaison_followup_close(struct ctx *c, int64_t id, const char *note)
 {
 	struct close_args a = {id, note};
-	return liaison_in_tx(c, close_step, &a);
+	return ctx_tx(c, close_step, &a);
 }

@@ -174,5 +174,5 @@ static int demo_step(struct ctx *c, void *arg)
 
 int liaison_demo_load(struct ctx *c, unsigned seed)
 {
-	return liaison_in_tx(c, demo_step, &seed);
+	return ctx_tx(c, demo_step, &seed);
 }

@@ -2,6 +2,7 @@
  * Officer assignments, the organization's liaison summary and officers' workloads.
  */
 #include <string.h>
+#include "core/json_rows.h"
 #include "audit/audit.h"
 #include "core/validate.h"
 #include "liaison/liaison.h"
@@ -118,7 +119,7 @@ int liaison_assign(struct ctx *c, int64_t org_id, const struct liaison_assign_in
                    int64_t *id)
 {
 	struct assign_args a = {org_id, in, id};
-	return liaison_in_tx(c, assign_step, &a);
+	return ctx_tx(c, assign_step, &a);
 }
 
 static int end_step(struct ctx *c, void *arg)
@@ -155,7 +156,7 @@ static int end_step(struct ctx *c, void *arg)
 
 int liaison_assignment_end(struct ctx *c, int64_t id)
 {
-	return liaison_in_tx(c, end_step, &id);
+	return ctx_tx(c, end_step, &id);
 }
 
 struct key_args {
@@ -182,7 +183,7 @@ static int key_step(struct ctx *c, void *arg)
 int liaison_org_set_key(struct ctx *c, int64_t org_id, int is_key)
 {
 	struct key_args a = {org_id, is_key};
-	return liaison_in_tx(c, key_step, &a);
+	return ctx_tx(c, key_step, &a);
 }
 
 /* ---- reading */
@@ -305,7 +306,7 @@ json_t *liaison_candidates_json(struct ctx *c)
 	             "'staff') GROUP BY u.id, u.username, u.display_name, "
 	             "u.jurisdiction ORDER BY MIN(ur.role), u.id",
 	             "");
-	json_t *items = liaison_rows_json(c, st, candidate_row);
+	json_t *items = json_rows(c, st, candidate_row);
 	return items ? json_pack("{s:o}", "items", items) : NULL;
 }
 
@@ -366,7 +367,7 @@ json_t *liaison_officers_json(struct ctx *c)
 	    "(a.end_on IS NULL OR a.end_on >= $1))) AND (CAST($3 AS BIGINT) = 0 OR u.id = $4) "
 	    "ORDER BY u.id",
 	    "ssil", today, j, liaison_officer_only(c), c->who->user_id);
-	json_t *items = liaison_rows_json(c, st, officer_row);
+	json_t *items = json_rows(c, st, officer_row);
 	if (!items)
 		return NULL;
 	size_t i;

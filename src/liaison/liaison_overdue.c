@@ -6,6 +6,7 @@
  * staff sees only their own organizations and follow-ups.
  */
 #include <string.h>
+#include "core/json_rows.h"
 #include "liaison/liaison.h"
 
 /* The street and officer filters after the reader's scope is applied. */
@@ -80,7 +81,7 @@ static json_t *overdue_page(struct ctx *c, const struct liaison_overdue_query *q
 	int64_t officer;
 	scope(c, q, &street, &officer);
 	int64_t total = db_int(c->db, 0, count_sql, "ssl", today, street, officer);
-	json_t *items = liaison_rows_json(c,
+	json_t *items = json_rows(c,
 	                                  db_query(c->db, list_sql, "sslll", today, street, officer,
 	                                           q->per_page, (q->page - 1) * q->per_page),
 	                                  row);

@@ -6,6 +6,7 @@
  * flag, an assignment) recomputes it in its own transaction.
  */
 #include <string.h>
+#include "core/json_rows.h"
 #include "audit/audit.h"
 #include "core/validate.h"
 #include "liaison/liaison.h"
@@ -200,7 +201,7 @@ json_t *liaison_rules_json(struct ctx *c)
 {
 	if (policy_check(c, ACT_LIAISON_READ, NULL) != 0)
 		return NULL;
-	json_t *items = liaison_rows_json(
+	json_t *items = json_rows(
 	    c, db_query(c->db, RULE_SELECT "ORDER BY r.interval_days, r.id", ""), rule_json);
 	if (!items)
 		return NULL;
@@ -283,7 +284,7 @@ int liaison_rule_create(struct ctx *c, const struct liaison_rule_input *in, int6
 	if (policy_check(c, ACT_LIAISON_RULES, NULL) != 0)
 		return -1;
 	struct rule_write w = {0, in, id};
-	return liaison_in_tx(c, rule_create_step, &w);
+	return ctx_tx(c, rule_create_step, &w);
 }
 
 /* The stored rule as an input-shaped object (for the audit diff); NULL when missing. */
@@ -347,7 +348,7 @@ int liaison_rule_update(struct ctx *c, int64_t id, const struct liaison_rule_inp
 	if (policy_check(c, ACT_LIAISON_RULES, NULL) != 0)
 		return -1;
 	struct rule_write w = {id, in, NULL};
-	return liaison_in_tx(c, rule_update_step, &w);
+	return ctx_tx(c, rule_update_step, &w);
 }
 
 static int rule_delete_step(struct ctx *c, void *arg)
@@ -373,5 +374,5 @@ int liaison_rule_delete(struct ctx *c, int64_t id)
 {
 	if (policy_check(c, ACT_LIAISON_RULES, NULL) != 0)
 		return -1;
-	return liaison_in_tx(c, rule_delete_step, &id);
+	return ctx_tx(c, rule_delete_step, &id);
 }

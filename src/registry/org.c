@@ -74,10 +74,7 @@ static const struct msg org_labels[] = {
 
 const char *org_label(const char *code, enum lang lang)
 {
-	for (const struct msg *m = org_labels; code && m->key; m++)
-		if (strcmp(m->key, code) == 0)
-			return lang == LANG_EN ? m->en : m->zh;
-	return NULL;
+	return msg_label(org_labels, code, lang);
 }
 
 /* ------------------------------------------------------------------ the column table */
@@ -759,22 +756,6 @@ int org_create_in_tx(struct ctx *c, const struct org_input *input, int64_t *id)
 }
 
 /* Runs fn inside its own write transaction: commit on 0, roll back on -1. */
-int org_in_tx(struct ctx *c, int (*fn)(struct ctx *, void *), void *arg)
-{
-	if (db_begin(c->db) != 0)
-		return ctx_db_error(c);
-	if (fn(c, arg) != 0) {
-		db_rollback(c->db);
-		return -1;
-	}
-	if (db_commit(c->db) != 0) {
-		ctx_db_error(c);
-		db_rollback(c->db);
-		return -1;
-	}
-	return 0;
-}
-
 struct create_args {
 	const struct org_input *in;
 	int64_t *id;
@@ -788,7 +769,7 @@ static int create_step(struct ctx *c, void *arg)
 int org_create(struct ctx *c, const struct org_input *in, int64_t *id)
 {
 	struct create_args a = {in, id};
-	return org_in_tx(c, create_step, &a);
+	return ctx_tx(c, create_step, &a);
 }
 
 /* Overlays the sent fields of `in` on the stored `cur`. The override reason follows the
@@ -943,7 +924,7 @@ static int update_step(struct ctx *c, void *arg)
 int org_update(struct ctx *c, int64_t id, const struct org_input *in)
 {
 	struct update_args a = {id, in};
-	return org_in_tx(c, update_step, &a);
+	return ctx_tx(c, update_step, &a);
 }
 
 struct archive_args {
@@ -990,5 +971,5 @@ static int archive_step(struct ctx *c, void *arg)
 int org_archive(struct ctx *c, int64_t id, int64_t version, int archived)
 {
 	struct archive_args a = {id, version, archived != 0};
-	return org_in_tx(c, archive_step, &a);
+	return ctx_tx(c, archive_step, &a);
 }

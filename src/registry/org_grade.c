@@ -191,7 +191,7 @@ int org_grade_lapse_task(struct ctx *c)
 	int total = 0;
 	for (;;) {
 		int changed = 0;
-		if (org_in_tx(c, lapse_batch, &changed) != 0)
+		if (ctx_tx(c, lapse_batch, &changed) != 0)
 			return -1;
 		total += changed;
 		if (changed < 200)
@@ -214,7 +214,7 @@ int org_grade_add(struct ctx *c, int64_t org_id, const struct org_grade_input *i
 		  int64_t *grade_id)
 {
 	struct grade_args a = {org_id, in, grade_id};
-	return org_in_tx(c, grade_step, &a);
+	return ctx_tx(c, grade_step, &a);
 }
 
 json_t *org_grades_json(struct ctx *c, int64_t org_id)

@@ -43,8 +43,6 @@ int org_index_text_in_tx(struct ctx *c, int64_t id, const struct org_input *in, 
 int org_is_reserved_token(const char *token, size_t n);
 /* Appends the facet token for a filter value ("xq" + facet + value's letters and digits). */
 void org_facet_token(struct buf *out, const char *facet, const char *value);
-/* Runs fn in its own write transaction (commit on 0, rollback on -1). */
-int org_in_tx(struct ctx *c, int (*fn)(struct ctx *, void *), void *arg);
 /* Fills E_DUPLICATE with a field error on credit_code; returns -1. */
 int org_duplicate_error(struct ctx *c);
 

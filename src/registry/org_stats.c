@@ -427,5 +427,5 @@ static int repair_step(struct ctx *c, void *arg)
 json_t *org_stats_repair_json(struct ctx *c)
 {
 	json_t *result = NULL;
-	return org_in_tx(c, repair_step, &result) == 0 ? result : NULL;
+	return ctx_tx(c, repair_step, &result) == 0 ? result : NULL;
 }

@@ -262,7 +262,7 @@ int person_reveal_id_number(struct ctx *c, int64_t id, const char **id_number)
 {
 	*id_number = NULL;
 	struct reveal_args a = {id, id_number};
-	return org_in_tx(c, reveal_step, &a);
+	return ctx_tx(c, reveal_step, &a);
 }
 
 json_t *person_get_json(struct ctx *c, int64_t id)
@@ -444,7 +444,7 @@ static int create_step(struct ctx *c, void *arg)
 int person_create(struct ctx *c, const struct person_input *in, int64_t *id)
 {
 	struct person_args a = {.in = in, .out_id = id};
-	return org_in_tx(c, create_step, &a);
+	return ctx_tx(c, create_step, &a);
 }
 
 /* The value to store for a column on update: the sent one, or the stored one. */
@@ -503,7 +503,7 @@ static int update_step(struct ctx *c, void *arg)
 int person_update(struct ctx *c, int64_t id, const struct person_input *in)
 {
 	struct person_args a = {.in = in, .id = id};
-	return org_in_tx(c, update_step, &a);
+	return ctx_tx(c, update_step, &a);
 }
 
 int person_link_in_tx(struct ctx *c, int64_t person_id, int64_t org_id, const char *role_title,
@@ -551,7 +551,7 @@ int person_link(struct ctx *c, int64_t person_id, int64_t org_id, const char *ro
 {
 	struct person_args a = {.id = person_id, .org_id = org_id, .role_title = role_title,
 				.since = since};
-	return org_in_tx(c, link_step, &a);
+	return ctx_tx(c, link_step, &a);
 }
 
 static int unlink_step(struct ctx *c, void *arg)
@@ -574,5 +574,5 @@ static int unlink_step(struct ctx *c, void *arg)
 int person_unlink(struct ctx *c, int64_t person_id, int64_t org_id)
 {
 	struct person_args a = {.id = person_id, .org_id = org_id};
-	return org_in_tx(c, unlink_step, &a);
+	return ctx_tx(c, unlink_step, &a);
 }

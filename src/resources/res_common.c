@@ -52,10 +52,7 @@ static const struct msg labels[] = {
 
 const char *res_label(const char *code, enum lang lang)
 {
-	for (const struct msg *m = labels; code && m->key; m++)
-		if (strcmp(m->key, code) == 0)
-			return lang == LANG_EN ? m->en : m->zh;
-	return NULL;
+	return msg_label(labels, code, lang);
 }
 
 /* Which units measure which category: money in yuan, a venue by area or hours, people by
