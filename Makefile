@@ -1,7 +1,8 @@
 # Tongxin build. GNU make; every src/<part>/*.c is compiled, so adding a file needs no edit here.
 #   make            build build/tongxin
 #   make run        install what is missing, build, create the demo database if none, serve
-#   make check      install what is missing, build, run every test on SQLite and PostgreSQL
+#   make check      install what is missing, build, lint the OpenAPI document, run every test on
+#                   SQLite and PostgreSQL
 #   make check NO_E2E=1   the same without the browser tests (the sanitizer pass of .ci/run)
 #   make SAN=1 ...  the same with AddressSanitizer + UndefinedBehaviorSanitizer (in build-asan/)
 
@@ -33,7 +34,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 EMBED_FILES := $(sort $(wildcard src/db/migrations/*/*.sql) $(wildcard docs/openapi/*.json)) \
                $(shell test -d web/dist && find web/dist -type f | sort)
 
-.PHONY: all run check unit api e2e deps clean demo-db format matching-check
+.PHONY: all run check unit api e2e deps clean demo-db format matching-check openapi-lint
 all: $(BUILD)/tongxin
 
 # ---- web UI (web/) ------------------------------------------------------------------------
@@ -41,8 +42,11 @@ all: $(BUILD)/tongxin
 # EMBED_FILES above: every file under web/dist/ once it exists). The build's stamp is an
 # included makefile, so make builds the UI before anything else and then re-reads this file:
 # EMBED_FILES then names the files of this very build, with no second make pass to race.
-WEB_SRCS := $(shell find web/src web/public web/scripts -type f 2>/dev/null) \
-            web/index.html web/vite.config.ts web/tsconfig.json web/package.json
+# The UI's API types are generated from the OpenAPI document (web/scripts/openapi-types.mjs), so
+# a change to docs/openapi/ rebuilds it. The generated file itself is left out.
+WEB_SRCS := $(filter-out web/src/api/openapi.gen.ts,$(shell find web/src web/public web/scripts -type f 2>/dev/null)) \
+            web/index.html web/vite.config.ts web/tsconfig.json web/package.json \
+            $(wildcard docs/openapi/*.json)
 .PHONY: web
 web: web/.dist-stamp.mk
 web/node_modules/.package-lock.json: web/package-lock.json
@@ -101,8 +105,17 @@ matching-check: $(BUILD)/tongxin
 e2e: $(BUILD)/tongxin
 	@scripts/run-e2e-engines.sh $(BUILD)/tongxin
 
+# the OpenAPI document the binary serves, linted with Redocly's CLI and our rules (redocly.yaml:
+# every operation has an operationId, a summary, its error replies and its roles)
+openapi-lint: $(BUILD)/tongxin
+	@sh scripts/npm-deps.sh tests/api
+	@$(BUILD)/tongxin openapi > $(BUILD)/openapi.json
+	@echo "==> OpenAPI lint ($(BUILD)/openapi.json, redocly.yaml)"
+	@REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
+	  tests/api/node_modules/.bin/redocly lint --config redocly.yaml --format=stylish $(BUILD)/openapi.json
+
 check: deps
-	@$(MAKE) --no-print-directory all unit matching-check
+	@$(MAKE) --no-print-directory all unit matching-check openapi-lint
 	@scripts/run-api.sh $(BUILD)/tongxin
 	@if [ -z "$(NO_E2E)" ]; then scripts/run-e2e-engines.sh $(BUILD)/tongxin; fi
 

@@ -1,8 +1,12 @@
 #!/bin/sh
 # Runs the API tests (node's test runner) against a real `tongxin serve`, once on SQLite and
-# once on PostgreSQL. TONGXIN_TEST_ENGINES=sqlite limits it to one engine.
+# once on PostgreSQL. TONGXIN_TEST_ENGINES=sqlite limits it to one engine. Installs tests/api's
+# dependencies first (ajv + ajv-formats, which check every reply against the OpenAPI document,
+# and the document's linter), from its lockfile.
 set -eu
 BIN=$(realpath "$1")
+cd "$(dirname "$0")/.."
+sh scripts/npm-deps.sh tests/api
 ENGINES=${TONGXIN_TEST_ENGINES:-"sqlite postgres"}
 status=0
 for engine in $ENGINES; do

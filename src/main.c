@@ -35,6 +35,7 @@ static const struct {
 	{"matching", cli_matching, "匹配引擎：solve/bench  the matching engine (no database)"},
 	{"notify", cli_notify, "发送测试通知  send a test notification"},
 	{"routes", cli_routes, "列出全部接口路由（JSON）  list every API route"},
+	{"openapi", cli_openapi, "输出 OpenAPI 文档（JSON）  print the OpenAPI document"},
 	{"version", cli_version, "显示版本  print the version"},
 };
 

@@ -28,6 +28,12 @@ extern const struct route *const app_routes[];
 /* Resolves the session cookie or bearer token (accounts/accounts_api.c). */
 int accounts_resolve_principal(struct req *r);
 
+/* The OpenAPI document: docs/openapi/base.json with every other part (docs/openapi/<feature>.json) merged
+ * into it (embedded at build time), built once and kept for the process's life. Never NULL;
+ * *size (if given) receives its length. Served at GET /api/v1/openapi.json and printed by
+ * `tongxin openapi`; the API tests validate every reply against it. */
+const char *openapi_document(size_t *size);
+
 #define TONGXIN_VERSION "0.1.0"
 
 #endif

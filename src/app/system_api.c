@@ -1,6 +1,7 @@
 /*
- * System routes: health, version, and the OpenAPI document (docs/openapi.json, embedded at build
- * time; tests/api/openapi.test.mjs fails when it and the route tables disagree).
+ * System routes: health, version, and the OpenAPI document (docs/openapi/<feature>.json, embedded at build
+ * time; tests/api/openapi.test.mjs fails when it and the route tables disagree, and the API test
+ * harness validates every reply against it).
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -70,11 +71,20 @@ static void openapi_build(void)
 	json_decref(doc);
 }
 
+const char *openapi_document(size_t *size)
+{
+	pthread_once(&openapi_once, openapi_build);
+	if (size)
+		*size = openapi_size;
+	return openapi_text;
+}
+
 /* GET /api/v1/openapi.json — public. The OpenAPI 3.1 document. */
 static int openapi_get(struct req *r)
 {
-	pthread_once(&openapi_once, openapi_build);
-	return reply_bytes(r, 200, "application/json; charset=utf-8", openapi_text, openapi_size);
+	size_t size;
+	const char *text = openapi_document(&size);
+	return reply_bytes(r, 200, "application/json; charset=utf-8", text, size);
 }
 
 const struct route system_routes[] = {

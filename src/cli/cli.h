@@ -47,6 +47,7 @@ int cli_export(int argc, char **argv);
 int cli_audit(int argc, char **argv);
 int cli_backup(int argc, char **argv);
 int cli_routes(int argc, char **argv);
+int cli_openapi(int argc, char **argv);
 int cli_tasks(int argc, char **argv);
 int cli_matching(int argc, char **argv);
 int cli_notify(int argc, char **argv);

@@ -35,7 +35,7 @@ test('a wrong password and an unknown user get the same 401 answer', async () =>
 });
 
 test('sign-in with missing fields reports both fields', async () => {
-  const res = await srv.client().post('/api/v1/session', {});
+  const res = await srv.client().post('/api/v1/session', {}, { invalid: true });
   assert.equal(res.status, 422);
   assert.deepEqual(res.body.errors.map((e) => e.field).sort(), ['password', 'username']);
 });

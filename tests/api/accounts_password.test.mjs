@@ -46,7 +46,7 @@ test('the new password must follow the rules and differ from the current one', a
     assert.equal(res.status, 422, bad);
     assert.deepEqual(res.body.errors.map((e) => e.field), ['new_password']);
   }
-  const missing = await c.post('/api/v1/me/password', {});
+  const missing = await c.post('/api/v1/me/password', {}, { invalid: true });
   assert.deepEqual(missing.body.errors.map((e) => e.field).sort(), ['current_password', 'new_password']);
 });
 

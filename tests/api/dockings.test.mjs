@@ -139,7 +139,7 @@ test('fail needs a reason; staff act for a named side; notifications reach the o
   assert.equal(noSide.status, 422, 'staff must name the side');
   const accepted = await staff.post(`/api/v1/dockings/${d.id}/accept`, { version: d.version, side: 'need' });
   assert.equal(accepted.body.status, 'accepted');
-  assert.equal((await orgadmin.post(`/api/v1/dockings/${d.id}/fail`, { version: accepted.body.version })).status, 422);
+  assert.equal((await orgadmin.post(`/api/v1/dockings/${d.id}/fail`, { version: accepted.body.version }, { invalid: true })).status, 422);
   const failed = await orgadmin.post(`/api/v1/dockings/${d.id}/fail`, { version: accepted.body.version, reason: '时间冲突', rating: 3 });
   assert.equal(failed.status, 200, failed.text);
   assert.equal(failed.body.status, 'failed');

@@ -6,10 +6,16 @@
 //   const res = await admin.post('/api/v1/orgs', {...});   // -> { status, headers, body, text }
 //   srv.cli(['user', 'list'])                          // runs the CLI on the same database
 //   await srv.stop();
+//
+// Every exchange is checked against the OpenAPI document (contract.mjs): each JSON reply must
+// match the schema its route and status declare, and each JSON body a test sends must match the
+// declared request schema. A test that sends bad input on purpose says so: { invalid: true }
+// (e.g. `admin.post(path, body, { invalid: true })`).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { checkReply, checkRequest } from './contract.mjs';
 
 export const BIN = process.env.TONGXIN_BIN || 'build/tongxin';
 export const ENGINE = process.env.TONGXIN_TEST_ENGINE || 'sqlite';
@@ -54,6 +60,12 @@ export class Client {
     this.lang = 'zh-CN';
   }
 
+  /**
+   * Sends one request: { status, headers, body (parsed JSON or null), text, bytes, setCookie }.
+   * Options: lang, headers, noCsrf, raw (a body sent as is), invalid (the body is bad on purpose:
+   * not checked against the document). Throws a ContractError when the body sent or the reply
+   * received disagrees with the OpenAPI document.
+   */
   async request(method, path, body, opts = {}) {
     const headers = { 'Accept-Language': opts.lang || this.lang, ...(opts.headers || {}) };
     if (this.cookie) headers.Cookie = this.cookie;
@@ -65,6 +77,7 @@ export class Client {
     } else if (body !== undefined) {
       payload = JSON.stringify(body);
       headers['Content-Type'] = headers['Content-Type'] || 'application/json';
+      if (!opts.invalid && /json/.test(headers['Content-Type'])) checkRequest(BIN, method, path, body);
     }
     const res = await fetch(this.base + path, { method, headers, body: payload });
     const buf = Buffer.from(await res.arrayBuffer());
@@ -74,6 +87,7 @@ export class Client {
     if (type.includes('json')) {
       try { json = JSON.parse(text); } catch { json = null; }
     }
+    checkReply(BIN, method, path, res.status, type, text);
     const setCookie = res.headers.get('set-cookie');
     return { status: res.status, headers: res.headers, body: json, text, bytes: buf, setCookie };
   }

@@ -38,8 +38,8 @@ async function assign(orgId, user, role = 'primary', start = day()) {
   assert.equal(res.status, 201, res.text);
   return res.body;
 }
-const contact = (client, orgId, extra = {}) => client.post(`/api/v1/liaison/orgs/${orgId}/contacts`,
-  { kind: 'visit', contact_on: day(), summary: '走访了解**年度计划**', ...extra });
+const contact = (client, orgId, extra = {}, opts = {}) => client.post(`/api/v1/liaison/orgs/${orgId}/contacts`,
+  { kind: 'visit', contact_on: day(), summary: '走访了解**年度计划**', ...extra }, opts);
 const auditTotal = async () => (await admin.get('/api/v1/audit?per_page=1')).body.total;
 const overdueOrgIds = async (client, q = '') =>
   (await client.get(`/api/v1/liaison/overdue/orgs?per_page=100${q}`)).body.items.map((i) => i.org_id);
@@ -101,7 +101,7 @@ test('bad contact input names every bad field and changes nothing', async () => 
   const org = await newOrg();
   await assign(org, liaison);
   const before = await auditTotal();
-  const res = await contact(liaison, org, { kind: 'letter', contact_on: day(3), summary: '', followup: '回复', followup_due_on: 'soon', extra: 1 });
+  const res = await contact(liaison, org, { kind: 'letter', contact_on: day(3), summary: '', followup: '回复', followup_due_on: 'soon', extra: 1 }, { invalid: true });
   assert.equal(res.status, 422);
   const fields = res.body.errors.map((e) => e.field).sort();
   for (const f of ['kind', 'summary', 'followup_due_on', 'extra']) assert.ok(fields.includes(f), `${f} in ${fields}`);
@@ -190,7 +190,7 @@ test('a new type moves the organization to that type\'s rule at once', async () 
 
 test('rules are validated, unique by conditions, and the district default stays', async () => {
   const before = await auditTotal();
-  const bad = await staff.post('/api/v1/liaison/rules', { name: '', org_type: 'club', min_grade: '6A', interval_days: 0 });
+  const bad = await staff.post('/api/v1/liaison/rules', { name: '', org_type: 'club', min_grade: '6A', interval_days: 0 }, { invalid: true });
   assert.equal(bad.status, 422);
   const fields = bad.body.errors.map((e) => e.field).sort();
   assert.deepEqual(fields, ['interval_days', 'min_grade', 'name', 'org_type']);
@@ -221,7 +221,7 @@ test('a follow-up past its due date is listed until it is closed', async () => {
   assert.ok((await liaison.get('/api/v1/liaison/overdue/followups?per_page=100')).body.items.some((f) => f.id === fid));
   assert.ok(!(await liaison2.get('/api/v1/liaison/overdue/followups?per_page=100')).body.items.some((f) => f.id === fid));
   assert.equal((await liaison2.post(`/api/v1/liaison/followups/${fid}/close`, { note: '不是我的' })).status, 403);
-  const bad = await liaison.post(`/api/v1/liaison/followups/${fid}/close`, {});
+  const bad = await liaison.post(`/api/v1/liaison/followups/${fid}/close`, {}, { invalid: true });
   assert.equal(bad.status, 422);
   assert.equal((await liaison.post(`/api/v1/liaison/followups/${fid}/close`, { note: '已电话答复' })).status, 204);
   assert.equal((await liaison.post(`/api/v1/liaison/followups/${fid}/close`, { note: '再次' })).status, 409);

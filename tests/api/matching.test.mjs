@@ -82,7 +82,7 @@ test('weights: validated (0..1, one above 0, no unknown field), versioned, audit
     [Object.fromEntries(Object.keys(w).map((k) => [k, 0])), 'category'], [{ ...w, colour: 1 }, 'colour'],
     [{ ...w, fields: 'high' }, 'fields']];
   for (const [body, field] of bad) {
-    const r = await staff.put('/api/v1/matching/weights', body);
+    const r = await staff.put('/api/v1/matching/weights', body, { invalid: true });
     assert.equal(r.status, 422, JSON.stringify(body));
     assert.ok(r.body.errors.some((f) => f.field === field), r.text);
   }
@@ -235,11 +235,11 @@ test('a bad run body is refused with every bad field and changes nothing', async
   const before = await auditTotal();
   const total = (await staff.get('/api/v1/matching/runs')).body.total;
   for (const [body, field] of [[{ k: 0 }, 'k'], [{ categories: ['spaceships'] }, 'categories'], [{ streets: ['12'] }, 'streets'], [{ colour: 1 }, 'colour'], [{ k: 'many' }, 'k']]) {
-    const r = await staff.post('/api/v1/matching/runs', body);
+    const r = await staff.post('/api/v1/matching/runs', body, { invalid: true });
     assert.equal(r.status, 422, field);
     assert.ok(r.body.errors.some((f) => f.field === field), r.text);
   }
-  const both = await staff.post('/api/v1/matching/runs', { k: 99, streets: ['x'] });
+  const both = await staff.post('/api/v1/matching/runs', { k: 99, streets: ['x'] }, { invalid: true });
   assert.deepEqual(both.body.errors.map((f) => f.field).sort(), ['k', 'streets']);
   assert.equal(await auditTotal(), before);
   assert.equal((await staff.get('/api/v1/matching/runs')).body.total, total);

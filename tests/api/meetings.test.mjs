@@ -43,7 +43,7 @@ test('recurrence rules are validated with a clear field error', async () => {
     const e = res.body.errors.find((x) => x.field === 'rrule');
     assert.ok(e && e.message.includes(key), `${rrule}: ${JSON.stringify(res.body.errors)}`);
   }
-  const bad = await staff.post('/api/v1/meetings', { kind: 'party', title: '', dtstart: '2026-02-30T10:00' });
+  const bad = await staff.post('/api/v1/meetings', { kind: 'party', title: '', dtstart: '2026-02-30T10:00' }, { invalid: true });
   assert.equal(bad.status, 422);
   for (const f of ['kind', 'title', 'dtstart']) assert.ok(bad.body.errors.some((e) => e.field === f), f);
 });
@@ -94,7 +94,7 @@ test('a delegate answers, checks in through the QR link (idempotent) and the att
   const rsvp = await member.post(`/api/v1/meetings/${meeting.id}/rsvp`, { response: 'yes', occurrence_id: last.id });
   assert.equal(rsvp.status, 200, rsvp.text);
   assert.equal(rsvp.body.place, 'confirmed');
-  assert.equal((await member.post(`/api/v1/meetings/${meeting.id}/rsvp`, { response: 'perhaps' })).status, 422);
+  assert.equal((await member.post(`/api/v1/meetings/${meeting.id}/rsvp`, { response: 'perhaps' }, { invalid: true })).status, 422);
 
   const detail = await staff.get(`/api/v1/occurrences/${last.id}`);
   const path = detail.body.checkin_path;

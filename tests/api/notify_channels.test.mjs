@@ -143,7 +143,7 @@ test('the failed view and retry are for administrators only', async () => {
 });
 
 test('robot settings are validated and every change is audited without the secret', async () => {
-  const bad = await admin.post('/api/v1/notify/webhooks', { name: 'x', kind: 'telegram', url: 'ftp://x' });
+  const bad = await admin.post('/api/v1/notify/webhooks', { name: 'x', kind: 'telegram', url: 'ftp://x' }, { invalid: true });
   assert.equal(bad.status, 422);
   assert.deepEqual(bad.body.errors.map((e) => e.field).sort(), ['kind', 'org_id', 'url']);
   const r = await robot({ name: '组织群', kind: 'feishu', url: rx.url('/org/hook/zz'), secret: 'topsecret', org_id: 1 });

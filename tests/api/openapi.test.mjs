@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { startServer, BIN } from './harness.mjs';
+import { checkReply, checkRequest } from './contract.mjs';
 
 let srv;
 let doc;
@@ -54,3 +55,18 @@ test('documented roles (x-roles) match who the route table lets in', () => {
   }
   assert.deepEqual(wrong, []);
 });
+
+// The harness checks every exchange against the document (contract.mjs); this makes sure the
+// check has teeth, so a suite that passes means the replies matched.
+test('the harness fails a reply that contradicts the document, an undeclared reply and a bad body',
+  { skip: process.env.TONGXIN_CONTRACT_REPORT ? 'report mode records instead of failing' : false }, () => {
+    const json = 'application/json; charset=utf-8';
+    assert.throws(() => checkReply(BIN, 'GET', '/api/v1/orgs/1', 200, json, JSON.stringify({ id: 'one', short_name: 7 })),
+      /GET \/api\/v1\/orgs\/1 -> 200: the reply does not match the schema of GET \/api\/v1\/orgs\/\{id\} 200[^]*\/short_name must be string,null/);
+    assert.throws(() => checkReply(BIN, 'GET', '/api/v1/orgs/1', 418, json, '{}'), /declares no 418 reply/);
+    assert.throws(() => checkReply(BIN, 'GET', '/api/v1/nowhere', 200, json, '{}'), /path the document does not declare/);
+    assert.throws(() => checkReply(BIN, 'GET', '/api/v1/nowhere', 404, 'application/problem+json', '{"title": "x"}'), /Problem schema/);
+    assert.throws(() => checkRequest(BIN, 'POST', '/api/v1/orgs', { name: 5 }), /request body does not match[^]*\/name must be string/);
+    checkReply(BIN, 'GET', '/api/v1/nowhere', 404, 'application/problem+json', '{"type": "about:blank", "title": "x", "status": 404, "code": "not_found"}');
+    checkReply(BIN, 'GET', '/api/v1/orgs/1', 200, 'text/csv', 'not json, not checked');
+  });

@@ -66,7 +66,7 @@ test('every bad field is reported at once with its name', async () => {
   const res = await admin.post('/api/v1/orgs', {
     type: 'club', credit_code: 'ABC', street_code: '999999999999', contact_phone: '12',
     contact_email: 'nope', founded_on: '2020-02-30', staff_count: -1, fields: ['cooking'], colour: 'red',
-  });
+  }, { invalid: true });
   assert.equal(res.status, 422);
   const fields = res.body.errors.map((e) => e.field).sort();
   assert.deepEqual(fields, ['colour', 'contact_email', 'contact_phone', 'credit_code', 'fields',
@@ -119,7 +119,7 @@ test('a stale version is 409 and changes nothing', async () => {
   const now = (await admin.get(`/api/v1/orgs/${org.id}`)).body;
   assert.equal(now.address, '新地址 1 号');
   assert.equal(now.version, 2);
-  const missing = await admin.patch(`/api/v1/orgs/${org.id}`, { address: 'x' });
+  const missing = await admin.patch(`/api/v1/orgs/${org.id}`, { address: 'x' }, { invalid: true });
   assert.equal(missing.status, 422);
 });
 
@@ -197,7 +197,7 @@ test('grades keep their history with the default validity and set the current gr
   assert.equal(now.current_grade, '4A');
   const list = (await resident.get('/api/v1/orgs?grade=4A&per_page=100')).body.items;
   assert.ok(list.some((o) => o.id === org.id));
-  const bad = await staff.post(`/api/v1/orgs/${org.id}/grades`, { grade: '6A', announced_on: '2024-13-01' });
+  const bad = await staff.post(`/api/v1/orgs/${org.id}/grades`, { grade: '6A', announced_on: '2024-13-01' }, { invalid: true });
   assert.deepEqual(bad.body.errors.map((e) => e.field).sort(), ['announced_on', 'grade']);
   assert.equal((await resident.post(`/api/v1/orgs/${org.id}/grades`, { grade: '1A', announced_on: '2024-01-01' })).status, 403);
   const ov = (await resident.get(`/api/v1/orgs/${org.id}/overview`)).body;

@@ -7,21 +7,13 @@
 // - A 401 `unauthenticated` from any call but sign-in itself calls the handler set with
 //   onUnauthenticated (the router sends the user to sign-in, keeping the intended path).
 
-export interface FieldError {
-  field: string;
-  code: string;
-  message: string;
-}
+import type { Schemas } from './schema';
 
-export interface Problem {
-  type?: string;
-  title?: string;
-  status: number;
-  detail?: string;
-  code: string;
-  errors?: FieldError[];
-  retry_after?: number;
-}
+/** One bad field of a problem reply (the document's Problem.errors). */
+export type FieldError = NonNullable<Schemas['Problem']['errors']>[number];
+
+/** The document's Problem; a failure with no reply (network_error) has only status and code. */
+export type Problem = Partial<Schemas['Problem']> & Pick<Schemas['Problem'], 'status' | 'code'>;
 
 export class ApiError extends Error {
   readonly status: number;

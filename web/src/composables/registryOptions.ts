@@ -3,8 +3,14 @@
 // the current language. Loaded once per language and shared by every page.
 import { computed, ref } from 'vue';
 import { get } from '@/api/client';
-import type { Option } from '@/api/types';
+import type { Divisions, RegistryOptions as RegistryOptionsReply } from '@/api/schema';
 import { i18n } from '@/i18n';
+
+/** A code with its label in the caller's language (a page's choice; not an API shape). */
+export interface Option {
+  code: string;
+  label: string;
+}
 
 export interface Division extends Option {
   parent?: string; // a community's street
@@ -21,23 +27,12 @@ export interface RegistryOptions {
   communities: Division[];
 }
 
-interface Coded {
-  code: string;
-  zh?: string;
-  en?: string;
-  name?: string;
-}
-interface DivisionsReply {
-  district: { code: string; name: string } | null;
-  streets: (Coded & { communities?: Coded[] })[];
-}
-
 /** [{code,label}] from the server's [{code, zh, en}] in the given language. */
-function toOptions(v: unknown, en: boolean): Option[] {
-  return ((v as Coded[]) || []).map((o) => ({ code: o.code, label: (en ? o.en : o.zh) || o.name || o.code }));
+function toOptions(v: RegistryOptionsReply['types'] | undefined, en: boolean): Option[] {
+  return (v || []).map((o) => ({ code: o.code, label: (en ? o.en : o.zh) || o.code }));
 }
 
-const raw = ref<{ opts: Record<string, unknown>; divs: DivisionsReply } | null>(null);
+const raw = ref<{ opts: RegistryOptionsReply; divs: Divisions } | null>(null);
 const error = ref<unknown>(null);
 let pending: Promise<void> | null = null;
 
@@ -65,8 +60,8 @@ async function fetchAll(): Promise<void> {
   error.value = null;
   try {
     const [opts, divs] = await Promise.all([
-      get<Record<string, unknown>>('/api/v1/registry/options'),
-      get<DivisionsReply>('/api/v1/divisions'),
+      get<RegistryOptionsReply>('/api/v1/registry/options'),
+      get<Divisions>('/api/v1/divisions'),
     ]);
     raw.value = { opts, divs };
   } catch (err) {

@@ -1,6 +1,6 @@
 // Whether to offer the edit button. Only a hint for the UI: the server decides (policy_check),
 // and refuses a crafted request whatever the page showed.
-import type { Org } from '@/api/types';
+import type { Org } from '@/api/schema';
 
 interface SessionLike {
   me: { org_ids: number[]; jurisdiction: string } | null;
@@ -8,7 +8,6 @@ interface SessionLike {
 }
 
 export function canEditOrg(session: SessionLike, org: Org): boolean {
-  if (typeof org.can_edit === 'boolean') return org.can_edit;
   if (!session.me) return false;
   if (session.hasRole('admin')) return true;
   if (session.hasRole('staff')) return !session.me.jurisdiction || session.me.jurisdiction === org.street_code;

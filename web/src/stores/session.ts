@@ -3,7 +3,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { del, get, post, setCsrfToken } from '@/api/client';
-import type { Me, SessionReply } from '@/api/types';
+import type { Me, SessionReply } from '@/api/schema';
 
 export const useSession = defineStore('session', () => {
   const me = ref<Me | null>(null);
@@ -47,7 +47,7 @@ export const useSession = defineStore('session', () => {
     loading = Promise.resolve();
   }
 
-  const roles = computed(() => new Set(me.value?.roles || []));
+  const roles = computed(() => new Set<string>(me.value?.roles || []));
   const hasRole = (...names: string[]) => names.some((n) => roles.value.has(n));
 
   return { me, load, signIn, signOut, forget, hasRole };
