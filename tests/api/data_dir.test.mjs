@@ -1,7 +1,10 @@
 // One data directory, one public address: with flags only (no TONGXIN_* variable in the
 // environment, run from another working directory), `init`, `demo`, `serve`, `tasks run` and
 // `backup` agree on where the database and the attachments live and on the address of links —
-// in robot messages sent by the server and by `tasks run`, and in the check-in QR codes.
+// in robot messages sent by the server, in e-mail sent by `tasks run`, and in the check-in QR
+// codes. (Robots post only to their platforms' official hosts; the server started here takes
+// the test-only local receiver setting, which `tasks run` never honours, so the cron run's
+// links are checked in its e-mail, whose server the administrator sets.)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -10,17 +13,29 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { BIN, ENGINE, Client, DEMO_PASSWORD, freshDatabase } from './harness.mjs';
-import { robotReceiver, until } from './notify_receivers.mjs';
+import { robotReceiver, smtpReceiver, testRobotHosts, until } from './notify_receivers.mjs';
 
 const bin = resolve(BIN);
 // the program's environment without any of its settings: flags alone must carry them
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TONGXIN_')));
 env.LANG = 'zh_CN.UTF-8';
 
-let dataDir, filesDir, workDir, pg, dbArgs, server, rx, log = '';
+let dataDir, filesDir, workDir, pg, dbArgs, server, rx, smtp, log = '';
 
 function run(args) {
   return spawnSync(bin, args, { cwd: workDir, env, encoding: 'utf8' });
+}
+
+/** Like run(), without blocking this process: the local receivers answer from its event loop. */
+function runAsync(args) {
+  return new Promise((done) => {
+    const child = spawn(bin, args, { cwd: workDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('exit', (status) => done({ status, stdout, stderr }));
+  });
 }
 
 function sql(text) {
@@ -35,7 +50,7 @@ async function startServe(extra) {
   await stopServe(); // a test that failed half-way left its server running
   log = '';
   server = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, ...dbArgs, ...extra],
-    { cwd: workDir, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    { cwd: workDir, env: { ...env, ...testRobotHosts(rx) }, stdio: ['ignore', 'ignore', 'pipe'] });
   server.stderr.on('data', (d) => { log += d.toString(); });
   for (let i = 0; ; i++) {
     const m = /serving http:\/\/127\.0\.0\.1:(\d+)\//.exec(log);
@@ -73,10 +88,12 @@ before(async () => {
   pg = ENGINE === 'postgres' ? freshDatabase() : null;
   dbArgs = pg ? ['--database', pg.url] : [];
   rx = await robotReceiver();
+  smtp = await smtpReceiver();
 });
 after(async () => {
   await stopServe();
   await rx.close();
+  await smtp.close();
   pg?.drop();
   for (const d of [dataDir, filesDir, workDir]) rmSync(d, { recursive: true, force: true });
 });
@@ -110,6 +127,10 @@ test('init, demo, serve, tasks run and backup use the data directory and the add
   const got = (await admin.get('/api/v1/notify/public-url')).body;
   assert.equal(got.startup_url, 'https://flags.example.cn');
   const org = member.me.member_org_ids[0];
+  // e-mail for the member, through a local mail server (the cron run's links are checked there)
+  assert.equal((await admin.put('/api/v1/notify/smtp', { host: '127.0.0.1', port: smtp.port, tls: 'none', from: 'noreply@tongxin.test' })).status, 200);
+  const u = await admin.get(`/api/v1/users/${member.me.id}`);
+  assert.equal((await admin.patch(`/api/v1/users/${member.me.id}`, { version: u.body.version, email: 'member@tongxin.test' })).status, 200);
   const bot = await admin.post('/api/v1/notify/webhooks', { name: '数据目录群', kind: 'wecom', url: rx.url('/wecom/send?key=flags'), org_id: org });
   assert.equal(bot.status, 201, bot.text);
   const m = await staff.post('/api/v1/meetings', { kind: 'forum', title: '选项测试论坛', dtstart: '2030-05-06T09:00' });
@@ -125,12 +146,15 @@ test('init, demo, serve, tasks run and backup use the data directory and the add
   await stopServe();
 
   // tasks run from cron: the same data directory, its own --public-url for the links it sends
-  sql(`UPDATE notify_outbox SET state = 'pending', next_at = 0, sent_at = NULL, claimed_until = NULL WHERE webhook_id = ${bot.body.id}`);
-  const task = run(['tasks', 'run', 'notify.deliver', '--data-dir', dataDir, ...dbArgs, '--public-url', 'https://cron.example.cn']);
+  assert.ok(await until(() => smtp.mails.some((x) => x.data.includes(`https://flags.example.cn/meetings/${m.body.id}`))), 'the server\'s e-mail links to --public-url');
+  sql(`UPDATE notify_outbox SET state = 'pending', next_at = 0, sent_at = NULL, claimed_until = NULL WHERE channel = 'email' AND user_id = ${member.me.id}`);
+  const mailsBefore = smtp.mails.length;
+  const task = await runAsync(['tasks', 'run', 'notify.deliver', '--data-dir', dataDir, ...dbArgs, '--public-url', 'https://cron.example.cn']);
   assert.equal(task.status, 0, task.stderr);
-  assert.match(task.stdout, /^notify\.deliver: 1$/m);
-  assert.ok(await until(() => rx.requests.length >= 2), 'tasks run posted again');
-  assert.ok(rx.requests[1].json.text.content.endsWith(`\nhttps://cron.example.cn/meetings/${m.body.id}`), rx.requests[1].json.text.content);
+  assert.match(task.stdout, /^notify\.deliver: [1-9]\d*$/m);
+  assert.ok(await until(() => smtp.mails.length > mailsBefore), 'tasks run sent the e-mail again');
+  assert.ok(smtp.mails.slice(mailsBefore).some((x) => x.data.includes(`https://cron.example.cn/meetings/${m.body.id}`)),
+    smtp.mails.slice(mailsBefore).map((x) => x.data).join('\n---\n'));
 
   // backup: of the data directory's database, to the file named
   const out = join(workDir, pg ? 'tongxin.dump' : 'tongxin-backup.db');
