@@ -83,7 +83,7 @@ static int totp_state(struct ctx *c, int *enabled, const char **secret, int64_t 
 }
 
 /* The new TOTP state and its audit action, for its transaction's step. */
-struct totp_state {
+struct totp_change {
 	const char *secret;
 	int enabled;
 	int64_t last_step;
@@ -92,7 +92,7 @@ struct totp_state {
 
 static int totp_store_step(struct ctx *c, void *arg)
 {
-	struct totp_state *a = arg;
+	struct totp_change *a = arg;
 	if (db_run(c->db,
 		   "UPDATE app_user SET totp_secret = $1, totp_enabled = $2, totp_last_step = $3, "
 		   "updated_at = $4, version = version + 1 WHERE id = $5",
@@ -108,7 +108,7 @@ static int totp_store_step(struct ctx *c, void *arg)
 static int totp_store(struct ctx *c, const char *secret, int enabled, int64_t last_step,
 		      const char *action)
 {
-	struct totp_state a = {secret, enabled, last_step, action};
+	struct totp_change a = {secret, enabled, last_step, action};
 	return ctx_tx(c, totp_store_step, &a);
 }
 

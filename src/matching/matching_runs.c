@@ -437,9 +437,7 @@ static int store_rows(struct ctx *c, int64_t run, const struct run_result *r, si
 	return 0;
 }
 
-/* Stores everything in batches (each its own transaction, progress written with it), then
- * marks the run done with its totals (audited) in the last one. */
-/* One batch of the store, or the final "done" (audited) when from == to == total. */
+/* The store's run and current batch (rows from..to of total), for the steps below. */
 struct run_batch {
 	int64_t run;
 	const struct run_result *r;
