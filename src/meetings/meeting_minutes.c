@@ -19,14 +19,6 @@ void meetings_today(int64_t now, char out[11])
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
-/* Loads the occurrence and its meeting and checks ACT_MEETING_MANAGE. 0 or -1. */
-static int load_managed(struct ctx *c, int64_t occ_id, struct occurrence_row *o, struct meeting_row *m)
-{
-	if (occurrence_with_meeting(c, occ_id, o, m) != 0 || meeting_check_manage(c, m) != 0)
-		return -1;
-	return 0;
-}
-
 /* Audits the write; takes after. 0 or -1. */
 static int audit_after(struct ctx *c, const char *action, const char *type, int64_t id, json_t *after)
 {
@@ -42,15 +34,35 @@ struct minutes_write {
 	const char *markdown;                 /* minutes */
 	const struct action_input *in;        /* action item */
 	int64_t id;                           /* the new row; action_update: the item */
+	/* the write itself, once managed_step has loaded and checked the occurrence */
+	int (*write)(struct ctx *c, struct minutes_write *a, const struct occurrence_row *o,
+		     const struct meeting_row *m);
 };
 
-static int agenda_add_step(struct ctx *c, void *arg)
+/* Loads the occurrence and its meeting, checks ACT_MEETING_MANAGE, then runs a->write. */
+static int managed_step(struct ctx *c, void *arg)
 {
 	struct minutes_write *a = arg;
 	struct occurrence_row o;
 	struct meeting_row m;
-	if (load_managed(c, a->occ_id, &o, &m) != 0)
+	if (occurrence_with_meeting(c, a->occ_id, &o, &m) != 0 || meeting_check_manage(c, &m) != 0)
 		return -1;
+	return a->write(c, a, &o, &m);
+}
+
+/* Runs a managed write in its transaction; the new row's id to *id when id is not NULL. */
+static int managed_tx(struct ctx *c, struct minutes_write *a, int64_t *id)
+{
+	int rc = ctx_tx(c, managed_step, a);
+	if (id)
+		*id = a->id;
+	return rc;
+}
+
+static int agenda_write(struct ctx *c, struct minutes_write *a, const struct occurrence_row *o,
+			const struct meeting_row *m)
+{
+	(void)o, (void)m;
 	int64_t pos = db_int(c->db, 0, "SELECT COALESCE(MAX(position), 0) FROM meeting_agenda_item WHERE occurrence_id = $1",
 			     "l", a->occ_id) + 1;
 	struct db_stmt *st = db_query(c->db,
@@ -69,19 +81,15 @@ static int agenda_add_step(struct ctx *c, void *arg)
 int agenda_add(struct ctx *c, int64_t occ_id, const char *title, const char *presenter,
 	       const char *note, int64_t *id)
 {
-	struct minutes_write a = {.occ_id = occ_id, .title = title, .presenter = presenter, .note = note};
-	int rc = ctx_tx(c, agenda_add_step, &a);
-	*id = a.id;
-	return rc;
+	struct minutes_write a = {.occ_id = occ_id, .title = title, .presenter = presenter,
+				  .note = note, .write = agenda_write};
+	return managed_tx(c, &a, id);
 }
 
-static int minutes_set_step(struct ctx *c, void *arg)
+static int minutes_text_write(struct ctx *c, struct minutes_write *a, const struct occurrence_row *o,
+			      const struct meeting_row *m)
 {
-	struct minutes_write *a = arg;
-	struct occurrence_row o;
-	struct meeting_row m;
-	if (load_managed(c, a->occ_id, &o, &m) != 0)
-		return -1;
+	(void)o, (void)m;
 	if (db_run(c->db, "UPDATE meeting_occurrence SET minutes_md = $2, minutes_updated_at = $3 WHERE id = $1",
 		   "lsl", a->occ_id, a->markdown, c->now) < 0)
 		return ctx_db_error(c);
@@ -91,8 +99,8 @@ static int minutes_set_step(struct ctx *c, void *arg)
 
 int minutes_set(struct ctx *c, int64_t occ_id, const char *markdown)
 {
-	struct minutes_write a = {.occ_id = occ_id, .markdown = markdown};
-	return ctx_tx(c, minutes_set_step, &a);
+	struct minutes_write a = {.occ_id = occ_id, .markdown = markdown, .write = minutes_text_write};
+	return managed_tx(c, &a, NULL);
 }
 
 /* ------------------------------------------------------------------ action items */
@@ -117,19 +125,17 @@ static int notify_owner(struct ctx *c, int64_t org, int64_t user, const char *ki
 	return rc;
 }
 
-static int action_add_step(struct ctx *c, void *arg)
+static int action_write(struct ctx *c, struct minutes_write *a, const struct occurrence_row *o,
+			const struct meeting_row *m)
 {
-	struct minutes_write *a = arg;
 	const struct action_input *in = a->in;
-	struct occurrence_row o;
-	struct meeting_row m;
-	if (load_managed(c, a->occ_id, &o, &m) != 0 || check_owner(c, in) != 0)
+	if (check_owner(c, in) != 0)
 		return -1;
 	struct db_stmt *st = db_query(c->db,
 				      "INSERT INTO meeting_action (meeting_id, occurrence_id, raised_at, title, "
 				      "owner_org_id, owner_user_id, due_on, created_at, updated_at) VALUES "
 				      "($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
-				      "lllsllsl", m.id, a->occ_id, o.starts_at, in->title, in->owner_org_id,
+				      "lllsllsl", m->id, a->occ_id, o->starts_at, in->title, in->owner_org_id,
 				      in->owner_user_id, in->due_on, c->now);
 	int rc = db_step(st);
 	a->id = rc == DB_ROW ? db_col_int(st, 0) : 0;
@@ -137,7 +143,7 @@ static int action_add_step(struct ctx *c, void *arg)
 	if (rc != DB_ROW)
 		return ctx_db_error(c);
 	if (notify_owner(c, in->owner_org_id, in->owner_user_id, "meeting.action_assigned",
-			 in->title, in->due_on, m.id, a->id) != 0)
+			 in->title, in->due_on, m->id, a->id) != 0)
 		return -1;
 	return audit_after(c, "meeting.action_add", "meeting_action", a->id,
 			   json_pack("{s:s, s:s, s:I, s:I}", "title", in->title, "due_on", in->due_on,
@@ -147,10 +153,8 @@ static int action_add_step(struct ctx *c, void *arg)
 
 int action_add(struct ctx *c, int64_t occ_id, const struct action_input *in, int64_t *id)
 {
-	struct minutes_write a = {.occ_id = occ_id, .in = in};
-	int rc = ctx_tx(c, action_add_step, &a);
-	*id = a.id;
-	return rc;
+	struct minutes_write a = {.occ_id = occ_id, .in = in, .write = action_write};
+	return managed_tx(c, &a, id);
 }
 
 /* 1 if the caller owns the action item (the user, or a delegate of the owning organization). */
