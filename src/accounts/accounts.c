@@ -346,6 +346,18 @@ int accounts_user_create_in_tx(struct ctx *c, const struct user_input *in, int64
 	return arc;
 }
 
+/* A new account's input and id, for its transaction's step. */
+struct user_create {
+	const struct user_input *in;
+	int64_t id;
+};
+
+static int user_create_step(struct ctx *c, void *arg)
+{
+	struct user_create *a = arg;
+	return accounts_user_create_in_tx(c, a->in, &a->id);
+}
+
 int accounts_user_create(struct ctx *c, const struct user_input *in, int64_t *id)
 {
 	/* Hash before taking the write lock: argon2id takes ~0.1 s, and holding the database's
@@ -356,22 +368,49 @@ int accounts_user_create(struct ctx *c, const struct user_input *in, int64_t *id
 		hash = accounts_hash_password(in->password);
 		hashed.password_hash = hash;
 	}
-	if (db_begin(c->db) != 0) {
-		free(hash);
-		return ctx_db_error(c);
-	}
-	int rc = accounts_user_create_in_tx(c, &hashed, id);
+	struct user_create a = {&hashed, 0};
+	int rc = ctx_tx(c, user_create_step, &a);
+	*id = a.id;
 	if (hash) {
 		sodium_memzero(hash, strlen(hash));
 		free(hash);
 	}
-	if (rc != 0) {
-		db_rollback(c->db);
-		return -1;
-	}
-	if (db_commit(c->db) != 0)
+	return rc;
+}
+
+/* A password change's arguments, for its transaction's step. */
+struct password_store {
+	int64_t user_id;
+	const char *hash;
+	int64_t keep_session_id;
+	int by_admin;
+};
+
+static int store_password_step(struct ctx *c, void *arg)
+{
+	struct password_store *a = arg;
+	int64_t n = db_run(c->db,
+			   "UPDATE app_user SET password_hash = $1, updated_at = $2, "
+			   "version = version + 1, must_change_password = $3 WHERE id = $4",
+			   "slil", a->hash, c->now, a->by_admin, a->user_id);
+	if (n < 0)
 		return ctx_db_error(c);
-	return 0;
+	if (n == 0)
+		return error_set(&c->err, E_NOT_FOUND, NULL);
+	/* A new password ends every other session of the account; an administrator's reset (the
+	 * account may be in someone else's hands) also revokes its API tokens. */
+	if (accounts_end_sessions_in_tx(c, a->user_id, a->keep_session_id) != 0)
+		return -1;
+	if (a->by_admin && db_run(c->db,
+				  "UPDATE api_token SET revoked_at = $1 WHERE user_id = $2 AND "
+				  "revoked_at IS NULL",
+				  "ll", c->now, a->user_id) < 0)
+		return ctx_db_error(c);
+	json_t *after = json_pack("{s:b, s:b}", "password_changed", 1, "must_change_password",
+				  a->by_admin);
+	int arc = audit_append(c, "user.password", "user", a->user_id, NULL, after);
+	json_decref(after);
+	return arc;
 }
 
 /* Stores a new password hash and ends the user's sessions but keep_session_id, in one
@@ -382,47 +421,11 @@ static int store_password(struct ctx *c, int64_t user_id, const char *password,
 	char *hash = accounts_hash_password(password);
 	if (!hash)
 		return error_internal(&c->err, "password hashing failed");
-	if (db_begin(c->db) != 0) {
-		free(hash);
-		return ctx_db_error(c);
-	}
-	int64_t n = db_run(c->db,
-			   "UPDATE app_user SET password_hash = $1, updated_at = $2, "
-			   "version = version + 1, must_change_password = $3 WHERE id = $4",
-			   "slil", hash, c->now, by_admin, user_id);
+	struct password_store a = {user_id, hash, keep_session_id, by_admin};
+	int rc = ctx_tx(c, store_password_step, &a);
 	sodium_memzero(hash, strlen(hash));
 	free(hash);
-	if (n < 0) {
-		ctx_db_error(c);
-		goto fail;
-	}
-	if (n == 0) {
-		error_set(&c->err, E_NOT_FOUND, NULL);
-		goto fail;
-	}
-	/* A new password ends every other session of the account; an administrator's reset (the
-	 * account may be in someone else's hands) also revokes its API tokens. */
-	if (accounts_end_sessions_in_tx(c, user_id, keep_session_id) != 0)
-		goto fail;
-	if (by_admin && db_run(c->db,
-			       "UPDATE api_token SET revoked_at = $1 WHERE user_id = $2 AND "
-			       "revoked_at IS NULL",
-			       "ll", c->now, user_id) < 0) {
-		ctx_db_error(c);
-		goto fail;
-	}
-	json_t *after = json_pack("{s:b, s:b}", "password_changed", 1, "must_change_password",
-				  by_admin);
-	int arc = audit_append(c, "user.password", "user", user_id, NULL, after);
-	json_decref(after);
-	if (arc != 0)
-		goto fail;
-	if (db_commit(c->db) != 0)
-		return ctx_db_error(c);
-	return 0;
-fail:
-	db_rollback(c->db);
-	return -1;
+	return rc;
 }
 
 static int admin_set_password(struct ctx *c, int64_t user_id, const char *password,
@@ -547,6 +550,33 @@ static int login_verify(struct ctx *c, const char *username, const char *passwor
 	return 0;
 }
 
+/* A new session's grant and token hash, for its transaction's step. */
+struct session_new {
+	struct session_grant *out;
+	const char *token_hash;
+};
+
+static int session_open_step(struct ctx *c, void *arg)
+{
+	struct session_new *a = arg;
+	struct session_grant *out = a->out;
+	/* housekeeping while we hold the write lock anyway: indexed by expires_at */
+	if (db_run(c->db, "DELETE FROM session WHERE expires_at <= $1", "l", c->now) < 0)
+		return ctx_db_error(c);
+	struct db_stmt *st = db_query(c->db, sql_session_insert, "slsllss", a->token_hash,
+				      out->user_id, out->csrf, c->now, out->expires_at,
+				      c->remote_addr, c->user_agent);
+	int rc = db_step(st);
+	if (rc == DB_ROW)
+		out->session_id = db_col_int(st, 0);
+	db_done(st);
+	if (rc != DB_ROW ||
+	    db_run(c->db, "UPDATE app_user SET last_login_at = $1 WHERE id = $2", "ll", c->now,
+		   out->user_id) < 0)
+		return ctx_db_error(c);
+	return 0;
+}
+
 static int session_open(struct ctx *c, int64_t user_id, struct session_grant *out)
 {
 	char token_hash[65];
@@ -555,29 +585,8 @@ static int session_open(struct ctx *c, int64_t user_id, struct session_grant *ou
 	accounts_token_hash(out->token, token_hash);
 	out->user_id = user_id;
 	out->expires_at = c->now + accounts_session_max_seconds();
-	if (db_begin(c->db) != 0)
-		return ctx_db_error(c);
-	/* housekeeping while we hold the write lock anyway: indexed by expires_at */
-	if (db_run(c->db, "DELETE FROM session WHERE expires_at <= $1", "l", c->now) < 0)
-		goto fail;
-	struct db_stmt *st = db_query(c->db, sql_session_insert, "slsllss", token_hash, user_id,
-				      out->csrf, c->now, out->expires_at, c->remote_addr,
-				      c->user_agent);
-	int rc = db_step(st);
-	if (rc == DB_ROW)
-		out->session_id = db_col_int(st, 0);
-	db_done(st);
-	if (rc != DB_ROW ||
-	    db_run(c->db, "UPDATE app_user SET last_login_at = $1 WHERE id = $2", "ll", c->now,
-		   user_id) < 0)
-		goto fail;
-	if (db_commit(c->db) != 0)
-		return ctx_db_error(c);
-	return 0;
-fail:
-	ctx_db_error(c);
-	db_rollback(c->db);
-	return -1;
+	struct session_new a = {out, token_hash};
+	return ctx_tx(c, session_open_step, &a);
 }
 
 int accounts_login(struct ctx *c, const char *username, const char *password, const char *totp,

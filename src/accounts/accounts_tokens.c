@@ -115,6 +115,19 @@ static int token_insert_in_tx(struct ctx *c, const char *name, enum role role,
 	return arc;
 }
 
+/* A new token's name, role and grant, for its transaction's step. */
+struct token_new {
+	const char *name;
+	enum role role;
+	struct token_grant *out;
+};
+
+static int token_create_step(struct ctx *c, void *arg)
+{
+	struct token_new *a = arg;
+	return token_insert_in_tx(c, a->name, a->role, a->out);
+}
+
 int accounts_token_create(struct ctx *c, const char *name, enum role role,
 			  int64_t expires_in_days, struct token_grant *out)
 {
@@ -133,13 +146,8 @@ int accounts_token_create(struct ctx *c, const char *name, enum role role,
 	memcpy(out->token, token_prefix, sizeof token_prefix - 1);
 	accounts_new_token(out->token + sizeof token_prefix - 1);
 	out->expires_at = expires_in_days > 0 ? c->now + expires_in_days * 86400 : 0;
-	if (db_begin(c->db) != 0)
-		return ctx_db_error(c);
-	if (token_insert_in_tx(c, name, role, out) != 0) {
-		db_rollback(c->db);
-		return -1;
-	}
-	return db_commit(c->db) == 0 ? 0 : ctx_db_error(c);
+	struct token_new a = {name, role, out};
+	return ctx_tx(c, token_create_step, &a);
 }
 
 /* The caller may manage the tokens of user_id: their own, or any as administrator. */
@@ -183,36 +191,37 @@ json_t *accounts_token_list_json(struct ctx *c, int64_t user_id)
 	return items;
 }
 
+/* A revocation's token and owner, for its transaction's step. */
+struct token_revocation {
+	int64_t user_id, token_id;
+};
+
+static int token_revoke_step(struct ctx *c, void *arg)
+{
+	struct token_revocation *a = arg;
+	int found = db_exists(c->db, "SELECT 1 FROM api_token WHERE id = $1 AND user_id = $2",
+			      "ll", a->token_id, a->user_id);
+	int64_t n = found == 1 ? db_run(c->db,
+					"UPDATE api_token SET revoked_at = $1 WHERE id = $2 AND "
+					"revoked_at IS NULL",
+					"ll", c->now, a->token_id)
+			       : 0;
+	if (found < 0 || n < 0)
+		return ctx_db_error(c);
+	if (found == 0)
+		return error_set(&c->err, E_NOT_FOUND, NULL);
+	if (n != 1)
+		return 0;
+	json_t *after = json_pack("{s:b}", "revoked", 1);
+	int arc = audit_append(c, "token.revoke", "api_token", a->token_id, NULL, after);
+	json_decref(after);
+	return arc;
+}
+
 int accounts_token_revoke(struct ctx *c, int64_t user_id, int64_t token_id)
 {
 	if (token_owner_check(c, user_id) != 0)
 		return -1;
-	if (db_begin(c->db) != 0)
-		return ctx_db_error(c);
-	int found = db_exists(c->db, "SELECT 1 FROM api_token WHERE id = $1 AND user_id = $2",
-			      "ll", token_id, user_id);
-	int64_t n = found == 1 ? db_run(c->db,
-					"UPDATE api_token SET revoked_at = $1 WHERE id = $2 AND "
-					"revoked_at IS NULL",
-					"ll", c->now, token_id)
-			       : 0;
-	if (found < 0 || n < 0) {
-		ctx_db_error(c);
-		goto fail;
-	}
-	if (found == 0) {
-		error_set(&c->err, E_NOT_FOUND, NULL);
-		goto fail;
-	}
-	if (n == 1) {
-		json_t *after = json_pack("{s:b}", "revoked", 1);
-		int arc = audit_append(c, "token.revoke", "api_token", token_id, NULL, after);
-		json_decref(after);
-		if (arc != 0)
-			goto fail;
-	}
-	return db_commit(c->db) == 0 ? 0 : ctx_db_error(c);
-fail:
-	db_rollback(c->db);
-	return -1;
+	struct token_revocation a = {user_id, token_id};
+	return ctx_tx(c, token_revoke_step, &a);
 }

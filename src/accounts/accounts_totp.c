@@ -82,28 +82,34 @@ static int totp_state(struct ctx *c, int *enabled, const char **secret, int64_t 
 	return rc == DB_ROW ? 0 : error_set(&c->err, E_NOT_FOUND, NULL);
 }
 
+/* The new TOTP state and its audit action, for its transaction's step. */
+struct totp_change {
+	const char *secret;
+	int enabled;
+	int64_t last_step;
+	const char *action;
+};
+
+static int totp_store_step(struct ctx *c, void *arg)
+{
+	struct totp_change *a = arg;
+	if (db_run(c->db,
+		   "UPDATE app_user SET totp_secret = $1, totp_enabled = $2, totp_last_step = $3, "
+		   "updated_at = $4, version = version + 1 WHERE id = $5",
+		   "silll", a->secret, a->enabled, a->last_step, c->now, c->who->user_id) != 1)
+		return ctx_db_error(c);
+	json_t *after = json_pack("{s:b}", "totp_enabled", a->enabled); /* never the secret */
+	int arc = audit_append(c, a->action, "user", c->who->user_id, NULL, after);
+	json_decref(after);
+	return arc;
+}
+
 /* Writes the new state and its audit record in one transaction. */
 static int totp_store(struct ctx *c, const char *secret, int enabled, int64_t last_step,
 		      const char *action)
 {
-	if (db_begin(c->db) != 0)
-		return ctx_db_error(c);
-	if (db_run(c->db,
-		   "UPDATE app_user SET totp_secret = $1, totp_enabled = $2, totp_last_step = $3, "
-		   "updated_at = $4, version = version + 1 WHERE id = $5",
-		   "silll", secret, enabled, last_step, c->now, c->who->user_id) != 1) {
-		ctx_db_error(c);
-		db_rollback(c->db);
-		return -1;
-	}
-	json_t *after = json_pack("{s:b}", "totp_enabled", enabled); /* never the secret */
-	int arc = audit_append(c, action, "user", c->who->user_id, NULL, after);
-	json_decref(after);
-	if (arc != 0) {
-		db_rollback(c->db);
-		return -1;
-	}
-	return db_commit(c->db) == 0 ? 0 : ctx_db_error(c);
+	struct totp_change a = {secret, enabled, last_step, action};
+	return ctx_tx(c, totp_store_step, &a);
 }
 
 int accounts_totp_begin(struct ctx *c, char secret[ACCOUNTS_TOTP_SECRET_CHARS + 1],

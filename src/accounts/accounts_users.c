@@ -264,6 +264,29 @@ static int patch_audit(struct ctx *c, int64_t id, json_t *before)
 	return rc;
 }
 
+/* A patch and its account, for its transaction's step. */
+struct user_update {
+	int64_t id;
+	const struct user_patch *p;
+};
+
+static int user_update_step(struct ctx *c, void *arg)
+{
+	struct user_update *a = arg;
+	json_t *before = user_json(c, a->id);
+	if (!before)
+		return -1;
+	int rc;
+	if (a->p->version && json_integer_value(json_object_get(before, "version")) != a->p->version)
+		rc = error_set(&c->err, E_STALE, NULL);
+	else
+		rc = patch_apply_in_tx(c, a->id, a->p, before) != 0 || patch_audit(c, a->id, before) != 0
+			     ? -1
+			     : 0;
+	json_decref(before);
+	return rc;
+}
+
 int accounts_user_update(struct ctx *c, int64_t id, const struct user_patch *p)
 {
 	if (policy_check(c, ACT_USER_ADMIN, NULL) != 0)
@@ -271,21 +294,6 @@ int accounts_user_update(struct ctx *c, int64_t id, const struct user_patch *p)
 	validate_patch(c, p);
 	if (error_check(&c->err) != 0)
 		return -1;
-	if (db_begin(c->db) != 0)
-		return ctx_db_error(c);
-	json_t *before = user_json(c, id);
-	if (!before)
-		goto fail;
-	if (p->version && json_integer_value(json_object_get(before, "version")) != p->version) {
-		error_set(&c->err, E_STALE, NULL);
-		goto fail;
-	}
-	if (patch_apply_in_tx(c, id, p, before) != 0 || patch_audit(c, id, before) != 0)
-		goto fail;
-	json_decref(before);
-	return db_commit(c->db) == 0 ? 0 : ctx_db_error(c);
-fail:
-	json_decref(before);
-	db_rollback(c->db);
-	return -1;
+	struct user_update a = {id, p};
+	return ctx_tx(c, user_update_step, &a);
 }

@@ -109,12 +109,12 @@ static int load_for_write(struct ctx *c, int64_t id, struct announce_row *row)
 	return policy_check(c, ACT_ANNOUNCE_WRITE, &obj);
 }
 
-static int fail(struct ctx *c)
-{
-	if (db_in_transaction(c->db))
-		db_rollback(c->db);
-	return -1;
-}
+/* A write's arguments and results, for the transaction steps below. */
+struct announce_write {
+	const struct announce_input *in;
+	int64_t id;
+	int told; /* remind: the users reminded */
+};
 
 /* ------------------------------------------------------------------ writing */
 
@@ -139,56 +139,68 @@ static char *values_text(const struct announce_input *in)
 	return json_dumps(in->audience_values, JSON_COMPACT);
 }
 
+static int create_step(struct ctx *c, void *arg)
+{
+	struct announce_write *a = arg;
+	const struct announce_input *in = a->in;
+	char *values = values_text(in);
+	a->id = db_int(c->db, -1,
+		       "INSERT INTO announcement (title, body, audience_kind, audience_value, "
+		       "street_scope, sender_id, created_at, updated_at) "
+		       "VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+		       "sssssll", in->title, in->body, in->audience_kind, values,
+		       c->who->jurisdiction, c->who->user_id, c->now);
+	free(values);
+	if (a->id < 0)
+		return ctx_db_error(c);
+	json_t *after = input_json(in);
+	int rc = audit_append(c, "announcement.create", "announcement", a->id, NULL, after);
+	json_decref(after);
+	return rc;
+}
+
 int announce_create(struct ctx *c, const struct announce_input *in, int64_t *id)
 {
 	struct policy_object obj = {0, c->who->jurisdiction};
-	if (policy_check(c, ACT_ANNOUNCE_WRITE, &obj) != 0 || db_begin(c->db) != 0)
-		return c->err.kind ? -1 : ctx_db_error(c);
-	char *values = values_text(in);
-	*id = db_int(c->db, -1,
-		     "INSERT INTO announcement (title, body, audience_kind, audience_value, "
-		     "street_scope, sender_id, created_at, updated_at) "
-		     "VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
-		     "sssssll", in->title, in->body, in->audience_kind, values,
-		     c->who->jurisdiction, c->who->user_id, c->now);
-	free(values);
-	if (*id < 0)
-		return ctx_db_error(c), fail(c);
-	json_t *after = input_json(in);
-	int rc = audit_append(c, "announcement.create", "announcement", *id, NULL, after);
-	json_decref(after);
-	if (rc != 0 || db_commit(c->db) != 0)
-		return c->err.kind ? fail(c) : (ctx_db_error(c), fail(c));
-	return 0;
+	if (policy_check(c, ACT_ANNOUNCE_WRITE, &obj) != 0)
+		return -1;
+	struct announce_write a = {.in = in};
+	int rc = ctx_tx(c, create_step, &a);
+	*id = a.id;
+	return rc;
 }
 
-int announce_update(struct ctx *c, int64_t id, const struct announce_input *in)
+static int update_step(struct ctx *c, void *arg)
 {
+	struct announce_write *a = arg;
+	const struct announce_input *in = a->in;
 	struct announce_row row;
-	if (db_begin(c->db) != 0)
-		return ctx_db_error(c);
-	if (load_for_write(c, id, &row) != 0)
-		return fail(c);
+	if (load_for_write(c, a->id, &row) != 0)
+		return -1;
 	if (strcmp(row.status, "draft") != 0)
-		return error_set(&c->err, E_CONFLICT, "announce.already_published"), fail(c);
+		return error_set(&c->err, E_CONFLICT, "announce.already_published");
 	if (row.version != in->version)
-		return error_set(&c->err, E_STALE, NULL), fail(c);
+		return error_set(&c->err, E_STALE, NULL);
 	char *values = in->audience_kind ? values_text(in) : NULL;
 	int64_t n = db_run(c->db,
 			   "UPDATE announcement SET title = COALESCE($2, title), "
 			   "body = COALESCE($3, body), audience_kind = COALESCE($4, audience_kind), "
 			   "audience_value = COALESCE($5, audience_value), updated_at = $6, "
 			   "version = version + 1 WHERE id = $1",
-			   "lssssl", id, in->title, in->body, in->audience_kind, values, c->now);
+			   "lssssl", a->id, in->title, in->body, in->audience_kind, values, c->now);
 	free(values);
 	if (n < 0)
-		return ctx_db_error(c), fail(c);
+		return ctx_db_error(c);
 	json_t *after = input_json(in);
-	int rc = audit_append(c, "announcement.update", "announcement", id, NULL, after);
+	int rc = audit_append(c, "announcement.update", "announcement", a->id, NULL, after);
 	json_decref(after);
-	if (rc != 0 || db_commit(c->db) != 0)
-		return c->err.kind ? fail(c) : (ctx_db_error(c), fail(c));
-	return 0;
+	return rc;
+}
+
+int announce_update(struct ctx *c, int64_t id, const struct announce_input *in)
+{
+	struct announce_write a = {.in = in, .id = id};
+	return ctx_tx(c, update_step, &a);
 }
 
 /* ------------------------------------------------------------------ publishing */
@@ -300,64 +312,74 @@ static const char *title_of(struct ctx *c, int64_t id)
 	return t;
 }
 
-int announce_publish(struct ctx *c, int64_t id)
+static int publish_step(struct ctx *c, void *arg)
 {
+	struct announce_write *a = arg;
+	int64_t id = a->id;
 	struct announce_row row;
-	if (db_begin(c->db) != 0)
-		return ctx_db_error(c);
 	if (load_for_write(c, id, &row) != 0)
-		return fail(c);
+		return -1;
 	if (strcmp(row.status, "draft") != 0)
-		return error_set(&c->err, E_CONFLICT, "announce.already_published"), fail(c);
+		return error_set(&c->err, E_CONFLICT, "announce.already_published");
 	if (resolve_audience(c, id, row.scope) != 0)
-		return fail(c);
+		return -1;
 	int64_t count = db_int(c->db, -1,
 			       "SELECT count(*) FROM announcement_org WHERE announcement_id = $1", "l",
 			       id);
 	if (count < 0)
-		return ctx_db_error(c), fail(c);
+		return ctx_db_error(c);
 	if (count == 0)
-		return error_set(&c->err, E_CONFLICT, "announce.empty_audience"), fail(c);
+		return error_set(&c->err, E_CONFLICT, "announce.empty_audience");
 	if (db_run(c->db,
 		   "UPDATE announcement SET status = 'published', published_at = $2, "
 		   "recipient_count = $3, updated_at = $2, version = version + 1 WHERE id = $1",
 		   "lll", id, c->now, count) < 0)
-		return ctx_db_error(c), fail(c);
+		return ctx_db_error(c);
 	if (notify_audience(c, id, title_of(c, id), 0) < 0)
-		return fail(c);
+		return -1;
 	json_t *after = json_pack("{s:s,s:I}", "status", "published", "recipient_count",
 				  (json_int_t)count);
 	int rc = audit_append(c, "announcement.publish", "announcement", id, NULL, after);
 	json_decref(after);
-	if (rc != 0 || db_commit(c->db) != 0)
-		return c->err.kind ? fail(c) : (ctx_db_error(c), fail(c));
-	return 0;
+	return rc;
 }
 
-int announce_remind(struct ctx *c, int64_t id)
+int announce_publish(struct ctx *c, int64_t id)
 {
+	struct announce_write a = {.id = id};
+	return ctx_tx(c, publish_step, &a);
+}
+
+static int remind_step(struct ctx *c, void *arg)
+{
+	struct announce_write *a = arg;
+	int64_t id = a->id;
 	struct announce_row row;
-	if (db_begin(c->db) != 0)
-		return ctx_db_error(c);
 	if (load_for_write(c, id, &row) != 0)
-		return fail(c);
+		return -1;
 	if (strcmp(row.status, "published") != 0)
-		return error_set(&c->err, E_CONFLICT, "announce.not_published"), fail(c);
+		return error_set(&c->err, E_CONFLICT, "announce.not_published");
 	int64_t last = db_int(c->db, 0,
 			      "SELECT COALESCE(last_reminded_at, 0) FROM announcement WHERE id = $1",
 			      "l", id);
 	if (last && c->now - last < REMIND_INTERVAL)
-		return error_set(&c->err, E_CONFLICT, "announce.reminded_today"), fail(c);
-	int told = notify_audience(c, id, title_of(c, id), 1);
-	if (told < 0 || db_run(c->db, "UPDATE announcement SET last_reminded_at = $2 WHERE id = $1",
-			       "ll", id, c->now) < 0)
-		return c->err.kind ? fail(c) : (ctx_db_error(c), fail(c));
-	json_t *after = json_pack("{s:I}", "reminded_users", (json_int_t)told);
+		return error_set(&c->err, E_CONFLICT, "announce.reminded_today");
+	a->told = notify_audience(c, id, title_of(c, id), 1);
+	if (a->told < 0)
+		return -1;
+	if (db_run(c->db, "UPDATE announcement SET last_reminded_at = $2 WHERE id = $1", "ll", id,
+		   c->now) < 0)
+		return ctx_db_error(c);
+	json_t *after = json_pack("{s:I}", "reminded_users", (json_int_t)a->told);
 	int rc = audit_append(c, "announcement.remind", "announcement", id, NULL, after);
 	json_decref(after);
-	if (rc != 0 || db_commit(c->db) != 0)
-		return c->err.kind ? fail(c) : (ctx_db_error(c), fail(c));
-	return told;
+	return rc;
+}
+
+int announce_remind(struct ctx *c, int64_t id)
+{
+	struct announce_write a = {.id = id};
+	return ctx_tx(c, remind_step, &a) != 0 ? -1 : a.told;
 }
 
 /* The caller's organizations addressed by the announcement (first one), 0 when none. */
@@ -365,29 +387,29 @@ static const char sql_my_addressed_org[] =
 	"SELECT min(a.org_id) FROM announcement_org a WHERE a.announcement_id = $1 AND a.org_id IN "
 	"(SELECT org_id FROM user_role WHERE user_id = $2 AND org_id > 0)";
 
-int announce_ack(struct ctx *c, int64_t id)
+static int ack_step(struct ctx *c, void *arg)
 {
+	struct announce_write *a = arg;
+	int64_t id = a->id;
 	struct announce_row row;
-	if (db_begin(c->db) != 0)
-		return ctx_db_error(c);
 	if (load(c, id, &row) != 0)
-		return fail(c);
+		return -1;
 	int64_t org = strcmp(row.status, "published") == 0
 			      ? db_int(c->db, 0, sql_my_addressed_org, "ll", id, c->who->user_id)
 			      : 0;
 	struct policy_object obj = {org, NULL};
 	if (org <= 0)
-		return error_set(&c->err, E_FORBIDDEN, "announce.not_addressed"), fail(c);
+		return error_set(&c->err, E_FORBIDDEN, "announce.not_addressed");
 	if (policy_check(c, ACT_ANNOUNCE_INBOX, &obj) != 0)
-		return fail(c);
+		return -1;
 	int64_t added = db_run(c->db,
 			       "INSERT INTO announcement_read (announcement_id, user_id, org_id, read_at) "
 			       "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
 			       "llll", id, c->who->user_id, org, c->now);
 	if (added < 0)
-		return ctx_db_error(c), fail(c);
+		return ctx_db_error(c);
 	if (added == 0) /* acknowledged before: nothing changes */
-		return db_rollback(c->db), 0;
+		return 0;
 	int64_t first = db_run(c->db,
 			       "UPDATE announcement_org SET first_reader_id = $2, first_read_at = $3 "
 			       "WHERE announcement_id = $1 AND first_read_at IS NULL AND org_id IN "
@@ -397,14 +419,18 @@ int announce_ack(struct ctx *c, int64_t id)
 					      "UPDATE announcement SET read_count = read_count + $2 "
 					      "WHERE id = $1",
 					      "ll", id, first) < 0))
-		return ctx_db_error(c), fail(c);
+		return ctx_db_error(c);
 	json_t *after = json_pack("{s:I,s:I}", "org_id", (json_int_t)org, "orgs_first_read",
 				  (json_int_t)first);
 	int rc = audit_append(c, "announcement.ack", "announcement", id, NULL, after);
 	json_decref(after);
-	if (rc != 0 || db_commit(c->db) != 0)
-		return c->err.kind ? fail(c) : (ctx_db_error(c), fail(c));
-	return 0;
+	return rc;
+}
+
+int announce_ack(struct ctx *c, int64_t id)
+{
+	struct announce_write a = {.id = id};
+	return ctx_tx(c, ack_step, &a);
 }
 
 /* ------------------------------------------------------------------ reading */

@@ -244,7 +244,13 @@ static json_t *report_json(struct import *im, struct csv_reader *r, int committe
 }
 
 /* Runs the rows in one transaction and ends it: commit only for a clean, real, complete
- * run. Returns 1 when committed, 0 when rolled back, -1 on a database failure. */
+ * run. Returns 1 when committed, 0 when rolled back, -1 on a database failure.
+ *
+ * Not ctx_tx, on purpose: this transaction ends in a deliberate rollback that is a success (a
+ * dry run, a file with bad rows, a stopped import: the same work is done and then undone, and
+ * the report is the result). ctx_tx treats every non-zero step as a failure and fills c->err
+ * (a database error when the step gave no reason), so it can commit or fail but cannot "roll
+ * back and succeed"; bending that would mean a sentinel error the caller clears afterwards. */
 static int run_transaction(struct import *im, struct csv_reader *r)
 {
 	struct ctx *c = im->c;

@@ -581,6 +581,23 @@ static double read_unit(struct ctx *c, json_t *obj, const char *name, int requir
 	return 0;
 }
 
+/* A weights save's arguments, for its transaction's step. */
+struct weights_write {
+	const char *text;
+	json_t *before, *after;
+};
+
+static int weights_save_step(struct ctx *c, void *arg)
+{
+	struct weights_write *a = arg;
+	int64_t id = db_int(c->db, -1, "INSERT INTO matching_weights (weights, created_by, "
+				       "created_at) VALUES ($1, $2, $3) RETURNING id",
+			    "sll", a->text, c->who->user_id, c->now);
+	if (id < 0)
+		return ctx_db_error(c);
+	return audit_append(c, "matching.weights", "matching_weights", id, a->before, a->after);
+}
+
 int matching_weights_save(struct ctx *c, json_t *body)
 {
 	static const char *const allowed[] = {"category", "fields", "text", "proximity", "time",
@@ -602,15 +619,8 @@ int matching_weights_save(struct ctx *c, json_t *body)
 		return -1;
 	json_t *before = matching_weights_to_json(&old), *after = matching_weights_to_json(&w);
 	char *text = json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
-	int rc = db_begin(c->db);
-	int64_t id = rc ? -1 : db_int(c->db, -1, "INSERT INTO matching_weights (weights, created_by, "
-					      "created_at) VALUES ($1, $2, $3) RETURNING id",
-				     "sll", text, c->who->user_id, c->now);
-	if (rc == 0 && id < 0)
-		rc = ctx_db_error(c);
-	if (rc == 0)
-		rc = audit_append(c, "matching.weights", "matching_weights", id, before, after);
-	rc = res_finish_tx(c, rc);
+	struct weights_write a = {text, before, after};
+	int rc = ctx_tx(c, weights_save_step, &a);
 	free(text);
 	json_decref(before);
 	json_decref(after);

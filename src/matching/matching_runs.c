@@ -111,6 +111,32 @@ static int read_params(struct ctx *c, json_t *body, struct run_params *p, json_t
 
 /* ------------------------------------------------------------------ queueing */
 
+/* A queued run's arguments and id, for its transaction's step. */
+struct run_queue {
+	const char *ptext, *wtext;
+	int64_t wv;
+	json_t *params;
+	int64_t id;
+};
+
+static int run_queue_step(struct ctx *c, void *arg)
+{
+	struct run_queue *a = arg;
+	a->id = db_int(c->db, -1, "INSERT INTO matching_run (status, params, weights, "
+				  "weights_version, created_by, created_at, active_slot) VALUES "
+				  "('queued', $1, $2, $3, $4, $5, 1) RETURNING id",
+		       "sslll", a->ptext, a->wtext, a->wv, c->who->user_id, c->now);
+	if (a->id < 0)
+		return db_error_class(c->db) == DBE_UNIQUE
+			       ? error_set(&c->err, E_CONFLICT, "matching.run_busy")
+			       : ctx_db_error(c);
+	json_t *after = json_pack("{sO sI ss}", "params", a->params, "weights_version",
+				  (json_int_t)a->wv, "status", "queued");
+	int rc = audit_append(c, "matching.run", "matching_run", a->id, NULL, after);
+	json_decref(after);
+	return rc;
+}
+
 int matching_run_start(struct ctx *c, json_t *body, int64_t *id)
 {
 	struct run_params p = {0};
@@ -126,23 +152,9 @@ int matching_run_start(struct ctx *c, json_t *body, int64_t *id)
 	}
 	json_t *wj = matching_weights_to_json(&w);
 	char *ptext = json_dumps(params, JSON_COMPACT), *wtext = json_dumps(wj, JSON_COMPACT);
-	int rc = db_begin(c->db) ? ctx_db_error(c) : 0;
-	if (rc == 0)
-		*id = db_int(c->db, -1, "INSERT INTO matching_run (status, params, weights, "
-					"weights_version, created_by, created_at, active_slot) VALUES "
-					"('queued', $1, $2, $3, $4, $5, 1) RETURNING id",
-			     "sslll", ptext, wtext, wv, c->who->user_id, c->now);
-	if (rc == 0 && *id < 0)
-		rc = db_error_class(c->db) == DBE_UNIQUE
-			     ? error_set(&c->err, E_CONFLICT, "matching.run_busy")
-			     : ctx_db_error(c);
-	if (rc == 0) {
-		json_t *after = json_pack("{sO sI ss}", "params", params, "weights_version",
-					  (json_int_t)wv, "status", "queued");
-		rc = audit_append(c, "matching.run", "matching_run", *id, NULL, after);
-		json_decref(after);
-	}
-	rc = res_finish_tx(c, rc);
+	struct run_queue a = {ptext, wtext, wv, params, -1};
+	int rc = ctx_tx(c, run_queue_step, &a);
+	*id = a.id;
 	free(ptext);
 	free(wtext);
 	json_decref(wj);
@@ -425,57 +437,80 @@ static int store_rows(struct ctx *c, int64_t run, const struct run_result *r, si
 	return 0;
 }
 
+/* The store's run and current batch (rows from..to of total), for the steps below. */
+struct run_batch {
+	int64_t run;
+	const struct run_result *r;
+	size_t from, to, total;
+};
+
+static int store_batch_step(struct ctx *c, void *arg)
+{
+	struct run_batch *b = arg;
+	if (store_rows(c, b->run, b->r, b->from, b->to) != 0)
+		return -1;
+	return progress(c, b->run, "storing", (int64_t)b->to, (int64_t)b->total, b->r);
+}
+
+static int run_done_step(struct ctx *c, void *arg)
+{
+	struct run_batch *b = arg;
+	const struct run_result *r = b->r;
+	if (db_run(c->db, "UPDATE matching_run SET status = 'done', n_needs = $2, n_resources = $3, "
+			  "n_edges = $4, total_score = $5, total_quantity = $6, millis = $7, "
+			  "finished_at = $8, active_slot = NULL, lease_until = NULL WHERE id = $1",
+		   "llllllll", b->run, (int64_t)r->needs->n, (int64_t)r->resources->n,
+		   (int64_t)r->n_edges, r->alloc.total_score, r->alloc.total_quantity,
+		   (int64_t)llround(r->millis), now_s()) < 0)
+		return ctx_db_error(c);
+	json_t *after = json_pack("{ss sI sI sI}", "status", "done", "edges",
+				  (json_int_t)r->n_edges, "total_score",
+				  (json_int_t)r->alloc.total_score, "total_quantity",
+				  (json_int_t)r->alloc.total_quantity);
+	int rc = audit_append(c, "matching.run.done", "matching_run", b->run, NULL, after);
+	json_decref(after);
+	return rc;
+}
+
 /* Stores everything in batches (each its own transaction, progress written with it), then
  * marks the run done with its totals (audited) in the last one. */
 static int run_store(struct ctx *c, int64_t run, const struct run_result *r)
 {
-	size_t total = r->needs->n + r->resources->n + r->n_edges;
-	for (size_t from = 0; from < total; from += RUN_STORE_BATCH) {
-		size_t to = total - from < RUN_STORE_BATCH ? total : from + RUN_STORE_BATCH;
-		int rc = db_begin(c->db) ? ctx_db_error(c) : 0;
-		if (rc == 0)
-			rc = store_rows(c, run, r, from, to);
-		if (rc == 0)
-			rc = progress(c, run, "storing", (int64_t)to, (int64_t)total, r);
-		if (res_finish_tx(c, rc) != 0)
+	struct run_batch b = {run, r, 0, 0, r->needs->n + r->resources->n + r->n_edges};
+	for (b.from = 0; b.from < b.total; b.from += RUN_STORE_BATCH) {
+		b.to = b.total - b.from < RUN_STORE_BATCH ? b.total : b.from + RUN_STORE_BATCH;
+		if (ctx_tx(c, store_batch_step, &b) != 0)
 			return -1;
 	}
-	int rc = db_begin(c->db) ? ctx_db_error(c) : 0;
-	if (rc == 0 &&
-	    db_run(c->db, "UPDATE matching_run SET status = 'done', n_needs = $2, n_resources = $3, "
-			  "n_edges = $4, total_score = $5, total_quantity = $6, millis = $7, "
-			  "finished_at = $8, active_slot = NULL, lease_until = NULL WHERE id = $1",
-		   "llllllll", run, (int64_t)r->needs->n, (int64_t)r->resources->n,
-		   (int64_t)r->n_edges, r->alloc.total_score, r->alloc.total_quantity,
-		   (int64_t)llround(r->millis), now_s()) < 0)
-		rc = ctx_db_error(c);
-	if (rc == 0) {
-		json_t *after = json_pack("{ss sI sI sI}", "status", "done", "edges",
-					  (json_int_t)r->n_edges, "total_score",
-					  (json_int_t)r->alloc.total_score, "total_quantity",
-					  (json_int_t)r->alloc.total_quantity);
-		rc = audit_append(c, "matching.run.done", "matching_run", run, NULL, after);
-		json_decref(after);
-	}
-	return res_finish_tx(c, rc);
+	return ctx_tx(c, run_done_step, &b);
+}
+
+/* A failure's run and message, for its transaction's step. */
+struct run_failure {
+	int64_t run;
+	const char *key, *detail;
+};
+
+static int run_fail_step(struct ctx *c, void *arg)
+{
+	struct run_failure *f = arg;
+	if (db_run(c->db, "UPDATE matching_run SET status = 'failed', error = $2, "
+			  "finished_at = $3, active_slot = NULL, lease_until = NULL "
+			  "WHERE id = $1 AND status = 'running'",
+		   "lsl", f->run, f->key, now_s()) < 0)
+		return ctx_db_error(c);
+	json_t *after = json_pack("{ss ss ss}", "status", "failed", "error", f->key, "detail",
+				  f->detail ? f->detail : "");
+	int rc = audit_append(c, "matching.run.failed", "matching_run", f->run, NULL, after);
+	json_decref(after);
+	return rc;
 }
 
 /* Ends a run as failed with a message key (rendered at read time), audited. */
 static int run_fail(struct ctx *c, int64_t run, const char *key, const char *detail)
 {
-	int rc = db_begin(c->db) ? ctx_db_error(c) : 0;
-	if (rc == 0 && db_run(c->db, "UPDATE matching_run SET status = 'failed', error = $2, "
-				     "finished_at = $3, active_slot = NULL, lease_until = NULL "
-				     "WHERE id = $1 AND status = 'running'",
-			      "lsl", run, key, now_s()) < 0)
-		rc = ctx_db_error(c);
-	if (rc == 0) {
-		json_t *after = json_pack("{ss ss ss}", "status", "failed", "error", key, "detail",
-					  detail ? detail : "");
-		rc = audit_append(c, "matching.run.failed", "matching_run", run, NULL, after);
-		json_decref(after);
-	}
-	return res_finish_tx(c, rc);
+	struct run_failure f = {run, key, detail};
+	return ctx_tx(c, run_fail_step, &f);
 }
 
 /* Runs one claimed run to its end. 0 done, -1 failed (recorded). */
@@ -505,8 +540,6 @@ static int run_process(struct ctx *c, int64_t run, const char *ptext, const char
 			 c->err.log[0] ? c->err.log : error_code(c->err.kind));
 		fprintf(stderr, "tongxin: matching run %lld failed: %s\n", (long long)run, detail);
 		error_clear(&c->err);
-		if (db_in_transaction(c->db))
-			db_rollback(c->db);
 		run_fail(c, run, "matching.run_failed", detail);
 	}
 	run_result_free(&r);
@@ -539,11 +572,16 @@ static int recover(struct ctx *c)
 	return n;
 }
 
-/* Claims the oldest queued run: 1 and its id and texts (malloc'd), 0 none, -1 error. */
-static int claim(struct ctx *c, int64_t *id, char **ptext, char **wtext)
+/* A claim's results (texts malloc'd), for its transaction's step. */
+struct run_claim {
+	int got;
+	int64_t id;
+	char *ptext, *wtext;
+};
+
+static int claim_step(struct ctx *c, void *arg)
 {
-	if (db_begin(c->db) != 0)
-		return ctx_db_error(c);
+	struct run_claim *k = arg;
 	struct db_stmt *st = db_query(
 		c->db,
 		"UPDATE matching_run SET status = 'running', attempts = attempts + 1, lease_until = $2, "
@@ -551,21 +589,29 @@ static int claim(struct ctx *c, int64_t *id, char **ptext, char **wtext)
 		"error = NULL WHERE id = (SELECT id FROM matching_run WHERE status = 'queued' "
 		"ORDER BY id LIMIT 1) AND status = 'queued' RETURNING id, params, weights",
 		"ll", now_s(), now_s() + RUN_LEASE_SECONDS);
-	int rc = db_step(st), got = rc == DB_ROW;
-	if (got) {
-		*id = db_col_int(st, 0);
-		*ptext = xstrdup(db_col_text(st, 1));
-		*wtext = xstrdup(db_col_text(st, 2));
+	int rc = db_step(st);
+	k->got = rc == DB_ROW;
+	if (k->got) {
+		k->id = db_col_int(st, 0);
+		k->ptext = xstrdup(db_col_text(st, 1));
+		k->wtext = xstrdup(db_col_text(st, 2));
 	}
 	db_done(st);
-	if (rc == DB_ERROR || db_commit(c->db) != 0) {
-		if (db_in_transaction(c->db))
-			db_rollback(c->db);
-		if (got)
-			free(*ptext), free(*wtext);
-		return ctx_db_error(c);
+	return rc == DB_ERROR ? ctx_db_error(c) : 0;
+}
+
+/* Claims the oldest queued run: 1 and its id and texts (malloc'd), 0 none, -1 error. */
+static int claim(struct ctx *c, int64_t *id, char **ptext, char **wtext)
+{
+	struct run_claim k = {0};
+	if (ctx_tx(c, claim_step, &k) != 0) {
+		free(k.ptext);
+		free(k.wtext);
+		return -1;
 	}
-	return got;
+	if (k.got)
+		*id = k.id, *ptext = k.ptext, *wtext = k.wtext;
+	return k.got;
 }
 
 int matching_runs_task(struct ctx *c)

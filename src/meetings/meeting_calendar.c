@@ -117,6 +117,17 @@ int meeting_ics(struct ctx *c, int64_t meeting_id, struct buf *out)
 	return 0;
 }
 
+/* Stores the new token's hash (the step's arg), audited. */
+static int token_rotate_step(struct ctx *c, void *arg)
+{
+	const char *hash = arg;
+	if (db_run(c->db, "INSERT INTO calendar_token (user_id, token_hash, created_at) VALUES ($1, $2, $3) "
+		   "ON CONFLICT (user_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at",
+		   "lsl", c->who->user_id, hash, c->now) < 0)
+		return ctx_db_error(c);
+	return audit_append(c, "calendar.token_rotate", "user", c->who->user_id, NULL, NULL);
+}
+
 int calendar_token_rotate(struct ctx *c, const char **token)
 {
 	if (c->who->user_id <= 0)
@@ -124,22 +135,8 @@ int calendar_token_rotate(struct ctx *c, const char **token)
 	char *t = meetings_random_token(c, 24);
 	char hash[65];
 	meetings_sha256_hex(t, hash);
-	if (db_begin(c->db) != 0)
-		return ctx_db_error(c);
-	if (db_run(c->db, "INSERT INTO calendar_token (user_id, token_hash, created_at) VALUES ($1, $2, $3) "
-		   "ON CONFLICT (user_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at",
-		   "lsl", c->who->user_id, hash, c->now) < 0) {
-		ctx_db_error(c);
-		db_rollback(c->db);
+	if (ctx_tx(c, token_rotate_step, hash) != 0)
 		return -1;
-	}
-	if (audit_append(c, "calendar.token_rotate", "user", c->who->user_id, NULL, NULL) != 0 ||
-	    db_commit(c->db) != 0) {
-		if (c->err.kind == E_NONE)
-			ctx_db_error(c);
-		db_rollback(c->db);
-		return -1;
-	}
 	*token = t;
 	return 0;
 }

@@ -71,55 +71,72 @@ static int filter_orgs(struct ctx *c, const struct invite_filter *f, int64_t **i
 	return rc == DB_ERROR ? ctx_db_error(c) : 0;
 }
 
-int meeting_invite(struct ctx *c, int64_t meeting_id, const int64_t *org_ids, int norgs,
-		   const int64_t *user_ids, int nusers, const struct invite_filter *f, int *added)
+/* An invitation's arguments and count, for its transaction's step. */
+struct invitation {
+	int64_t meeting_id;
+	const int64_t *org_ids, *user_ids;
+	int norgs, nusers;
+	const struct invite_filter *f;
+	int added;
+};
+
+/* Invites the listed and filtered organizations and the listed users, each new invitee
+ * notified. 0 or -1. */
+static int invite_all(struct ctx *c, struct invitation *a, const struct meeting_row *m,
+		      const int64_t *fids, int nf)
 {
-	*added = 0;
-	if (db_begin(c->db) != 0)
-		return ctx_db_error(c);
-	struct meeting_row m;
-	if (meeting_load(c, meeting_id, &m) != 0 || meeting_check_manage(c, &m) != 0 ||
-	    check_ids_exist(c, "org_ids", "SELECT 1 FROM org WHERE id = $1", org_ids, norgs) != 0 ||
-	    check_ids_exist(c, "user_ids", "SELECT 1 FROM app_user WHERE id = $1", user_ids, nusers) != 0)
-		goto fail;
-	int64_t *fids = NULL;
-	int nf = 0;
-	if (f && (f->org_type || f->field || f->street_code) && filter_orgs(c, f, &fids, &nf) != 0)
-		goto fail;
-	json_t *params = meetings_params(m.title, 0);
-	char *link = arena_printf(c->arena, "/meetings/%lld", (long long)meeting_id);
-	struct notice n = {"meeting.invited", params, link, "meeting", meeting_id};
+	json_t *params = meetings_params(m->title, 0);
+	char *link = arena_printf(c->arena, "/meetings/%lld", (long long)a->meeting_id);
+	struct notice n = {"meeting.invited", params, link, "meeting", a->meeting_id};
 	int rc = 0;
-	for (int i = 0; i < norgs + nf && rc >= 0; i++) {
-		int64_t org = i < norgs ? org_ids[i] : fids[i - norgs];
-		rc = invite_one(c, meeting_id, org, 0);
+	for (int i = 0; i < a->norgs + nf && rc >= 0; i++) {
+		int64_t org = i < a->norgs ? a->org_ids[i] : fids[i - a->norgs];
+		rc = invite_one(c, a->meeting_id, org, 0);
 		if (rc > 0) {
-			(*added)++;
+			a->added++;
 			rc = notify_org(c, org, &n);
 		}
 	}
-	for (int i = 0; i < nusers && rc >= 0; i++) {
-		rc = invite_one(c, meeting_id, 0, user_ids[i]);
+	for (int i = 0; i < a->nusers && rc >= 0; i++) {
+		rc = invite_one(c, a->meeting_id, 0, a->user_ids[i]);
 		if (rc > 0) {
-			(*added)++;
-			rc = notify_user(c, user_ids[i], &n);
+			a->added++;
+			rc = notify_user(c, a->user_ids[i], &n);
 		}
 	}
 	json_decref(params);
-	if (rc < 0)
-		goto fail;
-	json_t *after = json_pack("{s:i}", "added", *added);
-	rc = audit_append(c, "meeting.invite", "meeting", meeting_id, NULL, after);
+	return rc < 0 ? -1 : 0;
+}
+
+static int invite_step(struct ctx *c, void *arg)
+{
+	struct invitation *a = arg;
+	struct meeting_row m;
+	if (meeting_load(c, a->meeting_id, &m) != 0 || meeting_check_manage(c, &m) != 0 ||
+	    check_ids_exist(c, "org_ids", "SELECT 1 FROM org WHERE id = $1", a->org_ids, a->norgs) != 0 ||
+	    check_ids_exist(c, "user_ids", "SELECT 1 FROM app_user WHERE id = $1", a->user_ids,
+			    a->nusers) != 0)
+		return -1;
+	int64_t *fids = NULL;
+	int nf = 0;
+	const struct invite_filter *f = a->f;
+	if (f && (f->org_type || f->field || f->street_code) && filter_orgs(c, f, &fids, &nf) != 0)
+		return -1;
+	if (invite_all(c, a, &m, fids, nf) != 0)
+		return -1;
+	json_t *after = json_pack("{s:i}", "added", a->added);
+	int rc = audit_append(c, "meeting.invite", "meeting", a->meeting_id, NULL, after);
 	json_decref(after);
-	if (rc != 0 || db_commit(c->db) != 0) {
-		if (c->err.kind == E_NONE)
-			ctx_db_error(c);
-		goto fail;
-	}
-	return 0;
-fail:
-	db_rollback(c->db);
-	return -1;
+	return rc;
+}
+
+int meeting_invite(struct ctx *c, int64_t meeting_id, const int64_t *org_ids, int norgs,
+		   const int64_t *user_ids, int nusers, const struct invite_filter *f, int *added)
+{
+	struct invitation a = {meeting_id, org_ids, user_ids, norgs, nusers, f, 0};
+	int rc = ctx_tx(c, invite_step, &a);
+	*added = a.added;
+	return rc;
 }
 
 json_t *meeting_invitations_json(struct ctx *c, int64_t meeting_id)
@@ -216,28 +233,38 @@ static int rsvp_allowed(struct ctx *c, const struct meeting_row *m)
 	return error_set(&c->err, E_NOT_FOUND, "meeting.not_found");
 }
 
-int meeting_rsvp(struct ctx *c, int64_t meeting_id, int64_t occ_id, const char *response,
-		 const char **place)
+/* An answer's arguments and resulting place, for its transaction's step. */
+struct rsvp {
+	int64_t meeting_id, occ_id;
+	const char *response, *place;
+};
+
+/* The occurrence answered for must be scheduled; a meeting with places needs one. */
+static int rsvp_occurrence_ok(struct ctx *c, const struct meeting_row *m, int64_t occ_id)
 {
-	*place = "confirmed";
-	if (db_begin(c->db) != 0)
-		return ctx_db_error(c);
-	struct meeting_row m;
 	struct occurrence_row o;
-	if (meeting_load(c, meeting_id, &m) != 0 || rsvp_allowed(c, &m) != 0)
-		goto fail;
 	if (occ_id) {
 		if (occurrence_load(c, occ_id, &o) != 0)
-			goto fail;
-		if (strcmp(o.status, "scheduled") != 0) {
-			error_set(&c->err, E_CONFLICT, "meeting.occurrence_cancelled");
-			goto fail;
-		}
-	} else if (m.capacity) {
+			return -1;
+		if (strcmp(o.status, "scheduled") != 0)
+			return error_set(&c->err, E_CONFLICT, "meeting.occurrence_cancelled");
+	} else if (m->capacity) {
 		/* places are counted per occurrence: answer for one occurrence */
 		error_field(&c->err, "occurrence_id", "meeting.rsvp_needs_occurrence", 0);
-		goto fail;
+		return -1;
 	}
+	return 0;
+}
+
+static int rsvp_step(struct ctx *c, void *arg)
+{
+	struct rsvp *a = arg;
+	int64_t meeting_id = a->meeting_id, occ_id = a->occ_id;
+	const char *response = a->response;
+	struct meeting_row m;
+	if (meeting_load(c, meeting_id, &m) != 0 || rsvp_allowed(c, &m) != 0 ||
+	    rsvp_occurrence_ok(c, &m, occ_id) != 0)
+		return -1;
 	const char *old_place = NULL, *old_resp = NULL;
 	struct db_stmt *st = db_query(c->db, "SELECT response, place FROM meeting_rsvp WHERE meeting_id = $1 AND "
 				      "occurrence_id = $2 AND user_id = $3", "lll", meeting_id, occ_id, c->who->user_id);
@@ -248,36 +275,37 @@ int meeting_rsvp(struct ctx *c, int64_t meeting_id, int64_t occ_id, const char *
 	db_done(st);
 	if (m.capacity && strcmp(response, "yes") == 0) {
 		if (old_resp && strcmp(old_resp, "yes") == 0) {
-			*place = old_place; /* answering yes again keeps one's place */
+			a->place = old_place; /* answering yes again keeps one's place */
 		} else {
 			int64_t taken = db_int(c->db, -1, "SELECT COUNT(*) FROM meeting_rsvp WHERE occurrence_id = $1 "
 					       "AND response = 'yes' AND place = 'confirmed'", "l", occ_id);
 			if (taken < 0)
-				goto dbfail;
-			*place = taken >= m.capacity ? "waitlisted" : "confirmed";
+				return ctx_db_error(c);
+			a->place = taken >= m.capacity ? "waitlisted" : "confirmed";
 		}
 	}
 	if (db_run(c->db,
 		   "INSERT INTO meeting_rsvp (meeting_id, occurrence_id, user_id, response, place, responded_at) "
 		   "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (meeting_id, occurrence_id, user_id) DO UPDATE "
 		   "SET response = excluded.response, place = excluded.place, responded_at = excluded.responded_at",
-		   "lllssl", meeting_id, occ_id, c->who->user_id, response, *place, c->now) < 0)
-		goto dbfail;
+		   "lllssl", meeting_id, occ_id, c->who->user_id, response, a->place, c->now) < 0)
+		return ctx_db_error(c);
 	if (m.capacity && occ_id && old_resp && strcmp(old_resp, "yes") == 0 &&
 	    strcmp(old_place, "confirmed") == 0 && strcmp(response, "yes") != 0 &&
 	    promote_waitlist(c, &m, occ_id) != 0)
-		goto fail;
+		return -1;
 	json_t *after = json_pack("{s:I, s:s, s:s}", "occurrence_id", (json_int_t)occ_id, "response",
-				  response, "place", *place);
+				  response, "place", a->place);
 	int arc = audit_append(c, "meeting.rsvp", "meeting", meeting_id, NULL, after);
 	json_decref(after);
-	if (arc != 0 || db_commit(c->db) != 0)
-		goto dbfail;
-	return 0;
-dbfail:
-	if (c->err.kind == E_NONE)
-		ctx_db_error(c);
-fail:
-	db_rollback(c->db);
-	return -1;
+	return arc;
+}
+
+int meeting_rsvp(struct ctx *c, int64_t meeting_id, int64_t occ_id, const char *response,
+		 const char **place)
+{
+	struct rsvp a = {meeting_id, occ_id, response, "confirmed"};
+	int rc = ctx_tx(c, rsvp_step, &a);
+	*place = a.place;
+	return rc;
 }

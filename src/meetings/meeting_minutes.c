@@ -19,71 +19,88 @@ void meetings_today(int64_t now, char out[11])
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
-/* Loads the occurrence and its meeting and checks ACT_MEETING_MANAGE; opens a transaction. */
-static int begin_managed(struct ctx *c, int64_t occ_id, struct occurrence_row *o, struct meeting_row *m)
-{
-	if (db_begin(c->db) != 0)
-		return ctx_db_error(c);
-	if (occurrence_with_meeting(c, occ_id, o, m) != 0 ||
-	    meeting_check_manage(c, m) != 0) {
-		db_rollback(c->db);
-		return -1;
-	}
-	return 0;
-}
-
-/* Audits and commits, or rolls back. */
-static int finish(struct ctx *c, const char *action, const char *type, int64_t id, json_t *after)
+/* Audits the write; takes after. 0 or -1. */
+static int audit_after(struct ctx *c, const char *action, const char *type, int64_t id, json_t *after)
 {
 	int rc = audit_append(c, action, type, id, NULL, after);
 	json_decref(after);
-	if (rc == 0 && db_commit(c->db) == 0)
-		return 0;
-	if (c->err.kind == E_NONE)
-		ctx_db_error(c);
-	db_rollback(c->db);
-	return -1;
+	return rc;
+}
+
+/* A write's arguments and new id, for the transaction steps below. */
+struct minutes_write {
+	int64_t occ_id;
+	const char *title, *presenter, *note; /* agenda item */
+	const char *markdown;                 /* minutes */
+	const struct action_input *in;        /* action item */
+	int64_t id;                           /* the new row; action_update: the item */
+	/* the write itself, once managed_step has loaded and checked the occurrence */
+	int (*write)(struct ctx *c, struct minutes_write *a, const struct occurrence_row *o,
+		     const struct meeting_row *m);
+};
+
+/* Loads the occurrence and its meeting, checks ACT_MEETING_MANAGE, then runs a->write. */
+static int managed_step(struct ctx *c, void *arg)
+{
+	struct minutes_write *a = arg;
+	struct occurrence_row o;
+	struct meeting_row m;
+	if (occurrence_with_meeting(c, a->occ_id, &o, &m) != 0 || meeting_check_manage(c, &m) != 0)
+		return -1;
+	return a->write(c, a, &o, &m);
+}
+
+/* Runs a managed write in its transaction; the new row's id to *id when id is not NULL. */
+static int managed_tx(struct ctx *c, struct minutes_write *a, int64_t *id)
+{
+	int rc = ctx_tx(c, managed_step, a);
+	if (id)
+		*id = a->id;
+	return rc;
+}
+
+static int agenda_write(struct ctx *c, struct minutes_write *a, const struct occurrence_row *o,
+			const struct meeting_row *m)
+{
+	(void)o, (void)m;
+	int64_t pos = db_int(c->db, 0, "SELECT COALESCE(MAX(position), 0) FROM meeting_agenda_item WHERE occurrence_id = $1",
+			     "l", a->occ_id) + 1;
+	struct db_stmt *st = db_query(c->db,
+				      "INSERT INTO meeting_agenda_item (occurrence_id, position, title, presenter, note, "
+				      "created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+				      "llsssl", a->occ_id, pos, a->title, a->presenter, a->note, c->now);
+	int rc = db_step(st);
+	a->id = rc == DB_ROW ? db_col_int(st, 0) : 0;
+	db_done(st);
+	if (rc != DB_ROW)
+		return ctx_db_error(c);
+	return audit_after(c, "meeting.agenda_add", "meeting_occurrence", a->occ_id,
+			   json_pack("{s:s}", "title", a->title));
 }
 
 int agenda_add(struct ctx *c, int64_t occ_id, const char *title, const char *presenter,
 	       const char *note, int64_t *id)
 {
-	struct occurrence_row o;
-	struct meeting_row m;
-	if (begin_managed(c, occ_id, &o, &m) != 0)
-		return -1;
-	int64_t pos = db_int(c->db, 0, "SELECT COALESCE(MAX(position), 0) FROM meeting_agenda_item WHERE occurrence_id = $1",
-			     "l", occ_id) + 1;
-	struct db_stmt *st = db_query(c->db,
-				      "INSERT INTO meeting_agenda_item (occurrence_id, position, title, presenter, note, "
-				      "created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-				      "llsssl", occ_id, pos, title, presenter, note, c->now);
-	int rc = db_step(st);
-	*id = rc == DB_ROW ? db_col_int(st, 0) : 0;
-	db_done(st);
-	if (rc != DB_ROW) {
-		ctx_db_error(c);
-		db_rollback(c->db);
-		return -1;
-	}
-	return finish(c, "meeting.agenda_add", "meeting_occurrence", occ_id,
-		      json_pack("{s:s}", "title", title));
+	struct minutes_write a = {.occ_id = occ_id, .title = title, .presenter = presenter,
+				  .note = note, .write = agenda_write};
+	return managed_tx(c, &a, id);
+}
+
+static int minutes_text_write(struct ctx *c, struct minutes_write *a, const struct occurrence_row *o,
+			      const struct meeting_row *m)
+{
+	(void)o, (void)m;
+	if (db_run(c->db, "UPDATE meeting_occurrence SET minutes_md = $2, minutes_updated_at = $3 WHERE id = $1",
+		   "lsl", a->occ_id, a->markdown, c->now) < 0)
+		return ctx_db_error(c);
+	return audit_after(c, "meeting.minutes", "meeting_occurrence", a->occ_id,
+			   json_pack("{s:I}", "length", (json_int_t)strlen(a->markdown ? a->markdown : "")));
 }
 
 int minutes_set(struct ctx *c, int64_t occ_id, const char *markdown)
 {
-	struct occurrence_row o;
-	struct meeting_row m;
-	if (begin_managed(c, occ_id, &o, &m) != 0)
-		return -1;
-	if (db_run(c->db, "UPDATE meeting_occurrence SET minutes_md = $2, minutes_updated_at = $3 WHERE id = $1",
-		   "lsl", occ_id, markdown, c->now) < 0) {
-		ctx_db_error(c);
-		db_rollback(c->db);
-		return -1;
-	}
-	return finish(c, "meeting.minutes", "meeting_occurrence", occ_id,
-		      json_pack("{s:I}", "length", (json_int_t)strlen(markdown ? markdown : "")));
+	struct minutes_write a = {.occ_id = occ_id, .markdown = markdown, .write = minutes_text_write};
+	return managed_tx(c, &a, NULL);
 }
 
 /* ------------------------------------------------------------------ action items */
@@ -108,36 +125,36 @@ static int notify_owner(struct ctx *c, int64_t org, int64_t user, const char *ki
 	return rc;
 }
 
-int action_add(struct ctx *c, int64_t occ_id, const struct action_input *in, int64_t *id)
+static int action_write(struct ctx *c, struct minutes_write *a, const struct occurrence_row *o,
+			const struct meeting_row *m)
 {
-	struct occurrence_row o;
-	struct meeting_row m;
-	if (begin_managed(c, occ_id, &o, &m) != 0)
+	const struct action_input *in = a->in;
+	if (check_owner(c, in) != 0)
 		return -1;
-	if (check_owner(c, in) != 0) {
-		db_rollback(c->db);
-		return -1;
-	}
 	struct db_stmt *st = db_query(c->db,
 				      "INSERT INTO meeting_action (meeting_id, occurrence_id, raised_at, title, "
 				      "owner_org_id, owner_user_id, due_on, created_at, updated_at) VALUES "
 				      "($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
-				      "lllsllsl", m.id, occ_id, o.starts_at, in->title, in->owner_org_id,
+				      "lllsllsl", m->id, a->occ_id, o->starts_at, in->title, in->owner_org_id,
 				      in->owner_user_id, in->due_on, c->now);
 	int rc = db_step(st);
-	*id = rc == DB_ROW ? db_col_int(st, 0) : 0;
+	a->id = rc == DB_ROW ? db_col_int(st, 0) : 0;
 	db_done(st);
-	if (rc != DB_ROW || notify_owner(c, in->owner_org_id, in->owner_user_id, "meeting.action_assigned",
-					 in->title, in->due_on, m.id, *id) != 0) {
-		if (c->err.kind == E_NONE)
-			ctx_db_error(c);
-		db_rollback(c->db);
+	if (rc != DB_ROW)
+		return ctx_db_error(c);
+	if (notify_owner(c, in->owner_org_id, in->owner_user_id, "meeting.action_assigned",
+			 in->title, in->due_on, m->id, a->id) != 0)
 		return -1;
-	}
-	return finish(c, "meeting.action_add", "meeting_action", *id,
-		      json_pack("{s:s, s:s, s:I, s:I}", "title", in->title, "due_on", in->due_on,
-				"owner_org_id", (json_int_t)in->owner_org_id, "owner_user_id",
-				(json_int_t)in->owner_user_id));
+	return audit_after(c, "meeting.action_add", "meeting_action", a->id,
+			   json_pack("{s:s, s:s, s:I, s:I}", "title", in->title, "due_on", in->due_on,
+				     "owner_org_id", (json_int_t)in->owner_org_id, "owner_user_id",
+				     (json_int_t)in->owner_user_id));
+}
+
+int action_add(struct ctx *c, int64_t occ_id, const struct action_input *in, int64_t *id)
+{
+	struct minutes_write a = {.occ_id = occ_id, .in = in, .write = action_write};
+	return managed_tx(c, &a, id);
 }
 
 /* 1 if the caller owns the action item (the user, or a delegate of the owning organization). */
@@ -147,47 +164,48 @@ static int owns(struct ctx *c, int64_t org, int64_t user)
 	       (org && (principal_member_of(c->who, org) || principal_administers(c->who, org)));
 }
 
-int action_update(struct ctx *c, int64_t id, const struct action_input *in)
+/* An action item as stored, for action_update. */
+struct action_row {
+	int64_t meeting_id, org, user, version;
+	const char *status, *due;
+};
+
+static int action_row_load(struct ctx *c, int64_t id, struct action_row *r)
 {
-	if (db_begin(c->db) != 0)
-		return ctx_db_error(c);
 	struct db_stmt *st = db_query(c->db, "SELECT meeting_id, owner_org_id, owner_user_id, status, due_on, version "
 				      "FROM meeting_action WHERE id = $1", "l", id);
 	int rc = db_step(st);
-	int64_t meeting_id = 0, org = 0, user = 0, version = 0;
-	const char *status = NULL, *due = NULL;
 	if (rc == DB_ROW) {
-		meeting_id = db_col_int(st, 0);
-		org = db_col_int(st, 1);
-		user = db_col_int(st, 2);
-		status = arena_strdup(c->arena, db_col_text(st, 3));
-		due = arena_strdup(c->arena, db_col_text(st, 4));
-		version = db_col_int(st, 5);
+		r->meeting_id = db_col_int(st, 0);
+		r->org = db_col_int(st, 1);
+		r->user = db_col_int(st, 2);
+		r->status = arena_strdup(c->arena, db_col_text(st, 3));
+		r->due = arena_strdup(c->arena, db_col_text(st, 4));
+		r->version = db_col_int(st, 5);
 	}
 	db_done(st);
+	if (rc == DB_ERROR)
+		return ctx_db_error(c);
+	return rc == DB_ROW ? 0 : error_set(&c->err, E_NOT_FOUND, "meeting.action_not_found");
+}
+
+static int action_update_step(struct ctx *c, void *arg)
+{
+	struct minutes_write *a = arg;
+	const struct action_input *in = a->in;
+	struct action_row r = {0};
 	struct meeting_row m;
-	if (rc != DB_ROW) {
-		if (rc == DB_ERROR)
-			ctx_db_error(c);
-		else
-			error_set(&c->err, E_NOT_FOUND, "meeting.action_not_found");
-		goto fail;
-	}
-	if (meeting_load(c, meeting_id, &m) != 0)
-		goto fail;
+	if (action_row_load(c, a->id, &r) != 0 || meeting_load(c, r.meeting_id, &m) != 0)
+		return -1;
 	/* staff manage everything; the owner may only mark their item done */
 	int manager = meeting_may_manage(c, &m);
-	if (!manager && !(owns(c, org, user) && in->status && strcmp(in->status, "done") == 0 &&
-			  !in->due_on && !in->title && !in->owner_org_id && !in->owner_user_id)) {
-		error_set(&c->err, E_FORBIDDEN, NULL);
-		goto fail;
-	}
-	if (in->version != version) {
-		error_set(&c->err, E_STALE, NULL);
-		goto fail;
-	}
+	if (!manager && !(owns(c, r.org, r.user) && in->status && strcmp(in->status, "done") == 0 &&
+			  !in->due_on && !in->title && !in->owner_org_id && !in->owner_user_id))
+		return error_set(&c->err, E_FORBIDDEN, NULL);
+	if (in->version != r.version)
+		return error_set(&c->err, E_STALE, NULL);
 	if ((in->owner_org_id || in->owner_user_id) && check_owner(c, in) != 0)
-		goto fail;
+		return -1;
 	int new_owner = in->owner_org_id || in->owner_user_id;
 	if (db_run(c->db,
 		   "UPDATE meeting_action SET title = COALESCE($2, title), status = COALESCE($3, status), "
@@ -195,23 +213,21 @@ int action_update(struct ctx *c, int64_t id, const struct action_input *in)
 		   "owner_user_id = CASE WHEN $5 = 1 THEN $7 ELSE owner_user_id END, "
 		   "overdue_notified_at = CASE WHEN $4 IS NULL THEN overdue_notified_at ELSE NULL END, "
 		   "updated_at = $8, version = version + 1 WHERE id = $1",
-		   "lsssilll", id, in->title, in->status, in->due_on, new_owner, in->owner_org_id,
+		   "lsssilll", a->id, in->title, in->status, in->due_on, new_owner, in->owner_org_id,
 		   in->owner_user_id, c->now) < 0)
-		goto dbfail;
-	json_t *before = json_pack("{s:s, s:s}", "status", status, "due_on", due);
+		return ctx_db_error(c);
+	json_t *before = json_pack("{s:s, s:s}", "status", r.status, "due_on", r.due);
 	json_t *after = json_pack("{s:s?, s:s?}", "status", in->status, "due_on", in->due_on);
-	rc = audit_append(c, "meeting.action_update", "meeting_action", id, before, after);
+	int rc = audit_append(c, "meeting.action_update", "meeting_action", a->id, before, after);
 	json_decref(before);
 	json_decref(after);
-	if (rc != 0 || db_commit(c->db) != 0)
-		goto dbfail;
-	return 0;
-dbfail:
-	if (c->err.kind == E_NONE)
-		ctx_db_error(c);
-fail:
-	db_rollback(c->db);
-	return -1;
+	return rc;
+}
+
+int action_update(struct ctx *c, int64_t id, const struct action_input *in)
+{
+	struct minutes_write a = {.in = in, .id = id};
+	return ctx_tx(c, action_update_step, &a);
 }
 
 /* The columns action_row_json reads, with the owner's and the meeting's names; a WHERE clause
@@ -344,12 +360,12 @@ int minutes_attach_json(struct ctx *c, const struct occurrence_row *o, json_t *o
 
 /* ------------------------------------------------------------------ overdue task */
 
-int meetings_task_overdue(struct ctx *c)
+/* Reminds the owners of up to 500 overdue action items, once each; arg: how many. */
+static int overdue_step(struct ctx *c, void *arg)
 {
+	int *count = arg;
 	char today[11];
 	meetings_today(c->now, today);
-	if (db_begin(c->db) != 0)
-		return ctx_db_error(c);
 	struct db_stmt *st = db_query(c->db,
 				      "SELECT id, meeting_id, title, owner_org_id, owner_user_id, due_on FROM meeting_action "
 				      "WHERE status = 'open' AND due_on < $1 AND overdue_notified_at IS NULL ORDER BY id LIMIT 500",
@@ -364,21 +380,22 @@ int meetings_task_overdue(struct ctx *c)
 	}
 	db_done(st);
 	if (rc == DB_ERROR)
-		goto dbfail;
+		return ctx_db_error(c);
 	for (int i = 0; i < n; i++) {
 		if (notify_owner(c, items[i].org, items[i].user, "meeting.action_overdue", items[i].title,
 				 items[i].due, items[i].meeting, items[i].id) != 0)
-			goto fail;
+			return -1;
 		if (db_run(c->db, "UPDATE meeting_action SET overdue_notified_at = $2 WHERE id = $1", "ll",
 			   items[i].id, c->now) < 0)
-			goto dbfail;
+			return ctx_db_error(c);
 	}
-	if (db_commit(c->db) != 0)
-		goto dbfail;
-	return n;
-dbfail:
-	ctx_db_error(c);
-fail:
-	db_rollback(c->db);
-	return -1;
+	*count = n;
+	return 0;
+}
+
+/* One transaction for the whole batch, as before. */
+int meetings_task_overdue(struct ctx *c)
+{
+	int n = 0;
+	return ctx_tx(c, overdue_step, &n) != 0 ? -1 : n;
 }

@@ -262,14 +262,17 @@ static json_t *meeting_audit_json(const struct meeting_input *in)
 	return o;
 }
 
-int meeting_create(struct ctx *c, const struct meeting_input *in, int64_t *id)
+/* A create's or an update's arguments, for its transaction's step. */
+struct meeting_write {
+	const struct meeting_input *in;
+	const char *street; /* create */
+	int64_t id;         /* update: the meeting; create: the new meeting */
+};
+
+static int meeting_create_step(struct ctx *c, void *arg)
 {
-	const char *street = c->who->jurisdiction[0] ? c->who->jurisdiction : NULL;
-	struct policy_object obj = {0, street};
-	if (policy_check(c, ACT_MEETING_MANAGE, &obj) != 0)
-		return -1;
-	if (db_begin(c->db) != 0)
-		return ctx_db_error(c);
+	struct meeting_write *a = arg;
+	const struct meeting_input *in = a->in;
 	struct db_stmt *st = db_prepare(
 		c->db, "INSERT INTO meeting (kind, title, description, location, online_url, "
 		       "organizer, capacity, is_public, street_code, rrule, dtstart, duration_minutes, "
@@ -286,48 +289,50 @@ int meeting_create(struct ctx *c, const struct meeting_input *in, int64_t *id)
 	else
 		db_bind_null(st, 7);
 	db_bind_int(st, 8, in->is_public);
-	db_bind_text(st, 9, street);
+	db_bind_text(st, 9, a->street);
 	db_bind_text(st, 10, in->rrule);
 	db_bind_text(st, 11, in->dtstart);
 	db_bind_int(st, 12, in->duration_minutes);
 	db_bind_int(st, 13, c->who->user_id);
 	db_bind_int(st, 14, c->now);
 	int rc = db_step(st);
-	*id = rc == DB_ROW ? db_col_int(st, 0) : 0;
+	a->id = rc == DB_ROW ? db_col_int(st, 0) : 0;
 	db_done(st);
-	if (rc != DB_ROW) {
-		ctx_db_error(c);
-		goto fail;
-	}
+	if (rc != DB_ROW)
+		return ctx_db_error(c);
 	int64_t start;
 	recur_parse_local(in->dtstart, &start);
 	int64_t base = start > c->now ? start : c->now;
 	json_t *after = meeting_audit_json(in);
-	int arc = audit_append(c, "meeting.create", "meeting", *id, NULL, after);
+	int arc = audit_append(c, "meeting.create", "meeting", a->id, NULL, after);
 	json_decref(after);
-	if (arc != 0 || meeting_materialize(c, *id, base + MEETING_HORIZON_SECONDS) < 0)
-		goto fail;
-	if (db_commit(c->db) != 0) {
-		ctx_db_error(c);
-		goto fail;
-	}
+	if (arc != 0 || meeting_materialize(c, a->id, base + MEETING_HORIZON_SECONDS) < 0)
+		return -1;
 	return 0;
-fail:
-	db_rollback(c->db);
-	return -1;
 }
 
-int meeting_update(struct ctx *c, int64_t id, const struct meeting_input *in)
+int meeting_create(struct ctx *c, const struct meeting_input *in, int64_t *id)
 {
-	if (db_begin(c->db) != 0)
-		return ctx_db_error(c);
+	const char *street = c->who->jurisdiction[0] ? c->who->jurisdiction : NULL;
+	struct policy_object obj = {0, street};
+	if (policy_check(c, ACT_MEETING_MANAGE, &obj) != 0)
+		return -1;
+	struct meeting_write a = {.in = in, .street = street};
+	int rc = ctx_tx(c, meeting_create_step, &a);
+	*id = a.id;
+	return rc;
+}
+
+static int meeting_update_step(struct ctx *c, void *arg)
+{
+	struct meeting_write *a = arg;
+	const struct meeting_input *in = a->in;
+	int64_t id = a->id;
 	struct meeting_row m;
 	if (meeting_load(c, id, &m) != 0 || meeting_check_manage(c, &m) != 0)
-		goto fail;
-	if (m.version != in->version) {
-		error_set(&c->err, E_STALE, NULL);
-		goto fail;
-	}
+		return -1;
+	if (m.version != in->version)
+		return error_set(&c->err, E_STALE, NULL);
 	/* a field absent from the body keeps its value (COALESCE); capacity/is_public likewise */
 	int has_cap = json_object_get(in->given, "capacity") != NULL;
 	int has_pub = json_object_get(in->given, "is_public") != NULL;
@@ -355,22 +360,18 @@ int meeting_update(struct ctx *c, int64_t id, const struct meeting_input *in)
 	db_bind_int(st, 12, c->now);
 	int rc = db_step(st);
 	db_done(st);
-	if (rc == DB_ERROR) {
-		ctx_db_error(c);
-		goto fail;
-	}
+	if (rc == DB_ERROR)
+		return ctx_db_error(c);
 	json_t *after = meeting_audit_json(in);
-	int arc = audit_append(c, "meeting.update", "meeting", id, NULL, after);
+	rc = audit_append(c, "meeting.update", "meeting", id, NULL, after);
 	json_decref(after);
-	if (arc != 0 || db_commit(c->db) != 0) {
-		if (c->err.kind == E_NONE)
-			ctx_db_error(c);
-		goto fail;
-	}
-	return 0;
-fail:
-	db_rollback(c->db);
-	return -1;
+	return rc;
+}
+
+int meeting_update(struct ctx *c, int64_t id, const struct meeting_input *in)
+{
+	struct meeting_write a = {.in = in, .id = id};
+	return ctx_tx(c, meeting_update_step, &a);
 }
 
 /* ------------------------------------------------------------------ reading */
@@ -521,57 +522,69 @@ static int occurrence_notify_invitees(struct ctx *c, const struct meeting_row *m
 	return out;
 }
 
-int occurrence_update(struct ctx *c, int64_t occ_id, const char *status, const char *starts_at)
+/* An occurrence change's arguments, for its transaction's step. */
+struct occurrence_change {
+	int64_t occ_id;
+	const char *status;
+	int64_t new_start; /* 0: unchanged */
+};
+
+/* The attendance counters follow: a cancelled occurrence expects nobody; a moved one keeps
+ * its rows. */
+static int occurrence_counters(struct ctx *c, const struct occurrence_row *o, const char *status,
+			       int64_t new_start)
 {
-	int64_t new_start = 0;
-	if (starts_at && recur_parse_local(starts_at, &new_start) != 0) {
-		error_field(&c->err, "starts_at", "meeting.bad_dtstart", 0);
-		return error_check(&c->err);
-	}
-	if (db_begin(c->db) != 0)
+	if (strcmp(status, "cancelled") == 0)
+		return db_run(c->db, "DELETE FROM meeting_org_attendance WHERE occurrence_id = $1", "l",
+			      o->id) < 0 ? ctx_db_error(c) : 0;
+	if (db_run(c->db,
+		   "INSERT INTO meeting_org_attendance (occurrence_id, org_id, starts_at) "
+		   "SELECT $1, org_id, $3 FROM meeting_invite WHERE meeting_id = $2 AND org_id <> 0 "
+		   "ON CONFLICT (occurrence_id, org_id) DO NOTHING",
+		   "lll", o->id, o->meeting_id, new_start) < 0 ||
+	    db_run(c->db, "UPDATE meeting_org_attendance SET starts_at = $2 WHERE occurrence_id = $1",
+		   "ll", o->id, new_start) < 0)
 		return ctx_db_error(c);
+	return 0;
+}
+
+static int occurrence_update_step(struct ctx *c, void *arg)
+{
+	struct occurrence_change *a = arg;
 	struct occurrence_row o;
 	struct meeting_row m;
-	if (occurrence_with_meeting(c, occ_id, &o, &m) != 0 ||
+	if (occurrence_with_meeting(c, a->occ_id, &o, &m) != 0 ||
 	    meeting_check_manage(c, &m) != 0)
-		goto fail;
-	if (!new_start)
-		new_start = o.starts_at;
-	const char *st_new = status ? status : o.status;
+		return -1;
+	int64_t new_start = a->new_start ? a->new_start : o.starts_at;
+	const char *st_new = a->status ? a->status : o.status;
 	int64_t dur = o.ends_at - o.starts_at;
 	if (db_run(c->db, "UPDATE meeting_occurrence SET status = $2, starts_at = $3, ends_at = $4 WHERE id = $1",
-		   "lsll", occ_id, st_new, new_start, new_start + dur) < 0)
-		goto dbfail;
-	/* counters follow: a cancelled occurrence expects nobody; a moved one keeps its rows */
-	if (strcmp(st_new, "cancelled") == 0) {
-		if (db_run(c->db, "DELETE FROM meeting_org_attendance WHERE occurrence_id = $1", "l", occ_id) < 0)
-			goto dbfail;
-	} else if (db_run(c->db,
-			  "INSERT INTO meeting_org_attendance (occurrence_id, org_id, starts_at) "
-			  "SELECT $1, org_id, $3 FROM meeting_invite WHERE meeting_id = $2 AND org_id <> 0 "
-			  "ON CONFLICT (occurrence_id, org_id) DO NOTHING",
-			  "lll", occ_id, o.meeting_id, new_start) < 0 ||
-		   db_run(c->db, "UPDATE meeting_org_attendance SET starts_at = $2 WHERE occurrence_id = $1",
-			  "ll", occ_id, new_start) < 0)
-		goto dbfail;
+		   "lsll", a->occ_id, st_new, new_start, new_start + dur) < 0)
+		return ctx_db_error(c);
+	if (occurrence_counters(c, &o, st_new, new_start) != 0)
+		return -1;
 	json_t *before = json_pack("{s:s, s:I}", "status", o.status, "starts_at", (json_int_t)o.starts_at);
 	json_t *after = json_pack("{s:s, s:I}", "status", st_new, "starts_at", (json_int_t)new_start);
-	int arc = audit_append(c, "meeting.occurrence_update", "meeting_occurrence", occ_id, before, after);
+	int arc = audit_append(c, "meeting.occurrence_update", "meeting_occurrence", a->occ_id, before, after);
 	json_decref(before);
 	json_decref(after);
 	o.starts_at = new_start;
 	int changed = strcmp(st_new, o.status) != 0 || new_start != o.recurrence_id;
 	if (arc != 0 || (changed && occurrence_notify_invitees(c, &m, &o,
 			 strcmp(st_new, "cancelled") == 0 ? "meeting.cancelled" : "meeting.changed") != 0))
-		goto fail;
-	if (db_commit(c->db) != 0)
-		goto dbfail;
+		return -1;
 	return 0;
-dbfail:
-	ctx_db_error(c);
-fail:
-	db_rollback(c->db);
-	return -1;
+}
+
+int occurrence_update(struct ctx *c, int64_t occ_id, const char *status, const char *starts_at)
+{
+	struct occurrence_change a = {occ_id, status, 0};
+	if (starts_at && recur_parse_local(starts_at, &a.new_start) != 0) {
+		error_field(&c->err, "starts_at", "meeting.bad_dtstart", 0);
+		return error_check(&c->err);
+	}
+	return ctx_tx(c, occurrence_update_step, &a);
 }
 
 json_t *occurrence_get_json(struct ctx *c, int64_t occ_id)
@@ -597,6 +610,19 @@ json_t *occurrence_get_json(struct ctx *c, int64_t occ_id)
 
 /* ------------------------------------------------------------------ horizon task */
 
+/* One series' extension, for its transaction's step. */
+struct horizon {
+	int64_t meeting_id, until;
+	int added;
+};
+
+static int horizon_step(struct ctx *c, void *arg)
+{
+	struct horizon *h = arg;
+	h->added = meeting_materialize(c, h->meeting_id, h->until);
+	return h->added < 0 ? -1 : 0;
+}
+
 int meetings_task_horizon(struct ctx *c)
 {
 	/* series whose materialized horizon is less than eleven months ahead get a full year */
@@ -609,14 +635,10 @@ int meetings_task_horizon(struct ctx *c)
 		ids[n++] = db_col_int(st, 0);
 	db_done(st);
 	for (int i = 0; i < n; i++) {
-		if (db_begin(c->db) != 0)
-			return ctx_db_error(c);
-		int k = meeting_materialize(c, ids[i], want);
-		if (k < 0 || db_commit(c->db) != 0) {
-			db_rollback(c->db);
-			return k < 0 ? -1 : ctx_db_error(c);
-		}
-		added += k;
+		struct horizon h = {ids[i], want, 0};
+		if (ctx_tx(c, horizon_step, &h) != 0)
+			return -1;
+		added += h.added;
 	}
 	return added;
 }

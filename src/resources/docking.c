@@ -279,6 +279,20 @@ static int propose_in_tx(struct ctx *c, struct side_item *need, struct side_item
 	return rc == 0 ? tell(c, *id, "docking.proposed", need, res) : -1;
 }
 
+/* A proposal's arguments and result, for its transaction's step. */
+struct proposal {
+	struct side_item *need, *res;
+	int64_t quantity;
+	const char *note;
+	int64_t id;
+};
+
+static int propose_step(struct ctx *c, void *arg)
+{
+	struct proposal *a = arg;
+	return propose_in_tx(c, a->need, a->res, a->quantity, a->note, &a->id);
+}
+
 int docking_create(struct ctx *c, json_t *body, int64_t *id)
 {
 	int64_t need_id = 0, res_id = 0, talent_id = 0, quantity = 0;
@@ -309,9 +323,10 @@ int docking_create(struct ctx *c, json_t *body, int64_t *id)
 		return -1;
 	if (!is_open(need.status) || !is_open(res.status))
 		return error_set(&c->err, E_CONFLICT, "resources.item_not_open");
-	if (db_begin(c->db) != 0)
-		return ctx_db_error(c);
-	return res_finish_tx(c, propose_in_tx(c, &need, &res, quantity, note, id));
+	struct proposal a = {.need = &need, .res = &res, .quantity = quantity, .note = note};
+	int rc = ctx_tx(c, propose_step, &a);
+	*id = a.id;
+	return rc;
 }
 
 /* ------------------------------------------------------------------ steps */
@@ -630,12 +645,24 @@ out:
 	return rc;
 }
 
+/* A move's arguments, for its transaction's step. */
+struct transition {
+	int64_t id;
+	const char *step;
+	struct step_input *in;
+};
+
+static int transition_step(struct ctx *c, void *arg)
+{
+	struct transition *a = arg;
+	return step_in_tx(c, a->id, a->step, a->in);
+}
+
 int docking_step(struct ctx *c, int64_t id, const char *step, json_t *body)
 {
 	struct step_input in;
 	if (step_from_json(c, step, body, &in) != 0)
 		return -1;
-	if (db_begin(c->db) != 0)
-		return ctx_db_error(c);
-	return res_finish_tx(c, step_in_tx(c, id, step, &in));
+	struct transition a = {id, step, &in};
+	return ctx_tx(c, transition_step, &a);
 }

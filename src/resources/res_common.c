@@ -208,15 +208,3 @@ const char *res_own_orgs(struct ctx *c)
 	buf_free(&b);
 	return s;
 }
-
-
-int res_finish_tx(struct ctx *c, int rc)
-{
-	if (rc == 0 && db_commit(c->db) == 0)
-		return 0;
-	if (rc == 0)
-		ctx_db_error(c);
-	if (db_in_transaction(c->db))
-		db_rollback(c->db);
-	return -1;
-}

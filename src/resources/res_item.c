@@ -451,6 +451,20 @@ static int create_in_tx(struct ctx *c, const char *kind, struct item_input *in, 
 	return a;
 }
 
+/* A create's or an update's arguments, for its transaction's step. */
+struct item_write {
+	const char *kind;
+	struct item_input *in; /* create */
+	json_t *body;          /* update */
+	int64_t id;            /* update: the item; create: the new item */
+};
+
+static int item_create_step(struct ctx *c, void *arg)
+{
+	struct item_write *a = arg;
+	return create_in_tx(c, a->kind, a->in, &a->id);
+}
+
 int res_item_create(struct ctx *c, const char *kind, json_t *body, int64_t *id)
 {
 	struct item_input in;
@@ -466,9 +480,10 @@ int res_item_create(struct ctx *c, const char *kind, json_t *body, int64_t *id)
 	struct policy_object obj = {in.org_id, org_street};
 	if (policy_check(c, ACT_RES_WRITE, &obj) != 0)
 		return -1;
-	if (db_begin(c->db) != 0)
-		return ctx_db_error(c);
-	return res_finish_tx(c, create_in_tx(c, kind, &in, id));
+	struct item_write a = {.kind = kind, .in = &in};
+	int rc = ctx_tx(c, item_create_step, &a);
+	*id = a.id;
+	return rc;
 }
 
 /* The status a close/reopen request leads to, or NULL with E_CONFLICT. */
@@ -578,6 +593,12 @@ out:
 	return rc;
 }
 
+static int item_update_step(struct ctx *c, void *arg)
+{
+	struct item_write *a = arg;
+	return update_in_tx(c, a->kind, a->id, a->body);
+}
+
 int res_item_update(struct ctx *c, const char *kind, int64_t id, json_t *body)
 {
 	/* validate the body's own shape first, so bad input never reaches the database */
@@ -606,49 +627,53 @@ int res_item_update(struct ctx *c, const char *kind, int64_t id, json_t *body)
 		if (error_check(&c->err) != 0)
 			return -1;
 	}
-	if (db_begin(c->db) != 0)
-		return ctx_db_error(c);
-	return res_finish_tx(c, update_in_tx(c, kind, id, body));
+	struct item_write a = {.kind = kind, .body = body, .id = id};
+	return ctx_tx(c, item_update_step, &a);
 }
 
 /* ------------------------------------------------------------------ expiry */
 
+/* Expires the first lapsed item, if any; *found says whether there was one. */
+static int expire_one_step(struct ctx *c, void *arg)
+{
+	int *found = arg;
+	int64_t id = db_int(c->db, 0,
+			    "SELECT id FROM res_item WHERE status IN ('open', 'partly_matched') "
+			    "AND end_at IS NOT NULL AND end_at <= $1 ORDER BY id LIMIT 1",
+			    "l", c->now);
+	*found = id > 0;
+	if (!*found)
+		return 0;
+	const char *status = NULL;
+	struct db_stmt *st = db_query(c->db, "SELECT status FROM res_item WHERE id = $1", "l", id);
+	if (db_step(st) == DB_ROW)
+		status = arena_strdup(c->arena, db_col_text(st, 0));
+	db_done(st);
+	if (db_run(c->db,
+		   "UPDATE res_item SET status = 'expired', updated_at = $2, "
+		   "version = version + 1 WHERE id = $1",
+		   "ll", id, c->now) < 0)
+		return ctx_db_error(c);
+	if (res_item_index_in_tx(c, id) != 0)
+		return -1;
+	json_t *before = json_pack("{s:s}", "status", status ? status : "");
+	json_t *after = json_pack("{s:s}", "status", "expired");
+	int rc = audit_append(c, "resource.expire", "res_item", id, before, after);
+	json_decref(before);
+	json_decref(after);
+	return rc;
+}
+
+/* One transaction per lapsed item. */
 int res_item_expire(struct ctx *c)
 {
 	int n = 0;
 	for (;;) {
-		if (db_begin(c->db) != 0)
-			return ctx_db_error(c);
-		int64_t id = db_int(c->db, 0,
-				    "SELECT id FROM res_item WHERE status IN ('open', 'partly_matched') "
-				    "AND end_at IS NOT NULL AND end_at <= $1 ORDER BY id LIMIT 1",
-				    "l", c->now);
-		if (id <= 0) {
-			db_rollback(c->db);
-			return n;
-		}
-		const char *status = NULL;
-		struct db_stmt *st = db_query(c->db, "SELECT status FROM res_item WHERE id = $1", "l",
-					      id);
-		if (db_step(st) == DB_ROW)
-			status = arena_strdup(c->arena, db_col_text(st, 0));
-		db_done(st);
-		json_t *before = json_pack("{s:s}", "status", status ? status : "");
-		json_t *after = json_pack("{s:s}", "status", "expired");
-		int rc = db_run(c->db,
-				"UPDATE res_item SET status = 'expired', updated_at = $2, "
-				"version = version + 1 WHERE id = $1",
-				"ll", id, c->now) < 0
-				 ? ctx_db_error(c)
-				 : 0;
-		if (rc == 0)
-			rc = res_item_index_in_tx(c, id);
-		if (rc == 0)
-			rc = audit_append(c, "resource.expire", "res_item", id, before, after);
-		json_decref(before);
-		json_decref(after);
-		if (res_finish_tx(c, rc) != 0)
+		int found = 0;
+		if (ctx_tx(c, expire_one_step, &found) != 0)
 			return -1;
+		if (!found)
+			return n;
 		n++;
 	}
 }

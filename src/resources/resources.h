@@ -136,9 +136,6 @@ const char *res_match_text(struct ctx *c, const char *tokens);
 int res_write_tokens(struct ctx *c, const char *table, int64_t id, const char *text,
 		     const char *facets);
 
-/* Ends the write transaction: commits when rc is 0 (a failed commit fills c->err), else rolls
- * back. Returns 0 or -1. */
-int res_finish_tx(struct ctx *c, int rc);
 
 /* ---- demo (resources_demo.c) */
 /* A realistic list of resources and needs for the demo organizations, talent pool entries

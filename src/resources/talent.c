@@ -418,6 +418,38 @@ static void bind_talent(struct ctx *c, struct db_stmt *st, const struct talent_i
 	db_bind_text(st, 18, in->street_code);
 }
 
+/* A create's or an update's arguments, for its transaction's step. */
+struct talent_write {
+	struct talent_input *in; /* create */
+	json_t *body;            /* update */
+	int64_t id;              /* update: the entry; create: the new entry */
+};
+
+static int talent_create_step(struct ctx *c, void *arg)
+{
+	struct talent_write *w = arg;
+	struct talent_input *in = w->in;
+	int64_t *id = &w->id;
+	struct db_stmt *st = db_prepare(
+		c->db, "INSERT INTO talent (name, name_sort, user_id, person_id, org_id, kind, skills, "
+		       "affiliation, title, hours_per_month, pro_bono, languages, phone, email, bio, "
+		       "active, created_at, updated_at, version, street_code) VALUES ($1, $2, $3, $4, "
+		       "$5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, 1, $18) "
+		       "RETURNING id");
+	bind_talent(c, st, in);
+	int rc = db_step(st);
+	*id = rc == DB_ROW ? db_col_int(st, 0) : 0;
+	db_done(st);
+	if (rc != DB_ROW)
+		return ctx_db_error(c);
+	if (talent_write_extras(c, *id, in) != 0)
+		return -1;
+	json_t *after = talent_load(c, *id);
+	rc = after ? audit_append(c, "talent.create", "talent", *id, NULL, after) : -1;
+	json_decref(after);
+	return rc;
+}
+
 int talent_create(struct ctx *c, json_t *body, int64_t *id)
 {
 	struct talent_input in;
@@ -432,25 +464,10 @@ int talent_create(struct ctx *c, json_t *body, int64_t *id)
 		in.user_id = c->who->user_id;
 		in.kind = "expert";
 	}
-	if (db_begin(c->db) != 0)
-		return ctx_db_error(c);
-	struct db_stmt *st = db_prepare(
-		c->db, "INSERT INTO talent (name, name_sort, user_id, person_id, org_id, kind, skills, "
-		       "affiliation, title, hours_per_month, pro_bono, languages, phone, email, bio, "
-		       "active, created_at, updated_at, version, street_code) VALUES ($1, $2, $3, $4, "
-		       "$5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, 1, $18) "
-		       "RETURNING id");
-	bind_talent(c, st, &in);
-	int rc = db_step(st);
-	*id = rc == DB_ROW ? db_col_int(st, 0) : 0;
-	db_done(st);
-	rc = rc == DB_ROW ? talent_write_extras(c, *id, &in) : ctx_db_error(c);
-	if (rc == 0) {
-		json_t *after = talent_load(c, *id);
-		rc = after ? audit_append(c, "talent.create", "talent", *id, NULL, after) : -1;
-		json_decref(after);
-	}
-	return res_finish_tx(c, rc);
+	struct talent_write a = {.in = &in};
+	int rc = ctx_tx(c, talent_create_step, &a);
+	*id = a.id;
+	return rc;
 }
 
 static int talent_update_in_tx(struct ctx *c, int64_t id, json_t *body, json_t *old)
@@ -502,6 +519,15 @@ static int talent_update_in_tx(struct ctx *c, int64_t id, json_t *body, json_t *
 	return rc;
 }
 
+static int talent_update_step(struct ctx *c, void *arg)
+{
+	struct talent_write *a = arg;
+	json_t *old = talent_load(c, a->id);
+	int rc = old ? talent_update_in_tx(c, a->id, a->body, old) : -1;
+	json_decref(old);
+	return rc;
+}
+
 int talent_update(struct ctx *c, int64_t id, json_t *body)
 {
 	/* the body alone first: bad input is refused before anything is read or locked */
@@ -513,10 +539,6 @@ int talent_update(struct ctx *c, int64_t id, json_t *body)
 	json_decref(probe);
 	if (bad)
 		return -1;
-	if (db_begin(c->db) != 0)
-		return ctx_db_error(c);
-	json_t *old = talent_load(c, id);
-	int rc = old ? talent_update_in_tx(c, id, body, old) : -1;
-	json_decref(old);
-	return res_finish_tx(c, rc);
+	struct talent_write a = {.body = body, .id = id};
+	return ctx_tx(c, talent_update_step, &a);
 }
