@@ -47,6 +47,7 @@ test('staff edits an organization found by a two-character word; the audit trail
   await signIn(page, 'staff', PASSWORD);
   const nav = page.getByRole('navigation', { name: '主导航' });
   // staff may import and read people, but not the audit trail or users
+  await nav.getByText('组织名录', { exact: true }).click();
   for (const name of ['首页', '组织', '人员', '导入', '我的账户']) await nav.getByText(name, { exact: true }).waitFor();
   assert.equal(await nav.getByText('审计', { exact: true }).count(), 0);
   assert.equal(await nav.getByText('用户管理', { exact: true }).count(), 0);
@@ -80,6 +81,7 @@ test('staff edits an organization found by a two-character word; the audit trail
   // an administrator, in another browser, finds the change in the audit trail
   const boss = await app.page();
   await signIn(boss, 'admin', PASSWORD);
+  await boss.getByRole('navigation').getByText('系统管理', { exact: true }).click();
   await boss.getByRole('navigation').getByText('审计', { exact: true }).click();
   await boss.getByRole('heading', { name: '审计日志' }).waitFor();
   await settle(boss);
