@@ -7,7 +7,7 @@
 //  the people pages: search, masked phones, detail with organizations, edit, link.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { settle, shot, signIn, startApp } from './browser.mjs';
+import { navTo, settle, shot, signIn, startApp } from './browser.mjs';
 
 const PASSWORD = 'Tongxin@2026';
 let app;
@@ -81,8 +81,7 @@ test('staff edits an organization found by a two-character word; the audit trail
   // an administrator, in another browser, finds the change in the audit trail
   const boss = await app.page();
   await signIn(boss, 'admin', PASSWORD);
-  await boss.getByRole('navigation').getByText('系统管理', { exact: true }).click();
-  await boss.getByRole('navigation').getByText('审计', { exact: true }).click();
+  await navTo(boss, '系统管理', '审计');
   await boss.getByRole('heading', { name: '审计日志' }).waitFor();
   await settle(boss);
   await shot(boss, '50-audit');
@@ -162,7 +161,7 @@ test('people: search, masked phones for those without the right, detail, edit, l
 
   const page = await app.page();
   await signIn(page, 'staff', PASSWORD);
-  await page.getByRole('navigation').getByText('人员', { exact: true }).click();
+  await navTo(page, '组织名录', '人员');
   await page.getByRole('heading', { name: '人员' }).waitFor();
   await settle(page);
   await shot(page, '20-people-list');
