@@ -8,7 +8,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { settle, shot, signIn, startApp } from './browser.mjs';
+import { navTo, settle, shot, signIn, startApp } from './browser.mjs';
 
 const PASSWORD = 'Tongxin@2026';
 let app;
@@ -41,7 +41,7 @@ test('the RFC 6238 test vector (so a wrong helper cannot pass the journey)', () 
 test('TOTP set-up shows a QR code; once confirmed, signing in asks for the code', async () => {
   const page = await app.page();
   await signIn(page, 'expert', PASSWORD);
-  await page.getByRole('navigation').getByText('我的账户', { exact: true }).click();
+  await navTo(page, '工作台', '我的账户');
   await page.getByRole('heading', { name: '我的账户' }).waitFor();
   await settle(page);
   await shot(page, '60-account');
@@ -133,7 +133,7 @@ test('changing my password checks the current one on its field', async () => {
 test('an administrator creates, disables and resets a user; a stale version is explained', async () => {
   const page = await app.page();
   await signIn(page, 'admin', PASSWORD);
-  await page.getByRole('navigation').getByText('用户管理', { exact: true }).click();
+  await navTo(page, '系统管理', '用户管理');
   await page.getByRole('heading', { name: '用户管理' }).waitFor();
   await settle(page);
   await shot(page, '40-users');

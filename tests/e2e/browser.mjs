@@ -105,6 +105,15 @@ export async function signIn(page, username, password) {
   await page.locator('main#main').waitFor();
 }
 
+/** Clicks the entry `item` of the side menu, opening its group first when it is closed (the
+ * menu is grouped: layouts/nav.ts). */
+export async function navTo(page, group, item) {
+  const nav = page.getByRole('navigation').first();
+  const entry = nav.getByText(item, { exact: true });
+  if (!(await entry.isVisible())) await nav.getByText(group, { exact: true }).click();
+  await entry.click();
+}
+
 /** Saves a screenshot as SHOTS/<name>.png (the whole page; only the window with fullPage
  * false, for dialogs, whose overlay covers the window) and returns its path. */
 export async function shot(page, name, { fullPage = true } = {}) {

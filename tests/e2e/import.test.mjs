@@ -3,7 +3,7 @@
 // with a progress bar, and the organizations are in the registry.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { shot, signIn, startApp } from './browser.mjs';
+import { navTo, shot, signIn, startApp } from './browser.mjs';
 
 let app;
 let staff;
@@ -29,7 +29,7 @@ const imported = async () => (await staff.get(`/api/v1/orgs?q=${encodeURICompone
 test('a CSV with one bad row is reported by row and column, nothing is imported, the fixed file imports', async () => {
   const page = await app.page();
   await signIn(page, 'staff', 'Tongxin@2026');
-  await page.getByRole('navigation').getByText('导入', { exact: true }).click();
+  await navTo(page, '组织名录', '导入');
   await page.getByRole('heading', { name: '批量导入组织' }).waitFor();
   // the template link downloads the header row
   const template = await page.getByTestId('import-template').getAttribute('href');

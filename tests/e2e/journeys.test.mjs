@@ -7,7 +7,7 @@
 //  the people pages: search, masked phones, detail with organizations, edit, link.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { settle, shot, signIn, startApp } from './browser.mjs';
+import { navTo, settle, shot, signIn, startApp } from './browser.mjs';
 
 const PASSWORD = 'Tongxin@2026';
 let app;
@@ -47,6 +47,7 @@ test('staff edits an organization found by a two-character word; the audit trail
   await signIn(page, 'staff', PASSWORD);
   const nav = page.getByRole('navigation', { name: '主导航' });
   // staff may import and read people, but not the audit trail or users
+  await nav.getByText('组织名录', { exact: true }).click();
   for (const name of ['首页', '组织', '人员', '导入', '我的账户']) await nav.getByText(name, { exact: true }).waitFor();
   assert.equal(await nav.getByText('审计', { exact: true }).count(), 0);
   assert.equal(await nav.getByText('用户管理', { exact: true }).count(), 0);
@@ -80,7 +81,7 @@ test('staff edits an organization found by a two-character word; the audit trail
   // an administrator, in another browser, finds the change in the audit trail
   const boss = await app.page();
   await signIn(boss, 'admin', PASSWORD);
-  await boss.getByRole('navigation').getByText('审计', { exact: true }).click();
+  await navTo(boss, '系统管理', '审计');
   await boss.getByRole('heading', { name: '审计日志' }).waitFor();
   await settle(boss);
   await shot(boss, '50-audit');
@@ -160,7 +161,7 @@ test('people: search, masked phones for those without the right, detail, edit, l
 
   const page = await app.page();
   await signIn(page, 'staff', PASSWORD);
-  await page.getByRole('navigation').getByText('人员', { exact: true }).click();
+  await navTo(page, '组织名录', '人员');
   await page.getByRole('heading', { name: '人员' }).waitFor();
   await settle(page);
   await shot(page, '20-people-list');

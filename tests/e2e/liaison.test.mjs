@@ -3,7 +3,7 @@
 // shows in the overdue list. Screenshots for docs/user-guide/liaison.md (70-79).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { settle, shot, signIn, startApp } from './browser.mjs';
+import { navTo, settle, shot, signIn, startApp } from './browser.mjs';
 
 const PASSWORD = 'Tongxin@2026';
 const day = (days = 0) => new Date(Date.now() + 8 * 3600e3 + days * 86400e3).toISOString().slice(0, 10);
@@ -47,7 +47,7 @@ test('staff assign an officer, the officer logs a contact with a follow-up, and 
   // the officer: my organizations → the organization → log a contact with a follow-up
   const officer = await app.page();
   await signIn(officer, 'liaison', PASSWORD);
-  await officer.getByRole('navigation', { name: '主导航' }).getByText('我的联络', { exact: true }).click();
+  await navTo(officer, '经常性沟通', '我的联络');
   await officer.getByTestId('my-orgs').getByRole('link', { name: '同心区晨曦社区服务中心' }).click();
   await officer.getByTestId('log-contact').click();
   const contact = officer.getByTestId('contact-form');
@@ -68,7 +68,7 @@ test('staff assign an officer, the officer logs a contact with a follow-up, and 
   await shot(officer, '72-liaison-history');
 
   // past its due date, the follow-up is in the officer's overdue list, and in staff's
-  await officer.getByRole('navigation', { name: '主导航' }).getByText('超期提醒', { exact: true }).click();
+  await navTo(officer, '经常性沟通', '超期提醒');
   await officer.getByTestId('overdue-followups-tab').click();
   const row = officer.getByTestId('overdue-followups').locator('tr', { hasText: '协调党群服务中心活动场地' });
   await row.waitFor();

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { BIN, DEMO_PASSWORD } from '../api/harness.mjs';
-import { settle, shot, signIn, startApp } from './browser.mjs';
+import { navTo, settle, shot, signIn, startApp } from './browser.mjs';
 
 const ready = spawnSync(BIN, ['routes'], { encoding: 'utf8' }).stdout.includes('/api/v1/matching/runs');
 const opts = { skip: ready ? false : 'this tongxin has no matching routes yet' };
@@ -75,7 +75,7 @@ test('an organization administrator reads suggestions with reasons and proposes 
 test('staff start a global allocation run for some streets, watch it finish, page its allocation and propose a docking from it', opts, async () => {
   const p = await app.page();
   await signIn(p, 'staff', DEMO_PASSWORD);
-  await p.getByRole('navigation').getByText('全局分配', { exact: true }).click();
+  await navTo(p, '资源整合', '全局分配');
   await p.getByRole('heading', { name: '全局分配运行' }).waitFor();
   // the street filter offers the district's streets; choose the streets of a pair an unfiltered
   // run allocates (so the filtered run has something to allocate too)

@@ -4,7 +4,7 @@
 // due date, shows as overdue to the delegate and in the organization's meeting tab.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { settle, shot, signIn, startApp } from './browser.mjs';
+import { navTo, settle, shot, signIn, startApp } from './browser.mjs';
 
 const PASSWORD = 'Tongxin@2026';
 let app;
@@ -30,7 +30,7 @@ function localDay(days) {
 test('schedule a monthly joint meeting, invite, RSVP, QR check-in, minutes and an overdue action item', async () => {
   const page = await app.page();
   await signIn(page, 'staff', PASSWORD);
-  await page.getByRole('navigation', { name: '主导航' }).getByText('会议活动', { exact: true }).click();
+  await navTo(page, '经常性沟通', '会议活动');
   await page.getByTestId('meeting-list').waitFor();
   await shot(page, 'meetings-01-list');
   await page.getByTestId('meeting-new').click();

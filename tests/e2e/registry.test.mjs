@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { BIN } from '../api/harness.mjs';
-import { settle, shot, signIn, startApp, weight } from './browser.mjs';
+import { navTo, settle, shot, signIn, startApp, weight } from './browser.mjs';
 
 // Until the registry's routes are in the binary there is nothing to drive.
 const ready = spawnSync(BIN, ['routes'], { encoding: 'utf8' }).stdout.includes('"/api/v1/orgs"');
@@ -51,7 +51,7 @@ test('staff searches a two-character word, opens an organization, edits it and s
   const stats = await staff.get('/api/v1/stats/registry');
   assert.equal(await page.getByTestId('home-total').innerText().then((s) => Number(s.replace(/\D/g, ''))), stats.body.total);
   assert.equal(page.net.filter((r) => r.url.includes('/api/v1/orgs?')).length, 0, 'no list calls to count');
-  await page.getByRole('navigation').getByText('组织', { exact: true }).click();
+  await navTo(page, '组织名录', '组织');
   await page.getByRole('heading', { name: '社会组织' }).waitFor();
   await settle(page);
   await shot(page, '10-org-list');

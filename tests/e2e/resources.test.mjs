@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { BIN, DEMO_PASSWORD } from '../api/harness.mjs';
-import { settle, shot, signIn, startApp } from './browser.mjs';
+import { navTo, settle, shot, signIn, startApp } from './browser.mjs';
 
 const ready = spawnSync(BIN, ['routes'], { encoding: 'utf8' }).stdout.includes('"/api/v1/dockings"');
 const opts = { skip: ready ? false : 'this tongxin has no docking routes yet' };
@@ -35,7 +35,7 @@ async function choose(page, testId, text) {
 test('post a need, propose a docking, the other side accepts, fulfilled with feedback, both 360° views', opts, async () => {
   const a = await app.page();
   await signIn(a, 'orgadmin', DEMO_PASSWORD);
-  await a.getByRole('navigation').getByText('需求清单', { exact: true }).click();
+  await navTo(a, '资源整合', '需求清单');
   await a.getByRole('heading', { name: '需求清单' }).waitFor();
   await settle(a);
   await shot(a, 'res-01-needs-list');

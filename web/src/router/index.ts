@@ -3,7 +3,6 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import { onUnauthenticated } from '@/api/client';
 import { i18n } from '@/i18n';
-import { PEOPLE_READERS, PEOPLE_WRITERS } from '@/layouts/nav';
 import { useSession } from '@/stores/session';
 
 declare module 'vue-router' {
@@ -14,76 +13,20 @@ declare module 'vue-router' {
   }
 }
 
-// Product parts add their pages in features/<name>/routes.ts (`export const routes`).
-const featureRoutes = import.meta.glob<{ routes: RouteRecordRaw[] }>('../features/*/routes.ts', {
-  eager: true,
-});
-const featurePages = Object.values(featureRoutes).flatMap((m) => m.routes);
+// Every part of the product adds its pages in features/<name>/routes.ts: `routes` are children of
+// the application shell, `publicRoutes` (the sign-in page) stand outside it.
+const features = import.meta.glob<{ routes: RouteRecordRaw[]; publicRoutes?: RouteRecordRaw[] }>(
+  '../features/*/routes.ts',
+  { eager: true },
+);
+const modules = Object.values(features);
 
 const routes: RouteRecordRaw[] = [
-  {
-    path: '/sign-in',
-    name: 'sign-in',
-    component: () => import('@/views/SignInPage.vue'),
-    meta: { public: true, title: 'signIn.title' },
-  },
+  ...modules.flatMap((m) => m.publicRoutes ?? []),
   {
     path: '/',
     component: () => import('@/layouts/AppShell.vue'),
-    children: [
-      { path: '', name: 'home', component: () => import('@/views/HomePage.vue'), meta: { title: 'home.title' } },
-      { path: 'orgs', name: 'orgs', component: () => import('@/views/OrgListPage.vue'), meta: { title: 'orgs.title' } },
-      {
-        path: 'orgs/new',
-        name: 'org-new',
-        component: () => import('@/views/OrgFormPage.vue'),
-        meta: { title: 'orgForm.createTitle', roles: ['admin', 'staff'] },
-      },
-      {
-        path: 'orgs/:id(\\d+)',
-        name: 'org',
-        component: () => import('@/views/OrgDetailPage.vue'),
-        meta: { title: 'org.title' },
-      },
-      {
-        path: 'orgs/:id(\\d+)/edit',
-        name: 'org-edit',
-        component: () => import('@/views/OrgFormPage.vue'),
-        meta: { title: 'org.edit' },
-      },
-      { path: 'people', name: 'people', component: () => import('@/views/PeopleListPage.vue'), meta: { title: 'people.title', roles: PEOPLE_READERS } },
-      {
-        path: 'people/new',
-        name: 'person-new',
-        component: () => import('@/views/PersonFormPage.vue'),
-        meta: { title: 'person.createTitle', roles: PEOPLE_WRITERS },
-      },
-      {
-        path: 'people/:id(\\d+)',
-        name: 'person',
-        component: () => import('@/views/PersonDetailPage.vue'),
-        meta: { title: 'person.title', roles: PEOPLE_READERS },
-      },
-      {
-        path: 'people/:id(\\d+)/edit',
-        name: 'person-edit',
-        component: () => import('@/views/PersonFormPage.vue'),
-        meta: { title: 'person.editTitle', roles: PEOPLE_WRITERS },
-      },
-      { path: 'imports', name: 'imports', component: () => import('@/views/ImportPage.vue'), meta: { title: 'imports.title', roles: ['admin', 'staff'] } },
-      { path: 'users', name: 'users', component: () => import('@/views/UsersPage.vue'), meta: { title: 'users.title', roles: ['admin'] } },
-      { path: 'users/new', name: 'user-new', component: () => import('@/views/UserFormPage.vue'), meta: { title: 'users.createTitle', roles: ['admin'] } },
-      {
-        path: 'users/:id(\\d+)',
-        name: 'user',
-        component: () => import('@/views/UserFormPage.vue'),
-        meta: { title: 'users.editTitle', roles: ['admin'] },
-      },
-      { path: 'audit', name: 'audit', component: () => import('@/views/AuditPage.vue'), meta: { title: 'audit.title', roles: ['admin', 'supervisor'] } },
-      { path: 'account', name: 'account', component: () => import('@/views/AccountPage.vue'), meta: { title: 'account.title' } },
-      ...featurePages,
-      { path: ':rest(.*)*', name: 'not-found', component: () => import('@/views/NotFoundPage.vue'), meta: { title: 'notFound.title' } },
-    ],
+    children: modules.flatMap((m) => m.routes),
   },
 ];
 

@@ -12,4 +12,4 @@ export const routes: RouteRecordRaw[] = [
   { path: 'announcements/:id(\\d+)', name: 'announcement', component: () => import('./AnnouncementDetailPage.vue'), meta: { title: 'announce.detail' } },
 ];
 
-export const nav: NavItem[] = [{ path: '/announcements', label: 'announce.nav', icon: Bell, order: 50 }];
+export const nav: NavItem[] = [{ path: '/announcements', label: 'announce.nav', icon: Bell, group: 'communication', order: 10 }];

@@ -13,6 +13,6 @@ export const routes: RouteRecordRaw[] = [
 ];
 
 export const nav: NavItem[] = [
-  { path: '/boards', label: 'boards.nav', icon: ChatLineSquare, order: 60 },
-  { path: '/messages', label: 'boards.messagesNav', icon: ChatDotRound, order: 70 },
+  { path: '/boards', label: 'boards.nav', icon: ChatLineSquare, group: 'communication', order: 20 },
+  { path: '/messages', label: 'boards.messagesNav', icon: ChatDotRound, group: 'communication', order: 30 },
 ];

@@ -16,8 +16,8 @@ export const routes: RouteRecordRaw[] = [
 ];
 
 export const nav: NavItem[] = [
-  { path: '/liaison', label: 'liaison.nav.mine', icon: Connection, roles: ['liaison', 'staff'], order: 50 },
-  { path: '/liaison/overdue', label: 'liaison.nav.overdue', icon: AlarmClock, roles: LIAISON_READERS, order: 51 },
-  { path: '/liaison/officers', label: 'liaison.nav.officers', icon: Tickets, roles: ['admin', 'staff', 'supervisor'], order: 52 },
-  { path: '/liaison/rules', label: 'liaison.nav.rules', icon: Stamp, roles: LIAISON_READERS, order: 53 },
+  { path: '/liaison', label: 'liaison.nav.mine', icon: Connection, group: 'communication', roles: ['liaison', 'staff'], order: 60 },
+  { path: '/liaison/overdue', label: 'liaison.nav.overdue', icon: AlarmClock, group: 'communication', roles: LIAISON_READERS, order: 61 },
+  { path: '/liaison/officers', label: 'liaison.nav.officers', icon: Tickets, group: 'communication', roles: ['admin', 'staff', 'supervisor'], order: 62 },
+  { path: '/liaison/rules', label: 'liaison.nav.rules', icon: Stamp, group: 'communication', roles: LIAISON_READERS, order: 63 },
 ];

@@ -13,6 +13,6 @@ export const routes: RouteRecordRaw[] = [
 ];
 
 export const nav: NavItem[] = [
-  { path: '/matching/runs', label: 'match.nav', icon: Share, roles: MATCH_STAFF, order: 58 },
-  { path: '/matching/weights', label: 'match.weightsNav', icon: Operation, roles: MATCH_STAFF, order: 59 },
+  { path: '/matching/runs', label: 'match.nav', icon: Share, group: 'resources', roles: MATCH_STAFF, order: 50 },
+  { path: '/matching/weights', label: 'match.weightsNav', icon: Operation, group: 'resources', roles: MATCH_STAFF, order: 60 },
 ];

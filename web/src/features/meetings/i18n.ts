@@ -8,6 +8,7 @@ export default {
       mine: '只看我受邀的',
       listView: '列表',
       calendarView: '日历',
+      viewLabel: '显示方式',
       empty: '暂无会议',
       emptyHint: '工作人员可以新建会议并邀请组织。',
       next: '下一场',
@@ -58,7 +59,7 @@ export default {
         toMeeting: '查看会议',
       },
       actions: {
-        nav: '决议事项', title: '决议事项', overdueOnly: '只看逾期', empty: '没有决议事项', overdue: '已逾期',
+        nav: '决议事项', title: '决议事项', statusLabel: '事项状态', overdueOnly: '只看逾期', empty: '没有决议事项', overdue: '已逾期',
         markDone: '标记完成', status: { open: '进行中', done: '已完成', cancelled: '已取消' }, meeting: '会议',
         owner: '负责方', due: '期限',
       },
@@ -73,6 +74,7 @@ export default {
       mine: 'Only my invitations',
       listView: 'List',
       calendarView: 'Calendar',
+      viewLabel: 'View',
       empty: 'No meetings yet',
       emptyHint: 'Staff can create a meeting and invite organizations.',
       next: 'Next',
@@ -123,7 +125,7 @@ export default {
         toMeeting: 'Open the meeting',
       },
       actions: {
-        nav: 'Action items', title: 'Action items', overdueOnly: 'Overdue only', empty: 'No action items', overdue: 'Overdue',
+        nav: 'Action items', title: 'Action items', statusLabel: 'Status', overdueOnly: 'Overdue only', empty: 'No action items', overdue: 'Overdue',
         markDone: 'Mark done', status: { open: 'Open', done: 'Done', cancelled: 'Cancelled' }, meeting: 'Meeting',
         owner: 'Owner', due: 'Due',
       },

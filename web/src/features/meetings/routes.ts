@@ -17,6 +17,6 @@ export const routes: RouteRecordRaw[] = [
 ];
 
 export const nav: NavItem[] = [
-  { path: '/meetings', label: 'meetings.nav', icon: Calendar, order: 50 },
-  { path: '/meeting-actions', label: 'meetings.actions.nav', icon: Finished, order: 52 },
+  { path: '/meetings', label: 'meetings.nav', icon: Calendar, group: 'communication', order: 40 },
+  { path: '/meeting-actions', label: 'meetings.actions.nav', icon: Finished, group: 'communication', order: 45 },
 ];

@@ -21,6 +21,6 @@ export const routes: RouteRecordRaw[] = [
 ];
 
 export const nav: NavItem[] = [
-  { path: '/notifications', label: 'notify.title', icon: Bell, order: 980 },
-  { path: '/notify/settings', label: 'notify.adminTitle', icon: Promotion, roles: ['admin', 'staff', 'org_admin'], order: 920 },
+  { path: '/notifications', label: 'notify.title', icon: Bell, group: 'workbench', order: 20 },
+  { path: '/notify/settings', label: 'notify.adminTitle', icon: Promotion, group: 'system', roles: ['admin', 'staff', 'org_admin'], order: 30 },
 ];

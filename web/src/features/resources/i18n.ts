@@ -6,7 +6,7 @@ const zh = {
   count: '共 {n} 条', empty: '没有符合条件的条目', noneYet: '还没有条目', emptyHint: '换个关键词或清除筛选条件试试',
   exportCsv: '导出 CSV', exportXlsx: '导出 Excel', reset: '重置',
   f: {
-    org_id: '组织', title: '标题', category: '类别', fields: '活动领域', quantity: '数量', remaining: '剩余',
+    org_id: '组织', title: '标题', category: '类别', field: '活动领域', fields: '活动领域', quantity: '数量', remaining: '剩余',
     unit: '单位', community_code: '社区', street: '街道', lat: '纬度', lon: '经度', start_at: '开始日期',
     end_at: '结束日期', weekly_days: '每周可用', daily_from: '每日开始', daily_to: '每日结束',
     eligible_types: '适用组织类型', min_grade: '最低评估等级', other_conditions: '其他条件',
@@ -51,7 +51,7 @@ const en: typeof zh = {
   count: '{n} items', empty: 'Nothing matches', noneYet: 'Nothing yet', emptyHint: 'Try another word or clear the filters',
   exportCsv: 'Export CSV', exportXlsx: 'Export Excel', reset: 'Reset',
   f: {
-    org_id: 'Organization', title: 'Title', category: 'Category', fields: 'Fields of work', quantity: 'Quantity', remaining: 'Remaining',
+    org_id: 'Organization', title: 'Title', category: 'Category', field: 'Field of work', fields: 'Fields of work', quantity: 'Quantity', remaining: 'Remaining',
     unit: 'Unit', community_code: 'Community', street: 'Street', lat: 'Latitude', lon: 'Longitude', start_at: 'Start date',
     end_at: 'End date', weekly_days: 'Weekly days', daily_from: 'From', daily_to: 'To',
     eligible_types: 'Eligible organization types', min_grade: 'Minimum grade', other_conditions: 'Other conditions',

@@ -32,8 +32,8 @@ export const routes: RouteRecordRaw[] = [
 ];
 
 export const nav: NavItem[] = [
-  { path: '/resources', label: 'res.resources', icon: Box, order: 50 },
-  { path: '/needs', label: 'res.needs', icon: Collection, order: 51 },
-  { path: '/talents', label: 'res.talents', icon: Avatar, order: 52 },
-  { path: '/dockings', label: 'res.dockings', icon: Connection, roles: DOCKING_READERS, order: 53 },
+  { path: '/resources', label: 'res.resources', icon: Box, group: 'resources', order: 10 },
+  { path: '/needs', label: 'res.needs', icon: Collection, group: 'resources', order: 20 },
+  { path: '/talents', label: 'res.talents', icon: Avatar, group: 'resources', order: 30 },
+  { path: '/dockings', label: 'res.dockings', icon: Connection, group: 'resources', roles: DOCKING_READERS, order: 40 },
 ];
