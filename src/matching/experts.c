@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "core/json_rows.h"
 #include "core/policy.h"
 #include "lib/text.h"
 #include "matching/experts.h"
@@ -242,7 +243,7 @@ static int score_one(struct ctx *c, const struct need_facts *nf, int64_t id, str
 		db_done(st);
 		return 1;
 	}
-	e->row = res_row_json(st, "lsssllsssll");
+	e->row = json_row(st, "lsssllsssll");
 	struct record rec = {db_col_int(st, 11), db_col_int(st, 12), db_col_int(st, 13),
 			     db_col_int(st, 14)};
 	db_done(st);

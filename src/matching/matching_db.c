@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "core/json_rows.h"
 #include "lib/clock.h"
 #include "audit/audit.h"
 #include "core/policy.h"
@@ -662,7 +663,7 @@ static json_t *other_json(struct ctx *c, int64_t id, const char *own_orgs)
 		"'partly_matched') AND i.remaining > 0 AND (i.vis_rank <= CAST($2 AS BIGINT) OR "
 		"CAST($3 AS TEXT) LIKE '%,' || CAST(i.org_id AS TEXT) || ',%')",
 		"lis", id, res_visibility_rank(c), own_orgs);
-	json_t *j = db_step(st) == DB_ROW ? res_row_json(st, "lsslsslssss") : NULL;
+	json_t *j = db_step(st) == DB_ROW ? json_row(st, "lsslsslssss") : NULL;
 	db_done(st);
 	return j;
 }
@@ -722,7 +723,7 @@ static json_t *live_docking(struct ctx *c, int64_t need_id, int64_t resource_id)
 					     "AND resource_id = $2 AND status IN ('proposed', "
 					     "'accepted', 'in_progress') ORDER BY id DESC LIMIT 1",
 				      "ll", need_id, resource_id);
-	json_t *j = db_step(st) == DB_ROW ? res_row_json(st, "ls") : NULL;
+	json_t *j = db_step(st) == DB_ROW ? json_row(st, "ls") : NULL;
 	db_done(st);
 	return j;
 }

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "core/json_rows.h"
 #include "lib/clock.h"
 #include "audit/audit.h"
 #include "core/msg.h"
@@ -642,7 +643,7 @@ int matching_runs_task(struct ctx *c)
 
 static json_t *run_row(struct ctx *c, struct db_stmt *st)
 {
-	json_t *j = res_row_json(st, RUN_SPEC);
+	json_t *j = json_row(st, RUN_SPEC);
 	for (int i = 0; i < 2; i++) {
 		const char *key = i ? "weights" : "params";
 		json_t *v = json_loads(json_string_value(json_object_get(j, key)), 0, NULL);
@@ -697,7 +698,7 @@ json_t *matching_run_edges_json(struct ctx *c, int64_t id, int allocated, int64_
 	struct db_stmt *st = db_query(c->db, allocated ? alloc_sql : all_sql, "lll", id, per_page,
 				      (page - 1) * per_page);
 	while (db_step(st) == DB_ROW)
-		json_array_append_new(items, res_row_json(st, "llllllllslsslsl"));
+		json_array_append_new(items, json_row(st, "llllllllslsslsl"));
 	db_done(st);
 	int64_t total = allocated ? db_int(c->db, 0, "SELECT COUNT(*) FROM matching_run_edge "
 						    "WHERE run_id = $1 AND flow > 0", "l", id)

@@ -13,6 +13,7 @@
  * Both organizations are notified at every step; every step is audited.
  */
 #include <string.h>
+#include "core/json_rows.h"
 #include "audit/audit.h"
 #include "core/policy.h"
 #include "core/validate.h"
@@ -71,7 +72,7 @@ static json_t *docking_load(struct ctx *c, int64_t id)
 {
 	struct db_stmt *st = db_query(c->db, D_COLS "WHERE d.id = $1", "l", id);
 	int rc = db_step(st);
-	json_t *o = rc == DB_ROW ? res_row_json(st, D_SPEC) : NULL;
+	json_t *o = rc == DB_ROW ? json_row(st, D_SPEC) : NULL;
 	db_done(st);
 	if (rc == DB_ERROR)
 		return ctx_db_error(c), NULL;
@@ -179,7 +180,7 @@ json_t *docking_list_json(struct ctx *c, const struct docking_query *q)
 		int rc;
 		while ((rc = db_step(st)) == DB_ROW)
 			if (pass)
-				json_array_append_new(items, res_row_json(st, D_SPEC));
+				json_array_append_new(items, json_row(st, D_SPEC));
 			else
 				total = db_col_int(st, 0);
 		db_done(st);

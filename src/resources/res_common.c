@@ -78,26 +78,6 @@ int res_unit_fits(const char *category, const char *unit)
 	return strcmp(category, "other") == 0;
 }
 
-json_t *res_row_json(struct db_stmt *st, const char *spec)
-{
-	json_t *o = json_object();
-	for (int i = 0; spec[i]; i++) {
-		json_t *v;
-		if (db_col_isnull(st, i))
-			v = json_null();
-		else if (spec[i] == 'l')
-			v = json_integer(db_col_int(st, i));
-		else if (spec[i] == 'f')
-			v = json_real(db_col_double(st, i));
-		else if (spec[i] == 'b')
-			v = json_boolean(db_col_int(st, i));
-		else
-			v = json_string(db_col_text(st, i));
-		json_object_set_new(o, db_col_name(st, i), v);
-	}
-	return o;
-}
-
 int res_visibility_rank(struct ctx *c)
 {
 	if (policy_allows(c->who, ACT_RES_READ_RESTRICTED, NULL))

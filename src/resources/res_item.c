@@ -8,6 +8,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include "core/json_rows.h"
 #include "audit/audit.h"
 #include "core/policy.h"
 #include "core/validate.h"
@@ -267,7 +268,7 @@ static json_t *item_load(struct ctx *c, const char *kind, int64_t id)
 {
 	struct db_stmt *st = db_query(c->db, ITEM_SELECT "WHERE i.id = $1", "l", id);
 	int rc = db_step(st);
-	json_t *o = rc == DB_ROW ? res_row_json(st, ITEM_SPEC) : NULL;
+	json_t *o = rc == DB_ROW ? json_row(st, ITEM_SPEC) : NULL;
 	db_done(st);
 	if (rc == DB_ERROR)
 		return ctx_db_error(c), NULL;

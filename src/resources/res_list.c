@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 #include <xlsxwriter.h>
+#include "core/json_rows.h"
 #include "core/policy.h"
 #include "lib/csv.h"
 #include "lib/text.h"
@@ -171,7 +172,7 @@ json_t *res_list_json(struct ctx *c, const struct res_list_query *q)
 		db_bind_int(st, match ? 13 : 12, q->per_page);
 		db_bind_int(st, match ? 14 : 13, (q->page - 1) * q->per_page);
 		while ((rc = db_step(st)) == DB_ROW)
-			json_array_append_new(items, res_row_json(st, L_SPEC));
+			json_array_append_new(items, json_row(st, L_SPEC));
 		db_done(st);
 		if (rc == DB_ERROR) {
 			json_decref(items);

@@ -119,9 +119,6 @@ json_t *docking_list_json(struct ctx *c, const struct docking_query *q);
 json_t *org_trust_json(struct ctx *c, int64_t org_id);
 
 /* ---- shared helpers (res_common.c) */
-/* Reads one row into a JSON object by a spec of column letters: 'l' integer, 's' string,
- * 'f' real, 'b' 0/1 as boolean; column names come from the statement. NULL -> null. */
-json_t *res_row_json(struct db_stmt *st, const char *spec);
 /* The Chinese/English label of any code of this feature (NULL if unknown). */
 const char *res_label(const char *code, enum lang lang);
 /* The visibility rank c->who may read everywhere: 0 public, 1 district, 2 staff. */

@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include "core/json_rows.h"
 #include "audit/audit.h"
 #include "core/policy.h"
 #include "core/validate.h"
@@ -139,7 +140,7 @@ json_t *talent_record_json(int64_t fulfilled, int64_t failed, int64_t rating_sum
 /* Reads the row (T_COLS) into JSON with the service record under "record". */
 static json_t *talent_row_json(struct db_stmt *st)
 {
-	json_t *o = res_row_json(st, T_SPEC);
+	json_t *o = json_row(st, T_SPEC);
 	json_object_set_new(o, "record",
 			    talent_record_json(db_col_int(st, T_RECORD_COL),
 					       db_col_int(st, T_RECORD_COL + 1),
@@ -213,7 +214,7 @@ static void add_linked_user(struct ctx *c, json_t *o)
 				      "SELECT id, username, display_name FROM app_user WHERE id = $1",
 				      "l", (int64_t)json_integer_value(u));
 	if (db_step(st) == DB_ROW)
-		json_object_set_new(o, "user", res_row_json(st, "lss"));
+		json_object_set_new(o, "user", json_row(st, "lss"));
 	db_done(st);
 }
 
@@ -267,7 +268,7 @@ json_t *talent_user_options_json(struct ctx *c, const char *q)
 	json_t *items = json_array();
 	int rc;
 	while ((rc = db_step(st)) == DB_ROW)
-		json_array_append_new(items, res_row_json(st, "lssbl"));
+		json_array_append_new(items, json_row(st, "lssbl"));
 	db_done(st);
 	if (rc == DB_ERROR) {
 		json_decref(items);
