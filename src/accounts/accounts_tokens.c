@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include "core/json_rows.h"
 #include "accounts/accounts_internal.h"
 #include "audit/audit.h"
 #include "core/policy.h"
@@ -167,28 +168,19 @@ static const char sql_token_list[] =
 	"SELECT id, name, role, created_at, expires_at, last_used_at, revoked_at FROM api_token "
 	"WHERE user_id = $1 ORDER BY id DESC";
 
+static json_t *token_row(struct db_stmt *st)
+{
+	return json_pack("{s:I, s:s, s:s, s:I, s:o, s:o, s:o}", "id", (json_int_t)db_col_int(st, 0),
+			 "name", db_col_text(st, 1), "role", db_col_text(st, 2), "created_at",
+			 (json_int_t)db_col_int(st, 3), "expires_at", int_or_null(st, 4),
+			 "last_used_at", int_or_null(st, 5), "revoked_at", int_or_null(st, 6));
+}
+
 json_t *accounts_token_list_json(struct ctx *c, int64_t user_id)
 {
 	if (token_owner_check(c, user_id) != 0)
 		return NULL;
-	json_t *items = json_array();
-	struct db_stmt *st = db_query(c->db, sql_token_list, "l", user_id);
-	int rc;
-	while ((rc = db_step(st)) == DB_ROW)
-		json_array_append_new(
-			items, json_pack("{s:I, s:s, s:s, s:I, s:o, s:o, s:o}", "id",
-					 (json_int_t)db_col_int(st, 0), "name", db_col_text(st, 1),
-					 "role", db_col_text(st, 2), "created_at",
-					 (json_int_t)db_col_int(st, 3), "expires_at",
-					 int_or_null(st, 4), "last_used_at", int_or_null(st, 5),
-					 "revoked_at", int_or_null(st, 6)));
-	db_done(st);
-	if (rc == DB_ERROR) {
-		json_decref(items);
-		ctx_db_error(c);
-		return NULL;
-	}
-	return items;
+	return json_rows(c, db_query(c->db, sql_token_list, "l", user_id), token_row);
 }
 
 /* A revocation's token and owner, for its transaction's step. */

@@ -31,6 +31,10 @@ struct db *cli_open_db(struct cli_opts *o);
 /* Builds a context for a command: the system principal, or --as USER's (loaded through the
  * accounts module). The arena is the caller's to free with cli_ctx_free(). Returns 0 or -1. */
 int cli_ctx_init(struct ctx *c, struct principal *who, struct cli_opts *o, struct db *db);
+/* The body of most subcommands: opens the database of o, makes the command's context (as
+ * --as-user or the system), runs fn(c, arg), frees the context and closes the database.
+ * Returns fn's exit status, or 1 when the database or the user could not be had. */
+int cli_with_ctx(struct cli_opts *o, int (*fn)(struct ctx *c, void *arg), void *arg);
 void cli_ctx_free(struct ctx *c);
 /* Prints an error (with its field errors) on stderr in the operator's language (LANG=en* ->
  * English, else Chinese). */

@@ -159,3 +159,18 @@ void cli_ctx_free(struct ctx *c)
 	arena_free(c->arena);
 	c->arena = NULL;
 }
+
+int cli_with_ctx(struct cli_opts *o, int (*fn)(struct ctx *c, void *arg), void *arg)
+{
+	struct db *db = cli_open_db(o);
+	if (!db)
+		return 1;
+	struct ctx c;
+	struct principal who;
+	int rc = 1;
+	if (cli_ctx_init(&c, &who, o, db) == 0)
+		rc = fn(&c, arg);
+	cli_ctx_free(&c);
+	db_close(db);
+	return rc;
+}

@@ -105,6 +105,17 @@ static int import_orgs(struct ctx *c, const char *path, int dry_run, int as_json
 	return clean ? 0 : 1;
 }
 
+struct import_args {
+	const char *file;
+	int dry_run, as_json;
+};
+
+static int import_step(struct ctx *c, void *arg)
+{
+	const struct import_args *a = arg;
+	return import_orgs(c, a->file, a->dry_run, a->as_json);
+}
+
 int cli_import(int argc, char **argv)
 {
 	struct cli_opts o = {0};
@@ -126,17 +137,8 @@ int cli_import(int argc, char **argv)
 		fputs(import_help, stderr);
 		return o.help ? 0 : 2;
 	}
-	struct db *db = cli_open_db(&o);
-	if (!db)
-		return 1;
-	struct ctx c;
-	struct principal who;
-	int rc = 1;
-	if (cli_ctx_init(&c, &who, &o, db) == 0)
-		rc = import_orgs(&c, file, dry_run, as_json);
-	cli_ctx_free(&c);
-	db_close(db);
-	return rc;
+	struct import_args a = {file, dry_run, as_json};
+	return cli_with_ctx(&o, import_step, &a);
 }
 
 /* ------------------------------------------------------------------ export */
@@ -255,6 +257,11 @@ static int export_orgs(struct ctx *c, const struct export_args *a)
 	return rc == 0 ? 0 : 1;
 }
 
+static int export_step(struct ctx *c, void *arg)
+{
+	return export_orgs(c, arg);
+}
+
 int cli_export(int argc, char **argv)
 {
 	struct cli_opts o = {0};
@@ -265,15 +272,5 @@ int cli_export(int argc, char **argv)
 		fputs(export_help, stderr);
 		return o.help ? 0 : 2;
 	}
-	struct db *db = cli_open_db(&o);
-	if (!db)
-		return 1;
-	struct ctx c;
-	struct principal who;
-	int rc = 1;
-	if (cli_ctx_init(&c, &who, &o, db) == 0)
-		rc = export_orgs(&c, &a);
-	cli_ctx_free(&c);
-	db_close(db);
-	return rc;
+	return cli_with_ctx(&o, export_step, &a);
 }

@@ -33,6 +33,26 @@ static int notify_test(struct ctx *c, const char *username, const char *message,
 	return 0;
 }
 
+struct notify_args {
+	int robots;
+	const char *username, *message, *scope;
+	int count;
+	int64_t org_id;
+};
+
+static int notify_step(struct ctx *c, void *arg)
+{
+	const struct notify_args *a = arg;
+	if (!a->robots)
+		return notify_test(c, a->username, a->message, a->count);
+	if (notify_send_test_robots(c, a->org_id, a->scope, a->message, a->count) != 0) {
+		cli_print_error(&c->err);
+		return 1;
+	}
+	printf("%d\n", a->count);
+	return 0;
+}
+
 int cli_notify(int argc, char **argv)
 {
 	struct cli_opts o = {0};
@@ -60,23 +80,6 @@ int cli_notify(int argc, char **argv)
 			return 2;
 		}
 	}
-	struct db *db = cli_open_db(&o);
-	if (!db)
-		return 1;
-	struct ctx c;
-	struct principal who;
-	int status = 1;
-	if (cli_ctx_init(&c, &who, &o, db) == 0) {
-		if (!robots) {
-			status = notify_test(&c, argv[2], message, count);
-		} else if (notify_send_test_robots(&c, org_id, scope, message, count) != 0) {
-			cli_print_error(&c.err);
-		} else {
-			printf("%d\n", count);
-			status = 0;
-		}
-		cli_ctx_free(&c);
-	}
-	db_close(db);
-	return status;
+	struct notify_args a = {robots, argv[2], message, scope, count, org_id};
+	return cli_with_ctx(&o, notify_step, &a);
 }

@@ -37,6 +37,11 @@ static int run_named(struct ctx *c, const char *name)
 	return status;
 }
 
+static int run_step(struct ctx *c, void *name)
+{
+	return run_named(c, name);
+}
+
 int cli_tasks(int argc, char **argv)
 {
 	struct cli_opts o = {0};
@@ -55,16 +60,5 @@ int cli_tasks(int argc, char **argv)
 		fputs(tasks_help, stderr);
 		return 2;
 	}
-	struct db *db = cli_open_db(&o);
-	if (!db)
-		return 1;
-	struct ctx c;
-	struct principal who;
-	int status = 1;
-	if (cli_ctx_init(&c, &who, &o, db) == 0) {
-		status = run_named(&c, argv[2]);
-		cli_ctx_free(&c);
-	}
-	db_close(db);
-	return status;
+	return cli_with_ctx(&o, run_step, argv[2]);
 }

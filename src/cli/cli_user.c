@@ -223,6 +223,31 @@ static int user_status(struct ctx *c, int argc, char **argv, int enable)
 			  enable ? "已启用 enabled" : "已停用，会话已结束 disabled, sessions ended");
 }
 
+struct user_args {
+	int argc;
+	char **argv;
+};
+
+/* The subcommand argv[1] of `tongxin user`. */
+static int user_step(struct ctx *c, void *arg)
+{
+	const struct user_args *a = arg;
+	int argc = a->argc;
+	char **argv = a->argv;
+	if (strcmp(argv[1], "add") == 0)
+		return user_add(c, argc - 1, argv + 1);
+	if (strcmp(argv[1], "list") == 0)
+		return user_list(c);
+	if (strcmp(argv[1], "passwd") == 0)
+		return user_passwd(c, argc - 1, argv + 1);
+	if (strcmp(argv[1], "roles") == 0)
+		return user_roles(c, argc - 1, argv + 1);
+	if (strcmp(argv[1], "disable") == 0 || strcmp(argv[1], "enable") == 0)
+		return user_status(c, argc - 1, argv + 1, argv[1][0] == 'e');
+	fprintf(stderr, "tongxin user: 未知子命令 unknown subcommand %s\n\n%s", argv[1], user_help);
+	return 2;
+}
+
 int cli_user(int argc, char **argv)
 {
 	struct cli_opts o = {0};
@@ -232,30 +257,6 @@ int cli_user(int argc, char **argv)
 		fputs(user_help, o.help ? stdout : stderr);
 		return o.help ? 0 : 2;
 	}
-	struct db *db = cli_open_db(&o);
-	if (!db)
-		return 1;
-	struct ctx c;
-	struct principal who;
-	int status = 1;
-	if (cli_ctx_init(&c, &who, &o, db) == 0) {
-		if (strcmp(argv[1], "add") == 0)
-			status = user_add(&c, argc - 1, argv + 1);
-		else if (strcmp(argv[1], "list") == 0)
-			status = user_list(&c);
-		else if (strcmp(argv[1], "passwd") == 0)
-			status = user_passwd(&c, argc - 1, argv + 1);
-		else if (strcmp(argv[1], "roles") == 0)
-			status = user_roles(&c, argc - 1, argv + 1);
-		else if (strcmp(argv[1], "disable") == 0 || strcmp(argv[1], "enable") == 0)
-			status = user_status(&c, argc - 1, argv + 1, argv[1][0] == 'e');
-		else {
-			fprintf(stderr, "tongxin user: 未知子命令 unknown subcommand %s\n\n%s", argv[1],
-				user_help);
-			status = 2;
-		}
-	}
-	cli_ctx_free(&c);
-	db_close(db);
-	return status;
+	struct user_args a = {argc, argv};
+	return cli_with_ctx(&o, user_step, &a);
 }

@@ -21,12 +21,13 @@ json_t *json_row(struct db_stmt *st, const char *spec)
 	return o;
 }
 
-json_t *json_rows(struct ctx *c, struct db_stmt *st, json_t *(*row)(struct db_stmt *))
+json_t *json_rows_arg(struct ctx *c, struct db_stmt *st,
+		      json_t *(*row)(struct db_stmt *, const void *arg), const void *arg)
 {
 	json_t *items = json_array();
 	int rc;
 	while ((rc = db_step(st)) == DB_ROW)
-		json_array_append_new(items, row(st));
+		json_array_append_new(items, row(st, arg));
 	db_done(st);
 	if (rc == DB_ERROR) {
 		json_decref(items);
@@ -34,4 +35,15 @@ json_t *json_rows(struct ctx *c, struct db_stmt *st, json_t *(*row)(struct db_st
 		return NULL;
 	}
 	return items;
+}
+
+static json_t *call_row(struct db_stmt *st, const void *arg)
+{
+	json_t *(*const *row)(struct db_stmt *) = arg;
+	return (*row)(st);
+}
+
+json_t *json_rows(struct ctx *c, struct db_stmt *st, json_t *(*row)(struct db_stmt *))
+{
+	return json_rows_arg(c, st, call_row, &row);
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "core/json_rows.h"
 #include "audit/audit.h"
 #include "core/policy.h"
 #include "lib/markdown.h"
@@ -238,8 +239,9 @@ int action_update(struct ctx *c, int64_t id, const struct action_input *in)
 	"meeting_action a JOIN meeting m ON m.id = a.meeting_id LEFT JOIN org g ON g.id = "       \
 	"a.owner_org_id LEFT JOIN app_user u ON u.id = a.owner_user_id "
 
-static json_t *action_row_json(struct db_stmt *st, const char *today)
+static json_t *action_row_json(struct db_stmt *st, const void *arg)
 {
+	const char *today = arg;
 	const char *due = db_col_text(st, 8), *status = db_col_text(st, 9);
 	int64_t org = db_col_int(st, 4);
 	json_t *j = json_pack("{s:I, s:I, s:I, s:s, s:s, s:I, s:s?, s:s, s:s, s:b, s:I, s:s, s:I}",
@@ -252,21 +254,6 @@ static json_t *action_row_json(struct db_stmt *st, const char *today)
 			      (json_int_t)db_col_int(st, 10), "meeting_title", db_col_text(st, 11),
 			      "raised_at", (json_int_t)db_col_int(st, 12));
 	return j;
-}
-
-static json_t *rows_json(struct ctx *c, struct db_stmt *st, const char *today)
-{
-	json_t *items = json_array();
-	int rc;
-	while ((rc = db_step(st)) == DB_ROW)
-		json_array_append_new(items, action_row_json(st, today));
-	db_done(st);
-	if (rc == DB_ERROR) {
-		json_decref(items);
-		ctx_db_error(c);
-		return NULL;
-	}
-	return items;
 }
 
 json_t *action_get_json(struct ctx *c, int64_t id)
@@ -295,8 +282,9 @@ json_t *action_list_json(struct ctx *c, const struct action_list_query *q)
 	char today[11];
 	meetings_today(c->now, today);
 	int all = policy_allows(c->who, ACT_MEETING_READ_ALL, NULL);
-	json_t *items = rows_json(c, db_query(c->db, sql, "ilissl", all, c->who->user_id, q->overdue,
-						today, q->status, q->meeting_id), today);
+	json_t *items = json_rows_arg(c, db_query(c->db, sql, "ilissl", all, c->who->user_id, q->overdue,
+						today, q->status, q->meeting_id),
+				      action_row_json, today);
 	return items ? json_pack("{s:o}", "items", items) : NULL;
 }
 
@@ -319,10 +307,12 @@ int minutes_attach_json(struct ctx *c, const struct occurrence_row *o, json_t *o
 	static const char carried_sql[] =
 		ACTION_SELECT "WHERE a.meeting_id = $1 AND a.status = 'open' "
 		"AND a.raised_at < $2 ORDER BY a.due_on, a.id";
-	json_t *carried = rows_json(c, db_query(c->db, carried_sql, "ll", o->meeting_id, o->starts_at), today);
+	json_t *carried = json_rows_arg(c, db_query(c->db, carried_sql, "ll", o->meeting_id, o->starts_at),
+					 action_row_json, today);
 	static const char own_sql[] =
 		ACTION_SELECT "WHERE a.occurrence_id = $1 ORDER BY a.id";
-	json_t *actions = rows_json(c, db_query(c->db, own_sql, "l", o->id), today);
+	json_t *actions = json_rows_arg(c, db_query(c->db, own_sql, "l", o->id), action_row_json,
+					 today);
 	if (!carried || !actions) {
 		json_decref(carried);
 		json_decref(actions);
