@@ -137,7 +137,7 @@ json_t *org_grades_json(struct ctx *c, int64_t org_id);
 /* The 360° view: the organization plus counts of what is linked to it. */
 json_t *org_overview_json(struct ctx *c, int64_t id);
 
-/* ---- jurisdiction and choices (registry_options.c) */
+/* ---- jurisdiction and choices (registry_info.c) */
 /* The configured district with its streets, each with its communities. */
 json_t *registry_divisions_json(struct ctx *c);
 /* Codes with zh/en labels: types, fields, statuses, grades, uf_categories. */
