@@ -24,7 +24,7 @@ export default {
       before: '修改前',
       after: '修改后',
       noFields: '此记录没有字段变更',
-      types: { org: '组织', person: '人员', user: '用户', api_token: 'API 令牌', announcement: '通知公告', board: '交流版块', thread: '主题帖', post: '回帖', docking: '供需对接', res_item: '资源/需求', talent: '人才', meeting: '会议', meeting_occurrence: '会议场次', meeting_action: '决议事项', liaison_assignment: '联络分工', liaison_contact: '联络记录', liaison_followup: '跟进事项', liaison_rule: '联络频次规则', matching_run: '匹配批次', matching_weights: '匹配权重', notify_webhook: '群机器人', org_counter: '统计计数' },
+      types: { org: '组织', person: '人员', user: '用户', api_token: 'API 令牌', announcement: '通知公告', board: '交流版块', thread: '主题帖', post: '回帖', docking: '供需对接', res_item: '资源/需求', need: '需求', talent: '人才', meeting: '会议', meeting_occurrence: '会议场次', meeting_action: '决议事项', liaison_assignment: '联络分工', liaison_contact: '联络记录', liaison_followup: '跟进事项', liaison_rule: '联络频次规则', matching_run: '匹配批次', matching_weights: '匹配权重', notify_webhook: '群机器人', org_counter: '统计计数' },
       actions: {
         org: {
           create: '登记组织',
@@ -38,6 +38,11 @@ export default {
           update: '修改人员',
           link: '关联组织',
           unlink: '解除关联',
+          reveal_id_number: '查看完整身份证号',
+        },
+        file: {
+          upload: '上传附件',
+          delete: '删除附件',
         },
         user: {
           create: '创建用户',
@@ -103,7 +108,7 @@ export default {
       before: 'Before',
       after: 'After',
       noFields: 'This record changed no fields',
-      types: { org: 'Organization', person: 'Person', user: 'User', api_token: 'API token', announcement: 'Announcement', board: 'Board', thread: 'Thread', post: 'Post', docking: 'Docking', res_item: 'Resource or need', talent: 'Talent', meeting: 'Meeting', meeting_occurrence: 'Meeting occurrence', meeting_action: 'Action item', liaison_assignment: 'Liaison assignment', liaison_contact: 'Contact', liaison_followup: 'Follow-up', liaison_rule: 'Contact rule', matching_run: 'Matching run', matching_weights: 'Matching weights', notify_webhook: 'Group robot', org_counter: 'Counters' },
+      types: { org: 'Organization', person: 'Person', user: 'User', api_token: 'API token', announcement: 'Announcement', board: 'Board', thread: 'Thread', post: 'Post', docking: 'Docking', res_item: 'Resource or need', need: 'Need', talent: 'Talent', meeting: 'Meeting', meeting_occurrence: 'Meeting occurrence', meeting_action: 'Action item', liaison_assignment: 'Liaison assignment', liaison_contact: 'Contact', liaison_followup: 'Follow-up', liaison_rule: 'Contact rule', matching_run: 'Matching run', matching_weights: 'Matching weights', notify_webhook: 'Group robot', org_counter: 'Counters' },
       actions: {
         org: {
           create: 'Organization registered',
@@ -117,6 +122,11 @@ export default {
           update: 'Person changed',
           link: 'Linked to organization',
           unlink: 'Unlinked from organization',
+          reveal_id_number: 'Full ID number shown',
+        },
+        file: {
+          upload: 'File uploaded',
+          delete: 'File deleted',
         },
         user: {
           create: 'User created',
