@@ -11,23 +11,11 @@
 const char *const board_scope_kinds[] = {"field", "street", "series", NULL};
 const char *const board_visibilities[] = {"all", "members", "invited", NULL};
 
-int boards_fail(struct ctx *c)
-{
-	if (!c->err.kind)
-		ctx_db_error(c);
-	if (db_in_transaction(c->db))
-		db_rollback(c->db);
-	return -1;
-}
-
-int boards_commit_audit(struct ctx *c, const char *action, const char *type, int64_t id,
-			json_t *after)
+int boards_audit(struct ctx *c, const char *action, const char *type, int64_t id, json_t *after)
 {
 	int rc = audit_append(c, action, type, id, NULL, after);
 	json_decref(after);
-	if (rc != 0 || db_commit(c->db) != 0)
-		return boards_fail(c);
-	return 0;
+	return rc;
 }
 
 int board_input_from_json(struct ctx *c, json_t *obj, struct board_input *in)
@@ -62,56 +50,75 @@ const char *board_street(struct ctx *c, int64_t board_id)
 	return s;
 }
 
+/* A board's creation or invitations, for its transaction's step. */
+struct board_write {
+	const struct board_input *in; /* create */
+	int64_t id;                   /* create: the new board; invite: the board */
+	const int64_t *user_ids;      /* invite */
+	int n;
+};
+
+static int board_create_step(struct ctx *c, void *arg)
+{
+	struct board_write *a = arg;
+	const struct board_input *in = a->in;
+	const char *vis = in->visibility ? in->visibility : "all";
+	a->id = db_int(c->db, -1,
+		       "INSERT INTO board (name, description, scope_kind, scope_key, visibility, "
+		       "created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+		       "sssssll", in->name, in->description ? in->description : "", in->scope_kind,
+		       in->scope_key, vis, c->who->user_id, c->now);
+	if (a->id < 0)
+		return -1;
+	return boards_audit(c, "board.create", "board", a->id,
+			    json_pack("{s:s,s:s,s:s,s:s}", "name", in->name, "scope_kind",
+				      in->scope_kind, "scope_key", in->scope_key, "visibility", vis));
+}
+
 int board_create(struct ctx *c, const struct board_input *in, int64_t *id)
 {
 	const char *street = strcmp(in->scope_kind, "street") == 0 ? in->scope_key : NULL;
 	struct policy_object obj = {0, street};
 	if (policy_check(c, ACT_BOARD_MANAGE, &obj) != 0)
 		return -1;
-	if (db_begin(c->db) != 0)
-		return boards_fail(c);
-	const char *vis = in->visibility ? in->visibility : "all";
-	*id = db_int(c->db, -1,
-		     "INSERT INTO board (name, description, scope_kind, scope_key, visibility, "
-		     "created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-		     "sssssll", in->name, in->description ? in->description : "", in->scope_kind,
-		     in->scope_key, vis, c->who->user_id, c->now);
-	if (*id < 0)
-		return boards_fail(c);
-	return boards_commit_audit(c, "board.create", "board", *id,
-				   json_pack("{s:s,s:s,s:s,s:s}", "name", in->name, "scope_kind",
-					     in->scope_kind, "scope_key", in->scope_key,
-					     "visibility", vis));
+	struct board_write a = {.in = in};
+	int rc = ctx_tx(c, board_create_step, &a);
+	*id = a.id;
+	return rc;
+}
+
+static int board_invite_step(struct ctx *c, void *arg)
+{
+	struct board_write *a = arg;
+	if (!db_exists(c->db, "SELECT 1 FROM board WHERE id = $1", "l", a->id))
+		return error_set(&c->err, E_NOT_FOUND, "boards.board_not_found");
+	json_t *added = json_array();
+	for (int i = 0; i < a->n; i++) {
+		if (!db_exists(c->db, "SELECT 1 FROM app_user WHERE id = $1", "l", a->user_ids[i])) {
+			json_decref(added);
+			error_field(&c->err, "user_ids", "boards.unknown_user", 0);
+			return -1;
+		}
+		int64_t k = db_run(c->db,
+				   "INSERT INTO board_invite (board_id, user_id) VALUES ($1, $2) "
+				   "ON CONFLICT DO NOTHING",
+				   "ll", a->id, a->user_ids[i]);
+		if (k < 0) {
+			json_decref(added);
+			return -1;
+		}
+		if (k > 0)
+			json_array_append_new(added, json_integer(a->user_ids[i]));
+	}
+	return boards_audit(c, "board.invite", "board", a->id, json_pack("{s:o}", "user_ids", added));
 }
 
 int board_invite(struct ctx *c, int64_t board_id, const int64_t *user_ids, int n)
 {
 	if (policy_check(c, ACT_BOARD_MANAGE, NULL) != 0)
 		return -1;
-	if (db_begin(c->db) != 0)
-		return boards_fail(c);
-	if (!db_exists(c->db, "SELECT 1 FROM board WHERE id = $1", "l", board_id))
-		return error_set(&c->err, E_NOT_FOUND, "boards.board_not_found"), boards_fail(c);
-	json_t *added = json_array();
-	for (int i = 0; i < n; i++) {
-		if (!db_exists(c->db, "SELECT 1 FROM app_user WHERE id = $1", "l", user_ids[i])) {
-			json_decref(added);
-			error_field(&c->err, "user_ids", "boards.unknown_user", 0);
-			return boards_fail(c);
-		}
-		int64_t k = db_run(c->db,
-				   "INSERT INTO board_invite (board_id, user_id) VALUES ($1, $2) "
-				   "ON CONFLICT DO NOTHING",
-				   "ll", board_id, user_ids[i]);
-		if (k < 0) {
-			json_decref(added);
-			return boards_fail(c);
-		}
-		if (k > 0)
-			json_array_append_new(added, json_integer(user_ids[i]));
-	}
-	return boards_commit_audit(c, "board.invite", "board", board_id,
-				   json_pack("{s:o}", "user_ids", added));
+	struct board_write a = {.id = board_id, .user_ids = user_ids, .n = n};
+	return ctx_tx(c, board_invite_step, &a);
 }
 
 /* A board is visible to everyone signed in ("all"), to users of organizations in its street

@@ -34,53 +34,67 @@ static int dm_action(struct ctx *c, int64_t to)
 	return ACT_DM_ANY;
 }
 
-int dm_send(struct ctx *c, int64_t to, const char *body, int64_t *conversation_id)
+/* A message's arguments and its conversation, for its transaction's step. */
+struct dm_write {
+	int64_t to;
+	const char *body;
+	int64_t conversation_id;
+};
+
+static int dm_send_step(struct ctx *c, void *arg)
 {
+	struct dm_write *a = arg;
 	int64_t me = c->who->user_id;
-	if (to == me)
-		return error_field(&c->err, "to_user_id", "boards.dm_self", 0), error_check(&c->err);
-	int64_t a = me < to ? me : to, b = me < to ? to : me;
-	if (db_begin(c->db) != 0)
-		return boards_fail(c);
-	*conversation_id = db_int(c->db, 0,
-				  "SELECT id FROM dm_conversation WHERE user_a = $1 AND user_b = $2",
-				  "ll", a, b);
-	if (*conversation_id == 0) {
-		int act = dm_action(c, to);
+	int64_t lo = me < a->to ? me : a->to, hi = me < a->to ? a->to : me;
+	a->conversation_id = db_int(c->db, 0,
+				    "SELECT id FROM dm_conversation WHERE user_a = $1 AND user_b = $2",
+				    "ll", lo, hi);
+	if (a->conversation_id == 0) {
+		int act = dm_action(c, a->to);
 		if (act < 0)
-			return error_set(&c->err, E_NOT_FOUND, "boards.user_not_found"), boards_fail(c);
+			return error_set(&c->err, E_NOT_FOUND, "boards.user_not_found");
 		if (policy_check(c, (enum action)act, NULL) != 0)
-			return boards_fail(c);
-		*conversation_id = db_int(c->db, -1,
-					  "INSERT INTO dm_conversation (user_a, user_b, created_at, "
-					  "last_message_at) VALUES ($1, $2, $3, $3) RETURNING id",
-					  "lll", a, b, c->now);
-		if (*conversation_id < 0)
-			return boards_fail(c);
+			return -1;
+		a->conversation_id = db_int(c->db, -1,
+					    "INSERT INTO dm_conversation (user_a, user_b, created_at, "
+					    "last_message_at) VALUES ($1, $2, $3, $3) RETURNING id",
+					    "lll", lo, hi, c->now);
+		if (a->conversation_id < 0)
+			return -1;
 	}
 	int64_t id = db_int(c->db, -1,
 			    "INSERT INTO dm_message (conversation_id, sender_id, body, created_at) "
 			    "VALUES ($1, $2, $3, $4) RETURNING id",
-			    "llsl", *conversation_id, me, body, c->now);
+			    "llsl", a->conversation_id, me, a->body, c->now);
 	if (id < 0 ||
 	    db_run(c->db,
 		   "UPDATE dm_conversation SET last_message_at = $2, "
 		   "a_read_id = CASE WHEN user_a = $3 THEN $4 ELSE a_read_id END, "
 		   "b_read_id = CASE WHEN user_b = $3 THEN $4 ELSE b_read_id END WHERE id = $1",
-		   "llll", *conversation_id, c->now, me, id) < 0)
-		return boards_fail(c);
+		   "llll", a->conversation_id, c->now, me, id) < 0)
+		return -1;
 	json_t *params = json_pack("{s:s}", "name", c->who->display_name);
 	struct notice n = {"dm.message", params,
-			   arena_printf(c->arena, "/messages/%lld", (long long)*conversation_id),
-			   "dm_conversation", *conversation_id};
-	int rc = notify_user(c, to, &n);
+			   arena_printf(c->arena, "/messages/%lld", (long long)a->conversation_id),
+			   "dm_conversation", a->conversation_id};
+	int rc = notify_user(c, a->to, &n);
 	json_decref(params);
 	if (rc != 0)
-		return boards_fail(c);
+		return -1;
 	/* the audit trail records that a message was sent, never what it said */
-	return boards_commit_audit(c, "dm.send", "dm_conversation", *conversation_id,
-				   json_pack("{s:I,s:I}", "message_id", (json_int_t)id, "to_user_id",
-					     (json_int_t)to));
+	return boards_audit(c, "dm.send", "dm_conversation", a->conversation_id,
+			    json_pack("{s:I,s:I}", "message_id", (json_int_t)id, "to_user_id",
+				      (json_int_t)a->to));
+}
+
+int dm_send(struct ctx *c, int64_t to, const char *body, int64_t *conversation_id)
+{
+	if (to == c->who->user_id)
+		return error_field(&c->err, "to_user_id", "boards.dm_self", 0), error_check(&c->err);
+	struct dm_write a = {.to = to, .body = body};
+	int rc = ctx_tx(c, dm_send_step, &a);
+	*conversation_id = a.conversation_id;
+	return rc;
 }
 
 static const char sql_conversations[] =

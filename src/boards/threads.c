@@ -139,60 +139,81 @@ static int64_t insert_post(struct ctx *c, int64_t thread_id, int64_t board_id, c
 	return id;
 }
 
+/* A new thread or reply, for its transaction's step. */
+struct post_write {
+	int64_t board_id, thread_id; /* thread_create: board_id in, thread_id out */
+	const char *title, *body;
+	int64_t post_id;
+};
+
+static int thread_create_step(struct ctx *c, void *arg)
+{
+	struct post_write *a = arg;
+	a->thread_id = db_int(c->db, -1,
+			      "INSERT INTO thread (board_id, title, author_id, created_at, last_post_at) "
+			      "VALUES ($1, $2, $3, $4, $4) RETURNING id",
+			      "lsll", a->board_id, a->title, c->who->user_id, c->now);
+	if (a->thread_id < 0 ||
+	    db_run(c->db, "UPDATE board SET thread_count = thread_count + 1 WHERE id = $1", "l",
+		   a->board_id) < 0)
+		return -1;
+	int64_t post_id = insert_post(c, a->thread_id, a->board_id, a->body);
+	struct thread_row t = {a->thread_id, a->board_id, c->who->user_id, 0, 0, 0, a->title};
+	json_t *told = json_array();
+	int rc = post_id < 0 ? -1 : notify_mentions(c, &t, post_id, a->body, told);
+	json_t *after = json_pack("{s:I,s:s,s:I,s:o}", "board_id", (json_int_t)a->board_id, "title",
+				  a->title, "post_id", (json_int_t)post_id, "mentioned", told);
+	if (rc != 0) {
+		json_decref(after);
+		return -1;
+	}
+	return boards_audit(c, "thread.create", "thread", a->thread_id, after);
+}
+
 int thread_create(struct ctx *c, int64_t board_id, const char *title, const char *body,
 		  int64_t *thread_id)
 {
 	if (policy_check(c, ACT_BOARD_POST, NULL) != 0 || board_check_visible(c, board_id) != 0)
 		return -1;
-	if (db_begin(c->db) != 0)
-		return boards_fail(c);
-	*thread_id = db_int(c->db, -1,
-			    "INSERT INTO thread (board_id, title, author_id, created_at, last_post_at) "
-			    "VALUES ($1, $2, $3, $4, $4) RETURNING id",
-			    "lsll", board_id, title, c->who->user_id, c->now);
-	if (*thread_id < 0 ||
-	    db_run(c->db, "UPDATE board SET thread_count = thread_count + 1 WHERE id = $1", "l",
-		   board_id) < 0)
-		return boards_fail(c);
-	int64_t post_id = insert_post(c, *thread_id, board_id, body);
-	struct thread_row t = {*thread_id, board_id, c->who->user_id, 0, 0, 0, title};
+	struct post_write a = {.board_id = board_id, .title = title, .body = body};
+	int rc = ctx_tx(c, thread_create_step, &a);
+	*thread_id = a.thread_id;
+	return rc;
+}
+
+static int post_reply_step(struct ctx *c, void *arg)
+{
+	struct post_write *a = arg;
+	struct thread_row t;
+	if (load_thread(c, a->thread_id, &t) != 0)
+		return -1;
+	if (t.locked || (t.hidden && !may_moderate(c, t.board_id)))
+		return error_set(&c->err, E_CONFLICT, "boards.thread_locked");
+	a->post_id = insert_post(c, a->thread_id, t.board_id, a->body);
+	if (a->post_id < 0 ||
+	    db_run(c->db,
+		   "UPDATE thread SET reply_count = reply_count + 1, last_post_at = $2 WHERE id = $1",
+		   "ll", a->thread_id, c->now) < 0)
+		return -1;
 	json_t *told = json_array();
-	int rc = post_id < 0 ? -1 : notify_mentions(c, &t, post_id, body, told);
-	json_t *after = json_pack("{s:I,s:s,s:I,s:o}", "board_id", (json_int_t)board_id, "title",
-				  title, "post_id", (json_int_t)post_id, "mentioned", told);
-	if (rc != 0) {
-		json_decref(after);
-		return boards_fail(c);
+	if (notify_mentions(c, &t, a->post_id, a->body, told) != 0 ||
+	    notify_followers(c, &t, a->post_id, told) != 0) {
+		json_decref(told);
+		return -1;
 	}
-	return boards_commit_audit(c, "thread.create", "thread", *thread_id, after);
+	return boards_audit(c, "post.create", "post", a->post_id,
+			    json_pack("{s:I,s:o}", "thread_id", (json_int_t)a->thread_id,
+				      "mentioned", told));
 }
 
 int post_reply(struct ctx *c, int64_t thread_id, const char *body, int64_t *post_id)
 {
-	struct thread_row t;
 	if (policy_check(c, ACT_BOARD_POST, NULL) != 0)
 		return -1;
-	if (db_begin(c->db) != 0)
-		return boards_fail(c);
-	if (load_thread(c, thread_id, &t) != 0)
-		return boards_fail(c);
-	if (t.locked || (t.hidden && !may_moderate(c, t.board_id)))
-		return error_set(&c->err, E_CONFLICT, "boards.thread_locked"), boards_fail(c);
-	*post_id = insert_post(c, thread_id, t.board_id, body);
-	if (*post_id < 0 ||
-	    db_run(c->db,
-		   "UPDATE thread SET reply_count = reply_count + 1, last_post_at = $2 WHERE id = $1",
-		   "ll", thread_id, c->now) < 0)
-		return boards_fail(c);
-	json_t *told = json_array();
-	if (notify_mentions(c, &t, *post_id, body, told) != 0 ||
-	    notify_followers(c, &t, *post_id, told) != 0) {
-		json_decref(told);
-		return boards_fail(c);
-	}
-	return boards_commit_audit(c, "post.create", "post", *post_id,
-				   json_pack("{s:I,s:o}", "thread_id", (json_int_t)thread_id,
-					     "mentioned", told));
+	struct post_write a = {.thread_id = thread_id, .body = body};
+	int rc = ctx_tx(c, post_reply_step, &a);
+	*post_id = a.post_id;
+	return rc;
 }
 
 struct post_row {
@@ -229,114 +250,154 @@ static int load_post(struct ctx *c, int64_t id, struct post_row *p)
 	return ctx_db_error(c);
 }
 
+/* A change to one post or thread (edit, delete, hide, lock, follow), for its step. */
+struct change {
+	int64_t id;       /* the post or thread */
+	int on;           /* hide, lock, follow (0: undo) */
+	const char *text; /* the new body, or the reason for hiding */
+};
+
+static int post_edit_step(struct ctx *c, void *arg)
+{
+	struct change *a = arg;
+	struct post_row p;
+	if (load_post(c, a->id, &p) != 0)
+		return -1;
+	if (p.author_id != c->who->user_id)
+		return error_set(&c->err, E_FORBIDDEN, "boards.not_author");
+	if (c->now - p.created_at > BOARD_EDIT_WINDOW || p.hidden)
+		return error_set(&c->err, E_CONFLICT, "boards.edit_window");
+	if (db_run(c->db, "INSERT INTO post_edit (post_id, body, edited_at) VALUES ($1, $2, $3)",
+		   "lsl", a->id, p.body, c->now) < 0 ||
+	    db_run(c->db, "UPDATE post SET body = $2, edited_at = $3 WHERE id = $1", "lsl", a->id,
+		   a->text, c->now) < 0 ||
+	    post_index_in_tx(c, a->id) != 0)
+		return -1;
+	return boards_audit(c, "post.edit", "post", a->id,
+			    json_pack("{s:I}", "length", (json_int_t)strlen(a->text)));
+}
+
 int post_edit(struct ctx *c, int64_t post_id, const char *body)
 {
+	struct change a = {post_id, 0, body};
+	return ctx_tx(c, post_edit_step, &a);
+}
+
+static int post_delete_step(struct ctx *c, void *arg)
+{
+	struct change *a = arg;
 	struct post_row p;
-	if (db_begin(c->db) != 0)
-		return boards_fail(c);
-	if (load_post(c, post_id, &p) != 0)
-		return boards_fail(c);
-	if (p.author_id != c->who->user_id)
-		return error_set(&c->err, E_FORBIDDEN, "boards.not_author"), boards_fail(c);
-	if (c->now - p.created_at > BOARD_EDIT_WINDOW || p.hidden)
-		return error_set(&c->err, E_CONFLICT, "boards.edit_window"), boards_fail(c);
-	if (db_run(c->db, "INSERT INTO post_edit (post_id, body, edited_at) VALUES ($1, $2, $3)",
-		   "lsl", post_id, p.body, c->now) < 0 ||
-	    db_run(c->db, "UPDATE post SET body = $2, edited_at = $3 WHERE id = $1", "lsl", post_id,
-		   body, c->now) < 0 ||
-	    post_index_in_tx(c, post_id) != 0)
-		return boards_fail(c);
-	return boards_commit_audit(c, "post.edit", "post", post_id,
-				   json_pack("{s:I}", "length", (json_int_t)strlen(body)));
+	if (load_post(c, a->id, &p) != 0)
+		return -1;
+	if (p.author_id != c->who->user_id && !may_moderate(c, p.board_id))
+		return error_set(&c->err, E_FORBIDDEN, "boards.not_author");
+	if (db_run(c->db, "UPDATE post SET deleted = 1 WHERE id = $1", "l", a->id) < 0 ||
+	    post_index_in_tx(c, a->id) != 0)
+		return -1;
+	return boards_audit(c, "post.delete", "post", a->id,
+			    json_pack("{s:I}", "thread_id", (json_int_t)p.thread_id));
 }
 
 int post_delete(struct ctx *c, int64_t post_id)
 {
+	struct change a = {post_id, 0, NULL};
+	return ctx_tx(c, post_delete_step, &a);
+}
+
+/* The moderator's check on the board `board_id`, inside the step. */
+static int check_moderate(struct ctx *c, int64_t board_id)
+{
+	struct policy_object obj = {0, board_street(c, board_id)};
+	return policy_check(c, ACT_BOARD_MODERATE, &obj);
+}
+
+/* The audit record's `after` of a hide or unhide. */
+static json_t *hidden_after(const struct change *a)
+{
+	return a->on ? json_pack("{s:s}", "reason", a->text) : json_object();
+}
+
+static int post_set_hidden_step(struct ctx *c, void *arg)
+{
+	struct change *a = arg;
 	struct post_row p;
-	if (db_begin(c->db) != 0)
-		return boards_fail(c);
-	if (load_post(c, post_id, &p) != 0)
-		return boards_fail(c);
-	if (p.author_id != c->who->user_id && !may_moderate(c, p.board_id))
-		return error_set(&c->err, E_FORBIDDEN, "boards.not_author"), boards_fail(c);
-	if (db_run(c->db, "UPDATE post SET deleted = 1 WHERE id = $1", "l", post_id) < 0 ||
-	    post_index_in_tx(c, post_id) != 0)
-		return boards_fail(c);
-	return boards_commit_audit(c, "post.delete", "post", post_id,
-				   json_pack("{s:I}", "thread_id", (json_int_t)p.thread_id));
+	if (load_post(c, a->id, &p) != 0 || check_moderate(c, p.board_id) != 0)
+		return -1;
+	if (db_run(c->db, "UPDATE post SET hidden = $2, hidden_reason = $3 WHERE id = $1", "lis",
+		   a->id, a->on, a->on ? a->text : NULL) < 0 ||
+	    post_index_in_tx(c, a->id) != 0)
+		return -1;
+	return boards_audit(c, a->on ? "post.hide" : "post.unhide", "post", a->id, hidden_after(a));
 }
 
 int post_set_hidden(struct ctx *c, int64_t post_id, int hide, const char *reason)
 {
-	struct post_row p;
-	if (db_begin(c->db) != 0)
-		return boards_fail(c);
-	if (load_post(c, post_id, &p) != 0)
-		return boards_fail(c);
-	struct policy_object obj = {0, board_street(c, p.board_id)};
-	if (policy_check(c, ACT_BOARD_MODERATE, &obj) != 0)
-		return boards_fail(c);
-	if (db_run(c->db, "UPDATE post SET hidden = $2, hidden_reason = $3 WHERE id = $1", "lis",
-		   post_id, hide, hide ? reason : NULL) < 0 ||
-	    post_index_in_tx(c, post_id) != 0)
-		return boards_fail(c);
-	return boards_commit_audit(c, hide ? "post.hide" : "post.unhide", "post", post_id,
-				   hide ? json_pack("{s:s}", "reason", reason) : json_object());
+	struct change a = {post_id, hide, reason};
+	return ctx_tx(c, post_set_hidden_step, &a);
+}
+
+static int thread_set_hidden_step(struct ctx *c, void *arg)
+{
+	struct change *a = arg;
+	struct thread_row t;
+	if (load_thread(c, a->id, &t) != 0 || check_moderate(c, t.board_id) != 0)
+		return -1;
+	if (db_run(c->db, "UPDATE thread SET hidden = $2, hidden_reason = $3 WHERE id = $1", "lis",
+		   a->id, a->on, a->on ? a->text : NULL) < 0)
+		return -1;
+	return boards_audit(c, a->on ? "thread.hide" : "thread.unhide", "thread", a->id,
+			    hidden_after(a));
 }
 
 int thread_set_hidden(struct ctx *c, int64_t thread_id, int hide, const char *reason)
 {
+	struct change a = {thread_id, hide, reason};
+	return ctx_tx(c, thread_set_hidden_step, &a);
+}
+
+static int thread_set_locked_step(struct ctx *c, void *arg)
+{
+	struct change *a = arg;
 	struct thread_row t;
-	if (db_begin(c->db) != 0)
-		return boards_fail(c);
-	if (load_thread(c, thread_id, &t) != 0)
-		return boards_fail(c);
-	struct policy_object obj = {0, board_street(c, t.board_id)};
-	if (policy_check(c, ACT_BOARD_MODERATE, &obj) != 0)
-		return boards_fail(c);
-	if (db_run(c->db, "UPDATE thread SET hidden = $2, hidden_reason = $3 WHERE id = $1", "lis",
-		   thread_id, hide, hide ? reason : NULL) < 0)
-		return boards_fail(c);
-	return boards_commit_audit(c, hide ? "thread.hide" : "thread.unhide", "thread", thread_id,
-				   hide ? json_pack("{s:s}", "reason", reason) : json_object());
+	if (load_thread(c, a->id, &t) != 0 || check_moderate(c, t.board_id) != 0)
+		return -1;
+	if (db_run(c->db, "UPDATE thread SET locked = $2 WHERE id = $1", "li", a->id, a->on) < 0)
+		return -1;
+	return boards_audit(c, a->on ? "thread.lock" : "thread.unlock", "thread", a->id,
+			    json_pack("{s:b}", "locked", a->on));
 }
 
 int thread_set_locked(struct ctx *c, int64_t thread_id, int locked)
 {
+	struct change a = {thread_id, locked, NULL};
+	return ctx_tx(c, thread_set_locked_step, &a);
+}
+
+static int thread_follow_step(struct ctx *c, void *arg)
+{
+	struct change *a = arg;
 	struct thread_row t;
-	if (db_begin(c->db) != 0)
-		return boards_fail(c);
-	if (load_thread(c, thread_id, &t) != 0)
-		return boards_fail(c);
-	struct policy_object obj = {0, board_street(c, t.board_id)};
-	if (policy_check(c, ACT_BOARD_MODERATE, &obj) != 0)
-		return boards_fail(c);
-	if (db_run(c->db, "UPDATE thread SET locked = $2 WHERE id = $1", "li", thread_id, locked) < 0)
-		return boards_fail(c);
-	return boards_commit_audit(c, locked ? "thread.lock" : "thread.unlock", "thread", thread_id,
-				   json_pack("{s:b}", "locked", locked));
+	if (load_thread(c, a->id, &t) != 0)
+		return -1;
+	int64_t n = a->on ? db_run(c->db,
+				   "INSERT INTO thread_follow (thread_id, user_id) VALUES ($1, $2) "
+				   "ON CONFLICT DO NOTHING",
+				   "ll", a->id, c->who->user_id)
+			  : db_run(c->db,
+				   "DELETE FROM thread_follow WHERE thread_id = $1 AND user_id = $2",
+				   "ll", a->id, c->who->user_id);
+	if (n < 0)
+		return -1;
+	if (n == 0) /* already so: nothing changed, nothing to audit (commits an empty change) */
+		return 0;
+	return boards_audit(c, a->on ? "thread.follow" : "thread.unfollow", "thread", a->id,
+			    json_object());
 }
 
 int thread_follow(struct ctx *c, int64_t thread_id, int follow)
 {
-	struct thread_row t;
-	if (db_begin(c->db) != 0)
-		return boards_fail(c);
-	if (load_thread(c, thread_id, &t) != 0)
-		return boards_fail(c);
-	int64_t n = follow ? db_run(c->db,
-				    "INSERT INTO thread_follow (thread_id, user_id) VALUES ($1, $2) "
-				    "ON CONFLICT DO NOTHING",
-				    "ll", thread_id, c->who->user_id)
-			   : db_run(c->db,
-				    "DELETE FROM thread_follow WHERE thread_id = $1 AND user_id = $2",
-				    "ll", thread_id, c->who->user_id);
-	if (n < 0)
-		return boards_fail(c);
-	if (n == 0)
-		return db_rollback(c->db), 0;
-	return boards_commit_audit(c, follow ? "thread.follow" : "thread.unfollow", "thread",
-				   thread_id, json_object());
+	struct change a = {thread_id, follow, NULL};
+	return ctx_tx(c, thread_follow_step, &a);
 }
 
 /* ------------------------------------------------------------------ reading */

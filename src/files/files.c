@@ -130,6 +130,32 @@ static int write_blob(struct ctx *c, const char *hex, const void *data, size_t n
 	return 0;
 }
 
+/* An upload's or deletion's arguments, for its transaction's step. */
+struct file_write {
+	const char *object_type, *filename, *hex, *mime;
+	int64_t object_id;
+	size_t n;
+	int64_t id; /* store: the new attachment; delete: the attachment */
+};
+
+static int files_store_step(struct ctx *c, void *arg)
+{
+	struct file_write *a = arg;
+	struct db_stmt *st = db_query(c->db,
+				      "INSERT INTO attachment (object_type, object_id, sha256, filename, mime, size, "
+				      "uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+				      "slsssll" "l", a->object_type, a->object_id, a->hex, a->filename, a->mime,
+				      (int64_t)a->n, c->who->user_id, c->now);
+	int rc = db_step(st);
+	a->id = rc == DB_ROW ? db_col_int(st, 0) : 0;
+	db_done(st);
+	json_t *after = json_pack("{s:s, s:I, s:s}", "filename", a->filename, "size", (json_int_t)a->n,
+				  "sha256", a->hex);
+	int arc = rc == DB_ROW ? audit_append(c, "file.upload", a->object_type, a->object_id, NULL, after) : -1;
+	json_decref(after);
+	return arc;
+}
+
 int files_store(struct ctx *c, const char *object_type, int64_t object_id, const char *filename,
 		const void *data, size_t n, int64_t *id)
 {
@@ -151,27 +177,11 @@ int files_store(struct ctx *c, const char *object_type, int64_t object_id, const
 	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
 	if (write_blob(c, hex, data, n) != 0)
 		return -1;
-	if (db_begin(c->db) != 0)
-		return ctx_db_error(c);
-	struct db_stmt *st = db_query(c->db,
-				      "INSERT INTO attachment (object_type, object_id, sha256, filename, mime, size, "
-				      "uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-				      "slsssll" "l", object_type, object_id, hex, filename, mime, (int64_t)n,
-				      c->who->user_id, c->now);
-	int rc = db_step(st);
-	*id = rc == DB_ROW ? db_col_int(st, 0) : 0;
-	db_done(st);
-	json_t *after = json_pack("{s:s, s:I, s:s}", "filename", filename, "size", (json_int_t)n, "sha256", hex);
-	if (rc != DB_ROW || audit_append(c, "file.upload", object_type, object_id, NULL, after) != 0 ||
-	    db_commit(c->db) != 0) {
-		json_decref(after);
-		if (c->err.kind == E_NONE)
-			ctx_db_error(c);
-		db_rollback(c->db);
-		return -1;
-	}
-	json_decref(after);
-	return 0;
+	struct file_write a = {.object_type = object_type, .filename = filename, .hex = hex,
+			       .mime = mime, .object_id = object_id, .n = n};
+	int rc = ctx_tx(c, files_store_step, &a);
+	*id = a.id;
+	return rc;
 }
 
 /* Decodes %XX (when `encoded`); returns NULL for a name with control characters or path
@@ -311,6 +321,17 @@ int files_download_request(struct req *r, int64_t id)
 	return 0;
 }
 
+static int files_delete_step(struct ctx *c, void *arg)
+{
+	const struct file_write *a = arg;
+	json_t *before = json_pack("{s:s, s:I}", "filename", a->filename, "id", (json_int_t)a->id);
+	int rc = db_run(c->db, "DELETE FROM attachment WHERE id = $1", "l", a->id) < 0
+			 ? -1
+			 : audit_append(c, "file.delete", a->object_type, a->object_id, before, NULL);
+	json_decref(before);
+	return rc;
+}
+
 int files_delete(struct ctx *c, int64_t id)
 {
 	struct attachment_row a;
@@ -319,17 +340,7 @@ int files_delete(struct ctx *c, int64_t id)
 	const struct files_owner *o = owner_of(a.object_type);
 	if (o->may_write(c, a.object_id) != 0)
 		return -1;
-	if (db_begin(c->db) != 0)
-		return ctx_db_error(c);
-	json_t *before = json_pack("{s:s, s:I}", "filename", a.filename, "id", (json_int_t)id);
-	if (db_run(c->db, "DELETE FROM attachment WHERE id = $1", "l", id) < 0 ||
-	    audit_append(c, "file.delete", a.object_type, a.object_id, before, NULL) != 0 || db_commit(c->db) != 0) {
-		json_decref(before);
-		if (c->err.kind == E_NONE)
-			ctx_db_error(c);
-		db_rollback(c->db);
-		return -1;
-	}
-	json_decref(before);
-	return 0;
+	struct file_write w = {.object_type = a.object_type, .filename = a.filename,
+			       .object_id = a.object_id, .id = id};
+	return ctx_tx(c, files_delete_step, &w);
 }

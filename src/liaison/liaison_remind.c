@@ -105,13 +105,20 @@ static int remind_followup(struct ctx *c, const struct due_row *r, int64_t owner
 	return rc;
 }
 
-/* One batch in one transaction; returns how many were reminded (0 = nothing left), or -1. */
-static int remind_batch(struct ctx *c, const char *today, int followups)
+/* One batch's arguments and how many it reminded, for its transaction's step. */
+struct remind {
+	const char *today;
+	int followups; /* 1: follow-ups, 0: organizations */
+	int n;
+};
+
+static int remind_batch_step(struct ctx *c, void *arg)
 {
+	struct remind *a = arg;
+	const char *today = a->today;
+	int followups = a->followups;
 	struct due_row *rows = arena_alloc(c->arena, sizeof(struct due_row) * REMIND_BATCH);
 	int64_t again = c->now - REMIND_AGAIN_SECONDS;
-	if (db_begin(c->db) != 0)
-		return ctx_db_error(c);
 	struct db_stmt *st =
 	    followups
 	        ? db_query(c->db,
@@ -127,7 +134,7 @@ static int remind_batch(struct ctx *c, const char *today, int followups)
 	                   "lo.due_on < $1 AND o.archived = 0 AND (lo.reminded_at IS NULL OR "
 	                   "lo.reminded_at <= $2) ORDER BY lo.due_on, lo.org_id LIMIT 200",
 	                   "sl", today, again);
-	int n = load_rows(c, st, rows);
+	int n = a->n = load_rows(c, st, rows);
 	for (int i = 0; i < n; i++) {
 		int64_t owner =
 		    followups
@@ -135,20 +142,23 @@ static int remind_batch(struct ctx *c, const char *today, int followups)
 		                 "l", rows[i].id)
 		        : 0;
 		if ((followups ? remind_followup(c, &rows[i], owner)
-		               : remind_org(c, &rows[i], today)) != 0) {
-			n = -1;
-			break;
-		}
+		               : remind_org(c, &rows[i], today)) != 0)
+			return -1;
 	}
-	if (n < 0) {
-		if (c->err.kind == E_NONE)
-			ctx_db_error(c);
-		db_rollback(c->db);
-		return -1;
-	}
-	if (db_commit(c->db) != 0)
-		return ctx_db_error(c);
-	return n;
+	return n < 0 ? -1 : 0;
+}
+
+/* One batch in one transaction; returns how many were reminded (0 = nothing left), or -1. */
+static int remind_batch(struct ctx *c, const char *today, int followups)
+{
+	struct remind a = {today, followups, 0};
+	return ctx_tx(c, remind_batch_step, &a) == 0 ? a.n : -1;
+}
+
+static int refresh_step(struct ctx *c, void *arg)
+{
+	(void)arg;
+	return liaison_refresh_changed_in_tx(c) < 0 ? -1 : 0;
 }
 
 int liaison_reminders_run(struct ctx *c)
@@ -156,14 +166,8 @@ int liaison_reminders_run(struct ctx *c)
 	char today[11];
 	liaison_today(c, today);
 	int total = 0;
-	if (db_begin(c->db) != 0)
-		return ctx_db_error(c);
-	if (liaison_refresh_changed_in_tx(c) < 0) {
-		db_rollback(c->db);
+	if (ctx_tx(c, refresh_step, NULL) != 0)
 		return -1;
-	}
-	if (db_commit(c->db) != 0)
-		return ctx_db_error(c);
 	for (int followups = 0; followups <= 1; followups++) {
 		int n;
 		do {

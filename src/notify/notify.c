@@ -168,38 +168,65 @@ int notify_scope(struct ctx *c, const char *scope, const struct notice *n)
 	return queue_robots(c, sql_scope_robots, 0, scope, n);
 }
 
+/* A test send's arguments, for its transaction's step: `count` notices to a user, or to the
+ * robots of an organization (org_id) or of a scope. */
+struct test_send {
+	int64_t user_id, org_id;
+	const char *scope, *message;
+	int count;
+};
+
+static int send_test_step(struct ctx *c, void *arg)
+{
+	struct test_send *a = arg;
+	int found = db_exists(c->db, sql_user_active, "l", a->user_id);
+	if (found <= 0)
+		return found < 0 ? ctx_db_error(c) : error_set(&c->err, E_NOT_FOUND, NULL);
+	json_t *params = json_pack("{s:s, s:s}", "sender", c->who->display_name, "message",
+				   a->message ? a->message : "");
+	struct notice n = {.kind = "test", .params = params, .link = "/notifications"};
+	int rc = 0;
+	for (int i = 0; i < a->count && rc == 0; i++) {
+		json_object_set_new(params, "seq", json_integer(i + 1));
+		rc = insert_notification(c, a->user_id, &n);
+	}
+	json_t *after = json_pack("{s:I, s:i}", "user_id", (json_int_t)a->user_id, "count", a->count);
+	if (rc == 0)
+		rc = audit_append(c, "notify.test", "user", a->user_id, NULL, after);
+	json_decref(after);
+	json_decref(params);
+	return rc;
+}
+
 int notify_send_test(struct ctx *c, int64_t user_id, const char *message, int count)
 {
 	if (policy_check(c, ACT_NOTIFY_ADMIN, NULL) != 0)
 		return -1;
 	if (count < 1 || count > 100000)
 		return error_set(&c->err, E_BAD_REQUEST, NULL);
-	if (db_begin(c->db) != 0)
-		return ctx_db_error(c);
-	int found = db_exists(c->db, sql_user_active, "l", user_id);
-	if (found <= 0) {
-		db_rollback(c->db);
-		return found < 0 ? ctx_db_error(c) : error_set(&c->err, E_NOT_FOUND, NULL);
-	}
+	struct test_send a = {.user_id = user_id, .message = message, .count = count};
+	return ctx_tx(c, send_test_step, &a);
+}
+
+static int send_test_robots_step(struct ctx *c, void *arg)
+{
+	struct test_send *a = arg;
 	json_t *params = json_pack("{s:s, s:s}", "sender", c->who->display_name, "message",
-				   message ? message : "");
-	struct notice n = {.kind = "test", .params = params, .link = "/notifications"};
+				   a->message ? a->message : "");
+	struct notice n = {.kind = "test", .params = params, .link = ""};
 	int rc = 0;
-	for (int i = 0; i < count && rc == 0; i++) {
+	for (int i = 0; i < a->count && rc == 0; i++) {
 		json_object_set_new(params, "seq", json_integer(i + 1));
-		rc = insert_notification(c, user_id, &n);
+		rc = a->org_id ? queue_robots(c, sql_org_robots, a->org_id, NULL, &n)
+			       : queue_robots(c, sql_scope_robots, 0, a->scope, &n);
 	}
-	json_t *after = json_pack("{s:I, s:i}", "user_id", (json_int_t)user_id, "count", count);
+	json_t *after = json_pack("{s:s?, s:I, s:i}", "scope", a->scope, "org_id",
+				  (json_int_t)a->org_id, "count", a->count);
 	if (rc == 0)
-		rc = audit_append(c, "notify.test", "user", user_id, NULL, after);
+		rc = audit_append(c, "notify.test_robots", "notify_webhook", 0, NULL, after);
 	json_decref(after);
 	json_decref(params);
-	if (rc != 0 || db_commit(c->db) != 0) {
-		if (db_in_transaction(c->db))
-			db_rollback(c->db);
-		return rc != 0 ? -1 : ctx_db_error(c);
-	}
-	return 0;
+	return rc;
 }
 
 int notify_send_test_robots(struct ctx *c, int64_t org_id, const char *scope, const char *message,
@@ -209,27 +236,6 @@ int notify_send_test_robots(struct ctx *c, int64_t org_id, const char *scope, co
 		return -1;
 	if (count < 1 || count > 100000)
 		return error_set(&c->err, E_BAD_REQUEST, NULL);
-	if (db_begin(c->db) != 0)
-		return ctx_db_error(c);
-	json_t *params = json_pack("{s:s, s:s}", "sender", c->who->display_name, "message",
-				   message ? message : "");
-	struct notice n = {.kind = "test", .params = params, .link = ""};
-	int rc = 0;
-	for (int i = 0; i < count && rc == 0; i++) {
-		json_object_set_new(params, "seq", json_integer(i + 1));
-		rc = org_id ? queue_robots(c, sql_org_robots, org_id, NULL, &n)
-			    : queue_robots(c, sql_scope_robots, 0, scope, &n);
-	}
-	json_t *after = json_pack("{s:s?, s:I, s:i}", "scope", scope, "org_id", (json_int_t)org_id,
-				  "count", count);
-	if (rc == 0)
-		rc = audit_append(c, "notify.test_robots", "notify_webhook", 0, NULL, after);
-	json_decref(after);
-	json_decref(params);
-	if (rc != 0 || db_commit(c->db) != 0) {
-		if (db_in_transaction(c->db))
-			db_rollback(c->db);
-		return rc != 0 ? -1 : ctx_db_error(c);
-	}
-	return 0;
+	struct test_send a = {.org_id = org_id, .scope = scope, .message = message, .count = count};
+	return ctx_tx(c, send_test_robots_step, &a);
 }

@@ -71,16 +71,20 @@ static char *dup_col(struct db_stmt *st, int i)
 	return xstrdup(db_col_text(st, i) ? db_col_text(st, i) : "");
 }
 
-/* Claims up to CLAIM_BATCH due rows into out; returns how many, or -1. */
-static int claim(struct ctx *c, struct claimed *out)
+/* The rows a claim took, for its transaction's step. */
+struct claim {
+	struct claimed *out;
+	int n;
+};
+
+static int claim_step(struct ctx *c, void *arg)
 {
-	if (db_begin(c->db) != 0)
-		return ctx_db_error(c);
+	struct claim *a = arg;
 	struct db_stmt *st = db_query(c->db, sql_claim, "lll", c->now,
 				      c->now + lease_seconds(), (int64_t)CLAIM_BATCH);
-	int n = 0, rc;
-	while ((rc = db_step(st)) == DB_ROW && n < CLAIM_BATCH) {
-		struct claimed *k = &out[n++];
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW && a->n < CLAIM_BATCH) {
+		struct claimed *k = &a->out[a->n++];
 		k->id = db_col_int(st, 0);
 		k->channel = dup_col(st, 1);
 		k->webhook_id = db_col_isnull(st, 2) ? 0 : db_col_int(st, 2);
@@ -91,16 +95,21 @@ static int claim(struct ctx *c, struct claimed *out)
 		k->attempts = (int)db_col_int(st, 7);
 	}
 	db_done(st);
-	if (rc == DB_ERROR || db_commit(c->db) != 0) {
-		if (db_in_transaction(c->db))
-			db_rollback(c->db);
-		for (int i = 0; i < n; i++) {
-			struct claimed *k = &out[i];
-			free(k->channel), free(k->target), free(k->kind), free(k->params), free(k->link);
-		}
-		return ctx_db_error(c);
+	return rc == DB_ERROR ? ctx_db_error(c) : 0;
+}
+
+/* Claims up to CLAIM_BATCH due rows into out, in one short transaction; returns how many, or
+ * -1 (nothing claimed). */
+static int claim(struct ctx *c, struct claimed *out)
+{
+	struct claim a = {out, 0};
+	if (ctx_tx(c, claim_step, &a) == 0)
+		return a.n;
+	for (int i = 0; i < a.n; i++) {
+		struct claimed *k = &out[i];
+		free(k->channel), free(k->target), free(k->kind), free(k->params), free(k->link);
 	}
-	return n;
+	return -1;
 }
 
 /* The Chinese text of a row (robots and e-mail speak the department's language), its link

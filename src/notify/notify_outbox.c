@@ -66,33 +66,43 @@ json_t *notify_outbox_list(struct ctx *c, const char *state, int64_t page, int64
 			 "per_page", (json_int_t)per_page, "total", (json_int_t)total);
 }
 
-static int commit_audited(struct ctx *c, int rc, const char *action, const char *type,
-			  int64_t id, json_t *after)
+/* The end of a step: when the change went well (rc 0), its audit record. Steals `after`. */
+static int audited(struct ctx *c, int rc, const char *action, const char *type, int64_t id,
+		   json_t *after)
 {
 	if (rc == 0)
 		rc = audit_append(c, action, type, id, NULL, after);
 	json_decref(after);
-	if (rc != 0 || db_commit(c->db) != 0) {
-		if (db_in_transaction(c->db))
-			db_rollback(c->db);
-		return rc != 0 ? -1 : ctx_db_error(c);
-	}
-	return 0;
+	return rc;
 }
 
-int notify_outbox_retry(struct ctx *c, int64_t id)
+/* A settings or outbox write's arguments, for its transaction's step. */
+struct outbox_write {
+	int64_t id;                    /* the outbox row to retry */
+	const char *text;              /* the public URL, or the e-mail mode */
+	const struct smtp_input *smtp; /* the SMTP settings */
+};
+
+static int outbox_retry_step(struct ctx *c, void *arg)
 {
-	if (policy_check(c, ACT_NOTIFY_ADMIN, NULL) != 0 || db_begin(c->db) != 0)
-		return c->err.kind ? -1 : ctx_db_error(c);
-	int64_t n = db_run(c->db, sql_outbox_retry, "ll", id, c->now);
+	const struct outbox_write *a = arg;
+	int64_t n = db_run(c->db, sql_outbox_retry, "ll", a->id, c->now);
 	int rc = 0;
 	if (n < 0)
 		rc = ctx_db_error(c);
 	else if (n == 0)
-		rc = error_set(&c->err, db_exists(c->db, sql_outbox_exists, "l", id) == 1
+		rc = error_set(&c->err, db_exists(c->db, sql_outbox_exists, "l", a->id) == 1
 					? E_CONFLICT : E_NOT_FOUND,
 			       NULL);
-	return commit_audited(c, rc, "notify.outbox_retry", "notify_outbox", id, NULL);
+	return audited(c, rc, "notify.outbox_retry", "notify_outbox", a->id, NULL);
+}
+
+int notify_outbox_retry(struct ctx *c, int64_t id)
+{
+	if (policy_check(c, ACT_NOTIFY_ADMIN, NULL) != 0)
+		return -1;
+	struct outbox_write a = {.id = id};
+	return ctx_tx(c, outbox_retry_step, &a);
 }
 
 /* ---- SMTP settings (rows of notify_setting) ---- */
@@ -130,10 +140,9 @@ json_t *notify_smtp_get(struct ctx *c)
 			 "password_set", setting(c, "smtp_password")[0] != 0);
 }
 
-int notify_smtp_put(struct ctx *c, const struct smtp_input *in)
+static int smtp_put_step(struct ctx *c, void *arg)
 {
-	if (policy_check(c, ACT_NOTIFY_ADMIN, NULL) != 0 || db_begin(c->db) != 0)
-		return c->err.kind ? -1 : ctx_db_error(c);
+	const struct smtp_input *in = ((const struct outbox_write *)arg)->smtp;
 	char port[24];
 	snprintf(port, sizeof port, "%lld", (long long)in->port);
 	int rc = put_setting(c, "smtp_host", in->host);
@@ -150,7 +159,15 @@ int notify_smtp_put(struct ctx *c, const struct smtp_input *in)
 	json_t *after = json_pack("{s:s, s:I, s:s, s:s?, s:s, s:b}", "host", in->host, "port",
 				  (json_int_t)in->port, "tls", in->tls, "user", in->user, "from",
 				  in->from, "password_changed", in->password != NULL);
-	return commit_audited(c, rc, "notify.smtp_update", "notify_setting", 0, after);
+	return audited(c, rc, "notify.smtp_update", "notify_setting", 0, after);
+}
+
+int notify_smtp_put(struct ctx *c, const struct smtp_input *in)
+{
+	if (policy_check(c, ACT_NOTIFY_ADMIN, NULL) != 0)
+		return -1;
+	struct outbox_write a = {.smtp = in};
+	return ctx_tx(c, smtp_put_step, &a);
 }
 
 /* ---- the public base URL of links in e-mails and robot messages ---- */
@@ -196,6 +213,14 @@ json_t *notify_public_url_get(struct ctx *c)
 			 source);
 }
 
+static int public_url_put_step(struct ctx *c, void *arg)
+{
+	const struct outbox_write *a = arg;
+	int rc = put_setting(c, "public_url", a->text);
+	return audited(c, rc, "notify.public_url_update", "notify_setting", 0,
+		       json_pack("{s:s}", "public_url", a->text));
+}
+
 int notify_public_url_put(struct ctx *c, const char *url)
 {
 	if (policy_check(c, ACT_NOTIFY_ADMIN, NULL) != 0)
@@ -207,11 +232,8 @@ int notify_public_url_put(struct ctx *c, const char *url)
 	char *clean = arena_strdup(c->arena, url);
 	for (size_t n = strlen(clean); n > 0 && clean[n - 1] == '/'; n--)
 		clean[n - 1] = 0; /* links start with '/' */
-	if (db_begin(c->db) != 0)
-		return ctx_db_error(c);
-	int rc = put_setting(c, "public_url", clean);
-	return commit_audited(c, rc, "notify.public_url_update", "notify_setting", 0,
-			      json_pack("{s:s}", "public_url", clean));
+	struct outbox_write a = {.text = clean};
+	return ctx_tx(c, public_url_put_step, &a);
 }
 
 /* ---- preferences ---- */
@@ -242,10 +264,9 @@ json_t *notify_preferences_get(struct ctx *c)
 	return out;
 }
 
-int notify_preferences_put(struct ctx *c, const char *email_mode)
+static int preferences_put_step(struct ctx *c, void *arg)
 {
-	if (policy_check(c, ACT_NOTIFY_OWN, NULL) != 0 || db_begin(c->db) != 0)
-		return c->err.kind ? -1 : ctx_db_error(c);
+	const char *email_mode = ((const struct outbox_write *)arg)->text;
 	int64_t me = c->who->user_id;
 	int rc = 0;
 	if (db_run(c->db, sql_pref_del, "l", me) < 0 ||
@@ -255,7 +276,15 @@ int notify_preferences_put(struct ctx *c, const char *email_mode)
 	    db_run(c->db, sql_undigest, "ll", me, c->now) < 0)
 		rc = ctx_db_error(c);
 	json_t *after = json_pack("{s:s}", "email_mode", email_mode);
-	return commit_audited(c, rc, "notify.preferences", "user", me, after);
+	return audited(c, rc, "notify.preferences", "user", me, after);
+}
+
+int notify_preferences_put(struct ctx *c, const char *email_mode)
+{
+	if (policy_check(c, ACT_NOTIFY_OWN, NULL) != 0)
+		return -1;
+	struct outbox_write a = {.text = email_mode};
+	return ctx_tx(c, preferences_put_step, &a);
 }
 
 /* ---- the daily digest ---- */
@@ -274,12 +303,17 @@ static const char sql_digest_queue[] =
 	"INSERT INTO notify_outbox (channel, user_id, target, kind, params, link, state, next_at, "
 	"created_at) VALUES ('email', $1, $2, 'digest', $3, '', 'pending', $4, $4)";
 
-/* Folds one user's waiting rows into one e-mail row, in one transaction. */
-static int digest_user(struct ctx *c, int64_t user_id)
+/* One user's digest, for its transaction's step. */
+struct digest {
+	int64_t user_id;
+	const char *base; /* the public URL, read before the transaction */
+};
+
+static int digest_user_step(struct ctx *c, void *arg)
 {
-	const char *base = notify_public_url(c);
-	if (db_begin(c->db) != 0)
-		return ctx_db_error(c);
+	const struct digest *a = arg;
+	int64_t user_id = a->user_id;
+	const char *base = a->base;
 	struct db_stmt *st = db_query(c->db, sql_digest_rows, "l", user_id);
 	struct buf items = {0};
 	char target[256] = "";
@@ -312,12 +346,14 @@ static int digest_user(struct ctx *c, int64_t user_id)
 	free(params);
 	json_decref(p);
 	buf_free(&items);
-	if (rc != 0 || db_commit(c->db) != 0) {
-		if (db_in_transaction(c->db))
-			db_rollback(c->db);
-		return -1;
-	}
-	return 0;
+	return rc;
+}
+
+/* Folds one user's waiting rows into one e-mail row, in one transaction. */
+static int digest_user(struct ctx *c, int64_t user_id)
+{
+	struct digest a = {user_id, notify_public_url(c)};
+	return ctx_tx(c, digest_user_step, &a);
 }
 
 int notify_digest_run(struct ctx *c)

@@ -200,35 +200,27 @@ static int check_org(struct ctx *c, int64_t org_id)
 	return 0;
 }
 
-/* Runs `sql_write` work inside a transaction with its audit record; commits. */
+/* The end of a step: when the write went well (rc 0), its audit record. Steals `after`. */
 static int finish(struct ctx *c, int rc, const char *action, int64_t id, json_t *after)
 {
 	if (rc == 0)
 		rc = audit_append(c, action, "notify_webhook", id, NULL, after);
 	json_decref(after);
-	if (rc != 0 || db_commit(c->db) != 0) {
-		if (db_in_transaction(c->db))
-			db_rollback(c->db);
-		return rc != 0 ? -1 : ctx_db_error(c);
-	}
-	return 0;
+	return rc;
 }
 
-int64_t notify_robot_create(struct ctx *c, const struct robot_input *in)
+/* A robot write's arguments, for its transaction's step. */
+struct robot_write {
+	int64_t id; /* the robot (create: the new one) */
+	const struct robot_input *in;
+};
+
+static int robot_create_step(struct ctx *c, void *arg)
 {
-	if (policy_check(c, ACT_NOTIFY_ROBOTS, NULL) != 0)
+	struct robot_write *a = arg;
+	const struct robot_input *in = a->in;
+	if (check_org(c, in->org_id) != 0 || check_binding(c, in) != 0)
 		return -1;
-	if (!in->org_id && !in->scope)
-		error_field(&c->err, "org_id", "notify.robot_binding", 0);
-	notify_robot_url_check(c, in->kind, in->url);
-	if (error_check(&c->err) != 0)
-		return -1;
-	if (db_begin(c->db) != 0)
-		return ctx_db_error(c);
-	if (check_org(c, in->org_id) != 0 || check_binding(c, in) != 0) {
-		db_rollback(c->db);
-		return -1;
-	}
 	struct db_stmt *st = db_prepare(c->db, sql_insert);
 	db_bind_text(st, 1, in->name);
 	db_bind_text(st, 2, in->kind);
@@ -242,24 +234,36 @@ int64_t notify_robot_create(struct ctx *c, const struct robot_input *in)
 	db_bind_int(st, 7, in->rate_per_minute ? in->rate_per_minute : 20);
 	db_bind_int(st, 8, in->enabled == 0 ? 0 : 1);
 	db_bind_int(st, 9, c->now);
-	int64_t id = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
+	a->id = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
 	db_done(st);
-	if (finish(c, id ? 0 : ctx_db_error(c), "notify.robot_create", id, robot_audit(in)) != 0)
-		return -1;
-	return id;
+	return finish(c, a->id ? 0 : ctx_db_error(c), "notify.robot_create", a->id, robot_audit(in));
 }
 
-int notify_robot_update(struct ctx *c, int64_t id, const struct robot_input *in)
+int64_t notify_robot_create(struct ctx *c, const struct robot_input *in)
 {
-	if (policy_check(c, ACT_NOTIFY_ROBOTS, NULL) != 0 || db_begin(c->db) != 0)
-		return c->err.kind ? -1 : ctx_db_error(c);
+	if (policy_check(c, ACT_NOTIFY_ROBOTS, NULL) != 0)
+		return -1;
+	if (!in->org_id && !in->scope)
+		error_field(&c->err, "org_id", "notify.robot_binding", 0);
+	notify_robot_url_check(c, in->kind, in->url);
+	if (error_check(&c->err) != 0)
+		return -1;
+	struct robot_write a = {0, in};
+	if (ctx_tx(c, robot_create_step, &a) != 0)
+		return -1;
+	return a.id;
+}
+
+static int robot_update_step(struct ctx *c, void *arg)
+{
+	const struct robot_write *a = arg;
+	int64_t id = a->id;
+	const struct robot_input *in = a->in;
 	/* the robot as it is, and (when it moves) where it goes, must both be the caller's */
 	if (check_robot(c, id) != 0 || check_org(c, in->org_id) != 0 ||
 	    ((in->org_id || in->scope) && check_binding(c, in) != 0) ||
-	    check_changed_url(c, id, in) != 0) {
-		db_rollback(c->db);
+	    check_changed_url(c, id, in) != 0)
 		return -1;
-	}
 	struct db_stmt *st = db_prepare(c->db, sql_update);
 	db_bind_int(st, 1, id);
 	db_bind_text(st, 2, in->name);
@@ -283,23 +287,39 @@ int notify_robot_update(struct ctx *c, int64_t id, const struct robot_input *in)
 	return finish(c, rc, "notify.robot_update", id, robot_audit(in));
 }
 
-int notify_robot_delete(struct ctx *c, int64_t id)
+/* Runs `step` on the robot `id` in one transaction, for a caller with ACT_NOTIFY_ROBOTS. */
+static int robot_tx(struct ctx *c, int64_t id, const struct robot_input *in,
+		    int (*step)(struct ctx *c, void *arg))
 {
-	if (policy_check(c, ACT_NOTIFY_ROBOTS, NULL) != 0 || db_begin(c->db) != 0)
-		return c->err.kind ? -1 : ctx_db_error(c);
-	if (check_robot(c, id) != 0) {
-		db_rollback(c->db);
+	if (policy_check(c, ACT_NOTIFY_ROBOTS, NULL) != 0)
 		return -1;
-	}
+	struct robot_write a = {id, in};
+	return ctx_tx(c, step, &a);
+}
+
+int notify_robot_update(struct ctx *c, int64_t id, const struct robot_input *in)
+{
+	return robot_tx(c, id, in, robot_update_step);
+}
+
+static int robot_delete_step(struct ctx *c, void *arg)
+{
+	int64_t id = ((const struct robot_write *)arg)->id;
+	if (check_robot(c, id) != 0)
+		return -1;
 	int64_t n = db_run(c->db, sql_delete, "l", id);
 	int rc = n < 0 ? ctx_db_error(c) : n == 0 ? error_set(&c->err, E_NOT_FOUND, NULL) : 0;
 	return finish(c, rc, "notify.robot_delete", id, NULL);
 }
 
-int notify_robot_test(struct ctx *c, int64_t id)
+int notify_robot_delete(struct ctx *c, int64_t id)
 {
-	if (policy_check(c, ACT_NOTIFY_ROBOTS, NULL) != 0 || db_begin(c->db) != 0)
-		return c->err.kind ? -1 : ctx_db_error(c);
+	return robot_tx(c, id, NULL, robot_delete_step);
+}
+
+static int robot_test_step(struct ctx *c, void *arg)
+{
+	int64_t id = ((const struct robot_write *)arg)->id;
 	int rc = check_robot(c, id);
 	if (rc == 0) {
 		json_t *p = json_pack("{s:s}", "sender", c->who->display_name);
@@ -310,4 +330,9 @@ int notify_robot_test(struct ctx *c, int64_t id)
 		json_decref(p);
 	}
 	return finish(c, rc, "notify.robot_test", id, NULL);
+}
+
+int notify_robot_test(struct ctx *c, int64_t id)
+{
+	return robot_tx(c, id, NULL, robot_test_step);
 }
